@@ -1,0 +1,189 @@
+package flow
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"sync/atomic"
+)
+
+// Context carries one input through a flow: its ID, the attempt number and
+// the values services read and write. It remembers the values it was created
+// with, so a Retry can start again from them.
+//
+// A Context belongs to one stage at a time and is not safe for concurrent use;
+// services must not keep it after Call returns.
+type Context struct {
+	id      uint64
+	attempt int
+	vals    []entry // current values, in insertion order
+	orig    []entry // values as admitted; shares vals' allocation when it can
+
+	route // where the executing Program has this context
+}
+
+// route is a context's position in a Program.
+type route struct {
+	pc     int   // the node to execute next; End when finished
+	frames []int // open decorator scopes: indices of their exit nodes
+	err    error // the error travelling to the next decorator exit or the end
+}
+
+type entry struct {
+	key string
+	val any
+}
+
+var lastID atomic.Uint64
+
+// NewContext returns a context holding a copy of input, with a new
+// process-unique ID and attempt 1. The input map is not retained.
+func NewContext(input map[string]any) *Context {
+	n := len(input)
+	// One allocation holds both the original values and room for the current
+	// ones to grow: [orig n][current n + room].
+	buf := make([]entry, 2*n+4)
+	orig := buf[:0:n]
+	for k, v := range input {
+		orig = append(orig, entry{k, v})
+	}
+	slices.SortFunc(orig, func(a, b entry) int { return strings.Compare(a.key, b.key) })
+	vals := buf[n:n]
+	vals = append(vals, orig...)
+	return &Context{id: lastID.Add(1), attempt: 1, vals: vals, orig: orig}
+}
+
+// ID identifies the input, unique within the process.
+func (c *Context) ID() uint64 { return c.id }
+
+// Attempt is 1 on the first attempt and grows by one with each Retry.
+func (c *Context) Attempt() int { return c.attempt }
+
+func (c *Context) find(key string) int {
+	for i := range c.vals {
+		if c.vals[i].key == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// Get returns the value of key and whether it is set.
+func (c *Context) Get(key string) (any, bool) {
+	if i := c.find(key); i >= 0 {
+		return c.vals[i].val, true
+	}
+	return nil, false
+}
+
+// Set sets key to v, adding the key if it is new.
+func (c *Context) Set(key string, v any) {
+	if i := c.find(key); i >= 0 {
+		c.vals[i].val = v
+		return
+	}
+	c.vals = append(c.vals, entry{key, v})
+}
+
+// Delete removes key, if set.
+func (c *Context) Delete(key string) {
+	if i := c.find(key); i >= 0 {
+		c.vals = slices.Delete(c.vals, i, i+1)
+	}
+}
+
+// Len is the number of keys set.
+func (c *Context) Len() int { return len(c.vals) }
+
+// Keys returns the keys set, in the order they were first set (the input's
+// keys first, sorted).
+func (c *Context) Keys() []string {
+	keys := make([]string, len(c.vals))
+	for i, e := range c.vals {
+		keys[i] = e.key
+	}
+	return keys
+}
+
+// Map returns a new map of the current values.
+func (c *Context) Map() map[string]any { return toMap(c.vals) }
+
+// Input returns a new map of the values the context was created with: the
+// original input, as a retry or a replay would see it.
+func (c *Context) Input() map[string]any { return toMap(c.orig) }
+
+func toMap(es []entry) map[string]any {
+	m := make(map[string]any, len(es))
+	for _, e := range es {
+		m[e.key] = e.val
+	}
+	return m
+}
+
+// reset restores the original values for another attempt.
+func (c *Context) reset() {
+	clear(c.vals)
+	c.vals = append(c.vals[:0], c.orig...)
+	c.attempt++
+}
+
+// String shows the ID, attempt and values, for logs and test failures.
+func (c *Context) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "#%d", c.id)
+	if c.attempt > 1 {
+		fmt.Fprintf(&b, " attempt %d", c.attempt)
+	}
+	b.WriteString(" {")
+	for i, e := range c.vals {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s: %s", e.key, preview(e.val))
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// MarshalJSON encodes the current values as one JSON object, keys sorted.
+func (c *Context) MarshalJSON() ([]byte, error) { return json.Marshal(c.Map()) }
+
+// UnmarshalJSON replaces the values (current and original) with those of a
+// JSON object. Numbers become int when integral and in range, float64
+// otherwise; objects become map[string]any and arrays []any. The ID and
+// attempt are kept; a zero Context gets a new ID.
+func (c *Context) UnmarshalJSON(data []byte) error {
+	m, err := DecodeJSON(data)
+	if err != nil {
+		return err
+	}
+	id := c.id
+	*c = *NewContext(m)
+	if id != 0 {
+		c.id = id
+	}
+	return nil
+}
+
+// Value returns the value of key converted to T, with an error naming the key,
+// the wanted and the found type when it is missing or cannot be converted.
+// Conversions are those a JSON decoder would make: integral numbers to any
+// integer type, numbers to floats, objects to structs and maps, arrays to
+// slices. The error matches ErrMissingKey or ErrWrongType.
+func Value[T any](c *Context, key string) (T, error) {
+	var zero T
+	v, ok := c.Get(key)
+	if !ok {
+		return zero, &KeyError{Key: key, Want: typeName(reflect.TypeFor[T]())}
+	}
+	if t, ok := v.(T); ok {
+		return t, nil
+	}
+	var t T
+	if err := assign(reflect.ValueOf(&t).Elem(), key, v); err != nil {
+		return zero, err
+	}
+	return t, nil
+}

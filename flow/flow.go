@@ -1,0 +1,109 @@
+package flow
+
+import (
+	"context"
+	"sync"
+)
+
+// Flow is a sequence of steps: services, forks, decorators and other flows.
+// It is itself a Service, so flows nest. Build it with New and Then, then run
+// it with Run (one input) or package actors (a stream). A Flow must not be
+// changed after it first runs.
+type Flow struct {
+	name    string
+	steps   []Service
+	retry   RetryPolicy
+	restart RestartPolicy
+
+	mu     sync.Mutex
+	runner *runner // built on first Run
+}
+
+// New returns a flow running steps in order: the seed's
+// Service1() >> Service2() >> ... .
+func New(steps ...Service) *Flow {
+	return &Flow{name: "flow", steps: steps}
+}
+
+// Then appends steps to f and returns f.
+func (f *Flow) Then(steps ...Service) *Flow {
+	f.mustBeConfigurable("Then")
+	f.steps = append(f.steps, steps...)
+	return f
+}
+
+// Named sets the flow's name (default "flow") and returns f.
+func (f *Flow) Named(name string) *Flow {
+	f.mustBeConfigurable("Named")
+	f.name = name
+	return f
+}
+
+// WithRetry sets the policy for Retry errors and returns f.
+func (f *Flow) WithRetry(p RetryPolicy) *Flow {
+	f.mustBeConfigurable("WithRetry")
+	f.retry = p
+	return f
+}
+
+// WithRestart sets the policy for Fatal errors in Run and returns f.
+func (f *Flow) WithRestart(p RestartPolicy) *Flow {
+	f.mustBeConfigurable("WithRestart")
+	f.restart = p
+	return f
+}
+
+// Name is the flow's name.
+func (f *Flow) Name() string { return f.name }
+
+// Steps returns the flow's steps (a copy of the slice).
+func (f *Flow) Steps() []Service { return append([]Service(nil), f.steps...) }
+
+func (f *Flow) mustBeConfigurable(method string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.runner != nil {
+		panic("flow: " + method + " called on flow " + f.name + " after it started running")
+	}
+}
+
+// Call runs the flow's steps on c, so a flow can be used as a service. Within
+// another flow its steps are inlined instead; Call is for using a flow from
+// your own code. It applies no retry policy: a Retry error is returned.
+func (f *Flow) Call(ctx context.Context, c *Context) error {
+	r, err := f.getRunner()
+	if err != nil {
+		return err
+	}
+	saved := c.route
+	defer func() { c.route = saved }()
+	r.p.Begin(c)
+	r.walk(ctx, c)
+	return c.err
+}
+
+// Stop stops every service that Run started (those implementing Stopper) and
+// returns their errors joined. The flow can run again afterwards; services
+// are started again when next needed.
+func (f *Flow) Stop(ctx context.Context) error {
+	f.mu.Lock()
+	r := f.runner
+	f.mu.Unlock()
+	if r == nil {
+		return nil
+	}
+	return r.stopAll(ctx)
+}
+
+func (f *Flow) getRunner() (*runner, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.runner == nil {
+		p, err := f.Program()
+		if err != nil {
+			return nil, err
+		}
+		f.runner = newRunner(p)
+	}
+	return f.runner, nil
+}

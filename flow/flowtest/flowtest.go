@@ -1,0 +1,491 @@
+// Package flowtest is the behaviour suite every way of running a flow must
+// pass: the synchronous flow.Run and the actor runtime run the same cases, so
+// the two modes cannot drift apart.
+//
+// A Runner processes inputs through a flow and returns their results in
+// input order. Run(t, runner) runs every case as a subtest.
+package flowtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/serviceflow/serviceflow/backoff"
+	"github.com/serviceflow/serviceflow/flow"
+)
+
+// Runner runs inputs through f and returns one result per input, in input
+// order.
+type Runner func(ctx context.Context, f *flow.Flow, inputs []map[string]any) []flow.Result
+
+// Case is one behaviour: a flow, its inputs, and a check of the results.
+type Case struct {
+	Name   string
+	Flow   func() *flow.Flow
+	Inputs []map[string]any
+	Check  func(t *testing.T, results []flow.Result)
+}
+
+// fastRetry keeps retry and restart backoffs short so the suite runs quickly.
+var fastRetry = flow.RetryPolicy{MaxAttempts: 3, Backoff: backoff.Exponential{Initial: time.Microsecond, Max: time.Millisecond}}
+var fastRestart = flow.RestartPolicy{MaxRedeliveries: 3, Backoff: backoff.Exponential{Initial: time.Microsecond, Max: time.Millisecond}}
+
+// Run runs every case of the suite against run.
+func Run(t *testing.T, run Runner) {
+	for _, c := range Cases() {
+		t.Run(c.Name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			res := run(ctx, c.Flow(), c.Inputs)
+			if len(res) != len(c.Inputs) {
+				t.Fatalf("got %d results for %d inputs", len(res), len(c.Inputs))
+			}
+			c.Check(t, res)
+		})
+	}
+}
+
+// Increment adds By to key N: the seed's InplaceModification.
+type Increment struct{ By int }
+
+// Call implements flow.Service.
+func (s Increment) Call(_ context.Context, c *flow.Context) error {
+	n, err := flow.Value[int](c, "n")
+	if err != nil {
+		return err
+	}
+	c.Set("n", n+s.By)
+	return nil
+}
+
+// Tag appends its name to the "trail" key, to show which services ran.
+type Tag string
+
+// Name implements flow.Namer.
+func (s Tag) Name() string { return string(s) }
+
+// Call implements flow.Service.
+func (s Tag) Call(_ context.Context, c *flow.Context) error {
+	trail, _ := c.Get("trail")
+	t, _ := trail.(string)
+	if t != "" {
+		t += ","
+	}
+	c.Set("trail", t+string(s))
+	return nil
+}
+
+func fail(t *testing.T, format string, args ...any) {
+	t.Helper()
+	t.Errorf(format, args...)
+}
+
+// expect checks one result's status, error and some values.
+func expect(t *testing.T, r flow.Result, status flow.Status, errIs error, values map[string]any) {
+	t.Helper()
+	if r.Status != status {
+		fail(t, "status = %v (err %v), want %v", r.Status, r.Err, status)
+	}
+	if errIs == nil && status == flow.Done && r.Err != nil {
+		fail(t, "err = %v, want nil", r.Err)
+	}
+	if status != flow.Done && r.Err == nil {
+		fail(t, "status %v without an error", status)
+	}
+	if errIs != nil && !errors.Is(r.Err, errIs) {
+		fail(t, "err = %v, want one matching %v", r.Err, errIs)
+	}
+	if r.Context == nil {
+		fail(t, "result has no context")
+		return
+	}
+	for k, want := range values {
+		got, ok := r.Context.Get(k)
+		if want == nil {
+			if ok {
+				fail(t, "key %q = %v, want it unset", k, got)
+			}
+			continue
+		}
+		if !ok || !reflect.DeepEqual(got, want) {
+			fail(t, "key %q = %#v (set %v), want %#v", k, got, ok, want)
+		}
+	}
+}
+
+func stageOf(t *testing.T, r flow.Result) *flow.StageError {
+	t.Helper()
+	var se *flow.StageError
+	if !errors.As(r.Err, &se) {
+		t.Fatalf("err %v (%T) is not a *flow.StageError", r.Err, r.Err)
+	}
+	return se
+}
+
+// Recorder is a decorator that records the error its After saw under key
+// "seen" and, when Handle is set, handles it.
+type Recorder struct {
+	Label  string
+	Handle bool
+}
+
+// Name implements flow.Namer.
+func (d Recorder) Name() string { return "recorder-" + d.Label }
+
+// Before implements flow.Decorator.
+func (d Recorder) Before(_ context.Context, c *flow.Context) error {
+	Tag("before-"+d.Label).Call(context.Background(), c)
+	return nil
+}
+
+// After implements flow.Decorator.
+func (d Recorder) After(_ context.Context, c *flow.Context, err error) error {
+	Tag("after-"+d.Label).Call(context.Background(), c)
+	if err != nil {
+		c.Set("seen-"+d.Label, err.Error())
+		if d.Handle {
+			return nil
+		}
+	}
+	return err
+}
+
+// lifecycle counts Start and Stop calls and fails (Fatal) while Poison says so.
+type lifecycle struct {
+	name          string
+	starts, stops atomic.Int32
+	fatalLeft     atomic.Int32 // calls left that return Fatal
+	poison        bool         // always Fatal
+	panics        bool         // panic instead of returning Fatal
+}
+
+func (l *lifecycle) Name() string                { return l.name }
+func (l *lifecycle) Start(context.Context) error { l.starts.Add(1); return nil }
+func (l *lifecycle) Stop(context.Context) error  { l.stops.Add(1); return nil }
+func (l *lifecycle) Call(_ context.Context, c *flow.Context) error {
+	if l.poison || l.fatalLeft.Add(-1) >= 0 {
+		if l.panics {
+			panic("boom")
+		}
+		return flow.Fatal(errors.New("connection lost"))
+	}
+	c.Set("ok", true)
+	return nil
+}
+
+func one(kv ...any) []map[string]any {
+	m := map[string]any{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i].(string)] = kv[i+1]
+	}
+	return []map[string]any{m}
+}
+
+// Cases returns the suite.
+func Cases() []Case {
+	var cases []Case
+	add := func(c Case) { cases = append(cases, c) }
+
+	add(Case{
+		Name:   "chain updates and adds keys",
+		Flow:   func() *flow.Flow { return flow.New(Increment{By: 1}, Increment{By: 10}.asNamed("ten"), Tag("last")) },
+		Inputs: one("n", 1, "keep", "x"),
+		Check: func(t *testing.T, r []flow.Result) {
+			expect(t, r[0], flow.Done, nil, map[string]any{"n": 12, "keep": "x", "trail": "last"})
+		},
+	})
+	add(Case{
+		Name: "function service",
+		Flow: func() *flow.Flow {
+			return flow.New(flow.Func("double", func(_ context.Context, c *flow.Context) error {
+				n, err := flow.Value[int](c, "n")
+				c.Set("n", 2*n)
+				return err
+			}))
+		},
+		Inputs: one("n", 21),
+		Check:  func(t *testing.T, r []flow.Result) { expect(t, r[0], flow.Done, nil, map[string]any{"n": 42}) },
+	})
+	forkFlow := func() *flow.Flow {
+		return flow.New(
+			Tag("start"),
+			flow.Fork("kind", flow.Branches{
+				"a": flow.New(Tag("a1"), Tag("a2")),
+				"b": flow.New(Tag("b1")),
+			}),
+			Tag("join"),
+		)
+	}
+	add(Case{
+		Name:   "fork routes and joins",
+		Flow:   forkFlow,
+		Inputs: []map[string]any{{"kind": "a"}, {"kind": "b"}},
+		Check: func(t *testing.T, r []flow.Result) {
+			expect(t, r[0], flow.Done, nil, map[string]any{"trail": "start,a1,a2,join"})
+			expect(t, r[1], flow.Done, nil, map[string]any{"trail": "start,b1,join"})
+		},
+	})
+	add(Case{
+		Name:   "fork without branch fails with key and value",
+		Flow:   forkFlow,
+		Inputs: []map[string]any{{"kind": "zzz"}, {}},
+		Check: func(t *testing.T, r []flow.Result) {
+			expect(t, r[0], flow.Failed, flow.ErrNoBranch, map[string]any{"trail": "start"})
+			if msg := r[0].Err.Error(); !strings.Contains(msg, `"kind"`) || !strings.Contains(msg, `"zzz"`) {
+				t.Errorf("message %q should name the key and the value", msg)
+			}
+			if se := stageOf(t, r[0]); se.Stage != "fork(kind)" {
+				t.Errorf("stage = %q, want fork(kind)", se.Stage)
+			}
+			expect(t, r[1], flow.Failed, flow.ErrNoBranch, nil)
+		},
+	})
+	add(Case{
+		Name: "fork default and non-string values",
+		Flow: func() *flow.Flow {
+			return flow.New(flow.Fork("kind", flow.Branches{"1": flow.New(Tag("one")), true: flow.New(Tag("yes"))},
+				flow.Default(flow.New(Tag("other")))), Tag("join"))
+		},
+		Inputs: []map[string]any{{"kind": 1}, {"kind": true}, {"kind": "x"}},
+		Check: func(t *testing.T, r []flow.Result) {
+			expect(t, r[0], flow.Done, nil, map[string]any{"trail": "one,join"})
+			expect(t, r[1], flow.Done, nil, map[string]any{"trail": "yes,join"})
+			expect(t, r[2], flow.Done, nil, map[string]any{"trail": "other,join"})
+		},
+	})
+	add(Case{
+		Name: "stop ends early and is not a failure",
+		Flow: func() *flow.Flow {
+			return flow.New(Tag("a"), flow.Func("gate", func(_ context.Context, c *flow.Context) error {
+				if v, _ := c.Get("valid"); v != true {
+					return flow.Stop("invalid order")
+				}
+				return nil
+			}), Tag("b"))
+		},
+		Inputs: []map[string]any{{"valid": false}, {"valid": true}},
+		Check: func(t *testing.T, r []flow.Result) {
+			expect(t, r[0], flow.Stopped, flow.ErrStopped, map[string]any{"trail": "a"})
+			if se := stageOf(t, r[0]); se.Stage != "gate" {
+				t.Errorf("stage = %q, want gate", se.Stage)
+			}
+			expect(t, r[1], flow.Done, nil, map[string]any{"trail": "a,b"})
+		},
+	})
+	failing := flow.Func("charge", func(context.Context, *flow.Context) error { return errors.New("card declined") })
+	add(Case{
+		Name: "decorator turns a downstream error into a key",
+		Flow: func() *flow.Flow {
+			return flow.New(Tag("a"), flow.Around(Recorder{Label: "x", Handle: true}), Tag("b"), failing, Tag("c"))
+		},
+		Inputs: one(),
+		Check: func(t *testing.T, r []flow.Result) {
+			expect(t, r[0], flow.Done, nil, map[string]any{"trail": "a,before-x,b,after-x"})
+			if s, _ := r[0].Context.Get("seen-x"); !strings.Contains(fmt.Sprint(s), "card declined") {
+				t.Errorf("seen-x = %v", s)
+			}
+		},
+	})
+	add(Case{
+		Name:   "unhandled error passes through the decorator",
+		Flow:   func() *flow.Flow { return flow.New(flow.Around(Recorder{Label: "x"}), failing, Tag("never")) },
+		Inputs: one(),
+		Check: func(t *testing.T, r []flow.Result) {
+			expect(t, r[0], flow.Failed, nil, map[string]any{"trail": "before-x,after-x"})
+			if se := stageOf(t, r[0]); se.Stage != "charge" || !strings.Contains(se.Error(), "card declined") {
+				t.Errorf("err = %v, want charge's", se)
+			}
+		},
+	})
+	add(Case{
+		Name: "nested decorators unwind innermost first",
+		Flow: func() *flow.Flow {
+			return flow.New(flow.Around(Recorder{Label: "outer", Handle: true}), Tag("a"),
+				flow.Around(Recorder{Label: "inner"}), Tag("b"), failing)
+		},
+		Inputs: one(),
+		Check: func(t *testing.T, r []flow.Result) {
+			expect(t, r[0], flow.Done, nil, map[string]any{"trail": "before-outer,a,before-inner,b,after-inner,after-outer"})
+			for _, k := range []string{"seen-inner", "seen-outer"} {
+				if _, ok := r[0].Context.Get(k); !ok {
+					t.Errorf("%s not set", k)
+				}
+			}
+		},
+	})
+	add(Case{
+		Name: "decorator inside a branch wraps the rest of the branch only",
+		Flow: func() *flow.Flow {
+			return flow.New(flow.Fork("kind", flow.Branches{
+				"a": flow.New(flow.Around(Recorder{Label: "br"}), Tag("a1")),
+			}), Tag("join"))
+		},
+		Inputs: one("kind", "a"),
+		Check: func(t *testing.T, r []flow.Result) {
+			expect(t, r[0], flow.Done, nil, map[string]any{"trail": "before-br,a1,after-br,join"})
+		},
+	})
+	add(Case{
+		Name: "decorator sees success and a stop",
+		Flow: func() *flow.Flow {
+			return flow.New(flow.Around(Recorder{Label: "x"}), flow.Func("halt", func(context.Context, *flow.Context) error { return flow.Stop("enough") }))
+		},
+		Inputs: one(),
+		Check: func(t *testing.T, r []flow.Result) {
+			expect(t, r[0], flow.Stopped, flow.ErrStopped, map[string]any{"trail": "before-x,after-x"})
+		},
+	})
+	add(Case{
+		Name: "retry starts again from the original values",
+		Flow: func() *flow.Flow {
+			var calls atomic.Int32
+			return flow.New(Increment{By: 1}, Tag("t"), flow.Func("flaky", func(_ context.Context, c *flow.Context) error {
+				if calls.Add(1) < 3 {
+					return flow.Retry(errors.New("timeout"))
+				}
+				c.Set("attempt", c.Attempt())
+				return nil
+			})).WithRetry(fastRetry)
+		},
+		Inputs: one("n", 1),
+		Check: func(t *testing.T, r []flow.Result) {
+			// n was incremented once per attempt, but from the original 1 each time.
+			expect(t, r[0], flow.Done, nil, map[string]any{"n": 2, "trail": "t", "attempt": 3})
+		},
+	})
+	add(Case{
+		Name: "exhausted retries fail with the last error and attempt",
+		Flow: func() *flow.Flow {
+			return flow.New(flow.Func("flaky", func(_ context.Context, c *flow.Context) error {
+				return flow.Retry(fmt.Errorf("try %d", c.Attempt()))
+			})).WithRetry(fastRetry)
+		},
+		Inputs: one(),
+		Check: func(t *testing.T, r []flow.Result) {
+			expect(t, r[0], flow.Failed, flow.ErrRetry, nil)
+			se := stageOf(t, r[0])
+			if se.Stage != "flaky" || se.Attempt != 3 || !strings.Contains(se.Error(), "try 3") {
+				t.Errorf("err = %v (stage %q attempt %d), want flaky's third", se, se.Stage, se.Attempt)
+			}
+			if r[0].Context.Attempt() != 3 {
+				t.Errorf("context attempt = %d, want 3", r[0].Context.Attempt())
+			}
+		},
+	})
+	for _, panics := range []bool{false, true} {
+		kind := map[bool]string{false: "fatal", true: "panic"}[panics]
+		var svc *lifecycle
+		add(Case{
+			Name: kind + " restarts the service and redelivers the input",
+			Flow: func() *flow.Flow {
+				svc = &lifecycle{name: "db", panics: panics}
+				svc.fatalLeft.Store(2)
+				return flow.New(Tag("a"), svc, Tag("b")).WithRestart(fastRestart)
+			},
+			Inputs: one(),
+			Check: func(t *testing.T, r []flow.Result) {
+				expect(t, r[0], flow.Done, nil, map[string]any{"ok": true, "trail": "a,b"})
+				if s, st := svc.starts.Load(), svc.stops.Load(); s != 3 || st != 2 {
+					t.Errorf("starts=%d stops=%d, want 3 and 2 (first start + 2 restarts)", s, st)
+				}
+			},
+		})
+		var poison *lifecycle
+		add(Case{
+			Name: "poison input is failed after the redelivery limit (" + kind + ")",
+			Flow: func() *flow.Flow {
+				poison = &lifecycle{name: "db", poison: true, panics: panics}
+				return flow.New(poison).WithRestart(fastRestart)
+			},
+			Inputs: one(),
+			Check: func(t *testing.T, r []flow.Result) {
+				expect(t, r[0], flow.Failed, flow.ErrFatal, nil)
+				if se := stageOf(t, r[0]); se.Stage != "db" {
+					t.Errorf("stage = %q", se.Stage)
+				}
+				if panics {
+					var pe *flow.PanicError
+					if !errors.As(r[0].Err, &pe) || pe.Value != "boom" {
+						t.Errorf("err = %v, want a *flow.PanicError carrying boom", r[0].Err)
+					}
+				}
+				if s := poison.starts.Load(); s < 2 || s > 5 {
+					t.Errorf("starts = %d, want a bounded number of restarts", s)
+				}
+			},
+		})
+	}
+	add(Case{
+		Name: "typed service binds and merges by tag",
+		Flow: func() *flow.Flow {
+			type in struct {
+				Price float64 `flow:"price"`
+				Qty   int     `flow:"qty"`
+				Note  string  `flow:"note,optional"`
+			}
+			type out struct {
+				Total float64 `flow:"total"`
+			}
+			return flow.New(flow.Typed("total", func(_ context.Context, i in) (out, error) {
+				return out{Total: i.Price * float64(i.Qty)}, nil
+			}))
+		},
+		Inputs: []map[string]any{{"price": 2.5, "qty": 4}, {"price": 2, "qty": 3.0}, {"price": 1.0, "qty": "x"}, {"qty": 1}},
+		Check: func(t *testing.T, r []flow.Result) {
+			expect(t, r[0], flow.Done, nil, map[string]any{"total": 10.0})
+			expect(t, r[1], flow.Done, nil, map[string]any{"total": 6.0})
+			expect(t, r[2], flow.Failed, flow.ErrWrongType, map[string]any{"total": nil})
+			if msg := r[2].Err.Error(); !strings.Contains(msg, `"qty"`) || !strings.Contains(msg, "int") || !strings.Contains(msg, "string") || !strings.Contains(msg, `"total"`) {
+				t.Errorf("message %q should name the service, key, wanted and found type", msg)
+			}
+			expect(t, r[3], flow.Failed, flow.ErrMissingKey, nil)
+		},
+	})
+	add(Case{
+		Name: "many inputs keep order with concurrency 1",
+		Flow: func() *flow.Flow { return flow.New(Increment{By: 1}, Increment{By: 1}.asNamed("again")) },
+		Inputs: func() []map[string]any {
+			in := make([]map[string]any, 200)
+			for i := range in {
+				in[i] = map[string]any{"n": i}
+			}
+			return in
+		}(),
+		Check: func(t *testing.T, r []flow.Result) {
+			for i, res := range r {
+				expect(t, res, flow.Done, nil, map[string]any{"n": i + 2})
+			}
+		},
+	})
+	return cases
+}
+
+// asNamed gives an Increment its own stage name.
+func (s Increment) asNamed(name string) flow.Service { return flow.Stage(s, flow.Name(name)) }
+
+// Sequential is the Runner for flow.Run: one input after another.
+func Sequential(ctx context.Context, f *flow.Flow, inputs []map[string]any) []flow.Result {
+	out := make([]flow.Result, len(inputs))
+	for i, in := range inputs {
+		c, err := f.Run(ctx, in)
+		out[i] = flow.Result{Context: c, Err: err, Status: StatusOf(err)}
+	}
+	return out
+}
+
+// StatusOf maps Run's error to a status.
+func StatusOf(err error) flow.Status {
+	switch {
+	case err == nil:
+		return flow.Done
+	case errors.Is(err, flow.ErrStopped):
+		return flow.Stopped
+	}
+	return flow.Failed
+}

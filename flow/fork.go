@@ -1,0 +1,80 @@
+package flow
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+)
+
+// Branches maps values of a fork's key to the flow each takes.
+type Branches map[any]*Flow
+
+// ForkOption configures a fork.
+type ForkOption func(*fork)
+
+// Default sets the flow for values that match no branch. Without it, such a
+// value fails the input with ErrNoBranch.
+func Default(f *Flow) ForkOption { return func(fk *fork) { fk.deflt = f } }
+
+// Fork routes each input on the value of key to one of branches: the seed's
+// < ('key', {'v1': f1, 'v2': f2}). After the branch, the flow continues with
+// the steps after the fork. Values match branch keys by ==; a value that is
+// not a string also matches a string branch key equal to its fmt.Sprint form,
+// so the number 2 decoded from JSON takes the branch "2".
+func Fork(key string, branches Branches, opts ...ForkOption) Service {
+	fk := &fork{key: key, branches: branches}
+	for _, o := range opts {
+		o(fk)
+	}
+	return fk
+}
+
+type fork struct {
+	key      string
+	branches Branches
+	deflt    *Flow
+}
+
+func (fk *fork) Name() string { return "fork(" + fk.key + ")" }
+
+// Call runs the selected branch on c, for a fork used outside a flow.
+func (fk *fork) Call(ctx context.Context, c *Context) error {
+	v, _ := c.Get(fk.key)
+	f, ok := lookupBranch(fk.branches, v)
+	switch {
+	case ok:
+		return f.Call(ctx, c)
+	case fk.deflt != nil:
+		return fk.deflt.Call(ctx, c)
+	}
+	return fk.noBranch(c)
+}
+
+func (fk *fork) noBranch(c *Context) error {
+	v, ok := c.Get(fk.key)
+	if !ok {
+		return fmt.Errorf("%w: %w", &KeyError{Key: fk.key, Want: "a branch value"}, &BranchError{Key: fk.key, Value: nil})
+	}
+	return &BranchError{Key: fk.key, Value: v}
+}
+
+// lookupBranch finds the branch for v in m (whose values may be any type:
+// *Flow for Branches, int for compiled forks).
+func lookupBranch[V any](m map[any]V, v any) (V, bool) {
+	var zero V
+	if v == nil {
+		return zero, false
+	}
+	if !reflect.TypeOf(v).Comparable() {
+		return zero, false
+	}
+	if b, ok := m[v]; ok {
+		return b, true
+	}
+	if _, isString := v.(string); !isString {
+		if b, ok := m[fmt.Sprint(v)]; ok {
+			return b, true
+		}
+	}
+	return zero, false
+}

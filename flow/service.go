@@ -1,0 +1,85 @@
+package flow
+
+import (
+	"context"
+	"reflect"
+)
+
+// Service is one step of a flow. Call reads the values it needs from c and
+// writes its results into it. The error it returns tells the flow what to do
+// with the input: nil continues, Stop ends it early, Retry runs it again from
+// the start, Fatal restarts the service and redelivers the input, and any
+// other error fails it.
+//
+// A service's fields are its configuration, shared by every call. With
+// Concurrency(n) several calls run at once, so Call must then be safe for
+// concurrent use (or build one instance per worker with Build).
+type Service interface {
+	Call(ctx context.Context, c *Context) error
+}
+
+// Starter is implemented by services that acquire resources (open a
+// connection, say) before their first call. A restart calls Stop, then Start.
+type Starter interface {
+	Start(ctx context.Context) error
+}
+
+// Stopper is implemented by services that release resources when the flow
+// stops or before a restart.
+type Stopper interface {
+	Stop(ctx context.Context) error
+}
+
+// Namer is implemented by services that choose their stage name. Other
+// services are named after their type.
+type Namer interface {
+	Name() string
+}
+
+// KeyDeclarer is implemented by services that declare the context keys they
+// read (Expects) and write (Promises), so Validate can check a flow's wiring
+// before it runs. Typed services declare theirs from their struct tags.
+type KeyDeclarer interface {
+	Expects() []string
+	Promises() []string
+}
+
+// NameOf is the stage name of s: its Name method if it has one, else its
+// type's name.
+func NameOf(s Service) string {
+	if n, ok := s.(Namer); ok {
+		if name := n.Name(); name != "" {
+			return name
+		}
+	}
+	t := reflect.TypeOf(s)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil {
+		return "<nil>"
+	}
+	if t.Name() == "" {
+		return t.String()
+	}
+	return t.Name()
+}
+
+// Func makes a service of a function. name is its stage name. Options declare
+// the keys it reads and writes (Expects, Promises) and the other settings
+// Stage takes.
+func Func(name string, fn func(ctx context.Context, c *Context) error, opts ...StageOption) Service {
+	s := &funcService{name: name, fn: fn}
+	if len(opts) == 0 {
+		return s
+	}
+	return Stage(s, opts...)
+}
+
+type funcService struct {
+	name string
+	fn   func(ctx context.Context, c *Context) error
+}
+
+func (f *funcService) Call(ctx context.Context, c *Context) error { return f.fn(ctx, c) }
+func (f *funcService) Name() string                               { return f.name }

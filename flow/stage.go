@@ -1,0 +1,134 @@
+package flow
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// StageOption configures a stage; see Stage.
+type StageOption func(*StageConfig)
+
+// StageConfig is what Stage options set. A runtime reads it from a Program's
+// nodes; users set it through the options.
+type StageConfig struct {
+	Name        string        // stage name; default NameOf(service)
+	Concurrency int           // instances running at once; default 1
+	Timeout     time.Duration // per-call deadline; 0 for none
+	Expects     []string      // keys read, for Validate; default from the service
+	Promises    []string      // keys written, for Validate; default from the service
+	AffinityKey string        // with Concurrency > 1: same value, same instance
+	// New builds a fresh instance of the service. It is set by Build; a runtime
+	// calls it for each instance of a pool and again after each restart.
+	New func() (Service, error)
+}
+
+// Name sets the stage name shown in errors, events and the monitor.
+func Name(name string) StageOption { return func(c *StageConfig) { c.Name = name } }
+
+// Concurrency runs n instances of the service at once (n < 1 means 1). The
+// service must be safe for concurrent use unless it was made with Build, which
+// builds one instance per worker.
+func Concurrency(n int) StageOption {
+	return func(c *StageConfig) { c.Concurrency = max(n, 1) }
+}
+
+// Timeout bounds each call: the service's ctx is cancelled after d, and a call
+// that runs out of time is retried (its error matches ErrTimeout and ErrRetry).
+func Timeout(d time.Duration) StageOption { return func(c *StageConfig) { c.Timeout = d } }
+
+// Expects declares keys the service reads, for Validate.
+func Expects(keys ...string) StageOption {
+	return func(c *StageConfig) { c.Expects = append(c.Expects, keys...) }
+}
+
+// Promises declares keys the service writes, for Validate.
+func Promises(keys ...string) StageOption {
+	return func(c *StageConfig) { c.Promises = append(c.Promises, keys...) }
+}
+
+// ByKey routes inputs with the same value of key to the same instance when
+// the stage runs with Concurrency(n), so per-key order holds.
+func ByKey(key string) StageOption { return func(c *StageConfig) { c.AffinityKey = key } }
+
+// Stage wraps a service with options: Name, Concurrency, Timeout, Expects,
+// Promises, ByKey. The result is a Service, so it composes like any other.
+func Stage(s Service, opts ...StageOption) Service {
+	st := &stage{svc: s}
+	if inner, ok := s.(*stage); ok { // Stage of a Stage: options add up
+		st.svc, st.cfg = inner.svc, inner.cfg
+	}
+	for _, o := range opts {
+		o(&st.cfg)
+	}
+	return st
+}
+
+// Build makes a stage whose service is built by build: once per instance when
+// the stage starts, and anew after each restart. Use it for services that hold
+// per-instance state such as a connection.
+func Build(name string, build func() (Service, error), opts ...StageOption) Service {
+	st := &stage{svc: &pending{name: name, build: build}, cfg: StageConfig{Name: name, New: build}}
+	for _, o := range opts {
+		o(&st.cfg)
+	}
+	return st
+}
+
+type stage struct {
+	svc Service
+	cfg StageConfig
+}
+
+func (s *stage) Call(ctx context.Context, c *Context) error { return s.svc.Call(ctx, c) }
+
+func (s *stage) Name() string {
+	if s.cfg.Name != "" {
+		return s.cfg.Name
+	}
+	return NameOf(s.svc)
+}
+
+func (s *stage) Expects() []string {
+	if s.cfg.Expects != nil {
+		return s.cfg.Expects
+	}
+	if d, ok := s.svc.(KeyDeclarer); ok {
+		return d.Expects()
+	}
+	return nil
+}
+
+func (s *stage) Promises() []string {
+	if s.cfg.Promises != nil {
+		return s.cfg.Promises
+	}
+	if d, ok := s.svc.(KeyDeclarer); ok {
+		return d.Promises()
+	}
+	return nil
+}
+
+// declared reports whether the stage's keys are known to Validate.
+func declared(s Service) bool {
+	if st, ok := s.(*stage); ok {
+		if st.cfg.Expects != nil || st.cfg.Promises != nil {
+			return true
+		}
+		s = st.svc
+	}
+	_, ok := s.(KeyDeclarer)
+	return ok
+}
+
+// pending stands for a Build service before it is built: calling it is an
+// error that says so.
+type pending struct {
+	name  string
+	build func() (Service, error)
+}
+
+func (p *pending) Name() string { return p.name }
+func (p *pending) Call(context.Context, *Context) error {
+	return fmt.Errorf("service %q was not built (Build services are built when their flow starts)", p.name)
+}

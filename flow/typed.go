@@ -1,0 +1,159 @@
+package flow
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+)
+
+// Typed makes a service of a function over structs: the fields of In are
+// bound from context keys before the call, and the fields of Out are written
+// to the context after a successful call. A field's key is given by its
+// `flow:"key"` tag, or is the field's name when untagged; `flow:"-"` skips a
+// field, `flow:"key,optional"` on an In field leaves it zero when the key is
+// missing, and `flow:"key,omitempty"` on an Out field skips writing a zero
+// value. Values convert as a JSON decoder would (see Value).
+//
+// The binding is prepared once, here: Typed panics if In or Out is not a
+// struct. The service declares In's required keys as Expects and Out's keys as
+// Promises, so Validate checks its wiring.
+func Typed[In, Out any](name string, fn func(ctx context.Context, in In) (Out, error)) Service {
+	s := &typedService[In, Out]{name: name, fn: fn}
+	s.in = bindings(reflect.TypeFor[In](), "In", name)
+	s.out = bindings(reflect.TypeFor[Out](), "Out", name)
+	return s
+}
+
+type binding struct {
+	index    int
+	key      string
+	optional bool // In: a missing key leaves the field zero
+	omit     bool // Out: a zero field is not written
+}
+
+func bindings(t reflect.Type, role, service string) []binding {
+	if t.Kind() != reflect.Struct {
+		panic(fmt.Sprintf("flow.Typed %q: %s must be a struct, not %s", service, role, t))
+	}
+	var bs []binding
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		tag := f.Tag.Get("flow")
+		if tag == "-" {
+			continue
+		}
+		key, opts, _ := strings.Cut(tag, ",")
+		if key == "" {
+			key = f.Name
+		}
+		b := binding{index: i, key: key}
+		for _, o := range strings.Split(opts, ",") {
+			switch o {
+			case "":
+			case "optional":
+				b.optional = true
+			case "omitempty":
+				b.omit = true
+			default:
+				panic(fmt.Sprintf("flow.Typed %q: %s.%s: unknown tag option %q", service, role, f.Name, o))
+			}
+		}
+		bs = append(bs, b)
+	}
+	return bs
+}
+
+type typedService[In, Out any] struct {
+	name    string
+	fn      func(ctx context.Context, in In) (Out, error)
+	in, out []binding
+}
+
+func (s *typedService[In, Out]) Name() string { return s.name }
+
+func (s *typedService[In, Out]) Expects() []string {
+	var keys []string
+	for _, b := range s.in {
+		if !b.optional {
+			keys = append(keys, b.key)
+		}
+	}
+	return keys
+}
+
+func (s *typedService[In, Out]) Promises() []string {
+	keys := make([]string, len(s.out))
+	for i, b := range s.out {
+		keys[i] = b.key
+	}
+	return keys
+}
+
+func (s *typedService[In, Out]) Call(ctx context.Context, c *Context) error {
+	var in In
+	if len(s.in) > 0 {
+		rv := reflect.ValueOf(&in).Elem()
+		for _, b := range s.in {
+			v, ok := c.Get(b.key)
+			if !ok {
+				if b.optional {
+					continue
+				}
+				return &KeyError{Key: b.key, Want: typeName(rv.Field(b.index).Type())}
+			}
+			f := rv.Field(b.index)
+			if fast(f, v) {
+				continue
+			}
+			if err := assign(f, b.key, v); err != nil {
+				return err
+			}
+		}
+	}
+	out, err := s.fn(ctx, in)
+	if err != nil {
+		return err
+	}
+	if len(s.out) > 0 {
+		rv := reflect.ValueOf(&out).Elem()
+		for _, b := range s.out {
+			f := rv.Field(b.index)
+			if b.omit && f.IsZero() {
+				continue
+			}
+			c.Set(b.key, f.Interface())
+		}
+	}
+	return nil
+}
+
+// fast binds the common exact-type cases without reflect.Value.Set's checks.
+func fast(f reflect.Value, v any) bool {
+	switch f.Kind() {
+	case reflect.Int:
+		if x, ok := v.(int); ok {
+			f.SetInt(int64(x))
+			return true
+		}
+	case reflect.String:
+		if x, ok := v.(string); ok && f.Type() == reflect.TypeFor[string]() {
+			f.SetString(x)
+			return true
+		}
+	case reflect.Float64:
+		if x, ok := v.(float64); ok {
+			f.SetFloat(x)
+			return true
+		}
+	case reflect.Bool:
+		if x, ok := v.(bool); ok {
+			f.SetBool(x)
+			return true
+		}
+	}
+	return false
+}
