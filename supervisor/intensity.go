@@ -1,0 +1,99 @@
+package supervisor
+
+import (
+	"sync"
+	"time"
+)
+
+// Intensity is the restart intensity of Erlang/OTP: it remembers the times
+// of recent restarts and allows at most Max of them within any sliding
+// window of length Within. A restart at time t is inside the window at time
+// now when now-t < Within.
+//
+// It keeps a ring buffer of Max timestamps, so its memory is bounded
+// whatever the failure rate. A zero Intensity is valid and uses the defaults
+// of Spec (20 restarts within 10s). An Intensity is safe for concurrent use;
+// it must not be copied after first use.
+type Intensity struct {
+	mu     sync.Mutex
+	max    int
+	within time.Duration
+	set    bool
+	ring   []time.Time // oldest at head; len(ring) == max once allocated
+	head   int
+	n      int
+}
+
+// NewIntensity returns an Intensity allowing maxRestarts restarts within
+// within, with the same rules as Spec: maxRestarts 0 and within ≤ 0 take the
+// defaults, and a negative maxRestarts allows no restart.
+func NewIntensity(maxRestarts int, within time.Duration) *Intensity {
+	i := &Intensity{}
+	i.init(maxRestarts, within)
+	return i
+}
+
+func (i *Intensity) init(maxRestarts int, within time.Duration) {
+	s := Spec{MaxRestarts: maxRestarts, Within: within}.WithDefaults()
+	i.max, i.within, i.set = max(s.MaxRestarts, 0), s.Within, true
+	i.ring, i.head, i.n = make([]time.Time, i.max), 0, 0
+}
+
+// Limits returns the restart budget and the window length in effect.
+func (i *Intensity) Limits() (maxRestarts int, within time.Duration) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.lazy()
+	return i.max, i.within
+}
+
+// Record registers a restart at now and reports whether it is allowed. It
+// returns false, and records nothing, when Max restarts are already inside
+// the window: the caller must escalate instead of restarting.
+func (i *Intensity) Record(now time.Time) (ok bool) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.lazy()
+	i.expire(now)
+	if i.n == i.max {
+		return false
+	}
+	i.ring[(i.head+i.n)%i.max] = now
+	i.n++
+	return true
+}
+
+// Used returns how many restarts are inside the window at now, between 0
+// and Max: the spent part of the budget.
+func (i *Intensity) Used(now time.Time) int {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.lazy()
+	i.expire(now)
+	return i.n
+}
+
+// Reset forgets every recorded restart.
+func (i *Intensity) Reset() {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.lazy()
+	i.head, i.n = 0, 0
+}
+
+func (i *Intensity) lazy() {
+	if !i.set {
+		i.init(0, 0)
+	}
+}
+
+// expire drops the restarts that have left the window at now. Timestamps
+// are kept in call order and callers pass non-decreasing times (a time that
+// goes backwards only makes its restart stay in the window longer).
+func (i *Intensity) expire(now time.Time) {
+	for i.n > 0 && now.Sub(i.ring[i.head]) >= i.within {
+		i.ring[i.head] = time.Time{}
+		i.head = (i.head + 1) % i.max
+		i.n--
+	}
+}

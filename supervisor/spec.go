@@ -1,0 +1,80 @@
+package supervisor
+
+import (
+	"time"
+
+	"github.com/serviceflow/serviceflow/backoff"
+)
+
+// Defaults that Spec.WithDefaults fills in for zero fields.
+const (
+	// DefaultMaxRestarts is the restart budget per window: generous enough
+	// for a flaky dependency, small enough that a crash loop escalates
+	// within seconds.
+	DefaultMaxRestarts = 20
+	// DefaultWithin is the length of the sliding restart window.
+	DefaultWithin = 10 * time.Second
+	// DefaultMaxRedeliveries is how many times one input is redelivered
+	// after it made its service fail before that input is Failed.
+	DefaultMaxRedeliveries = 3
+)
+
+// Spec configures a Supervisor. The zero Spec is valid: every zero field
+// takes its default (see WithDefaults).
+type Spec struct {
+	// Strategy chooses which children restart; the zero value is OneForOne.
+	Strategy Strategy
+
+	// MaxRestarts and Within are the restart intensity: at most MaxRestarts
+	// restarts within any window of length Within; one more escalates.
+	// MaxRestarts 0 means DefaultMaxRestarts (20); a negative MaxRestarts
+	// allows no restart at all, so the first failure escalates. Within ≤ 0
+	// means DefaultWithin (10s).
+	MaxRestarts int
+	Within      time.Duration
+
+	// Backoff is the wait before each restart. Restart n inside the current
+	// window waits Backoff.Delay(n), so a crash loop slows down
+	// exponentially. Zero fields mean 10ms initial, doubling, capped at 1s,
+	// with 20% jitter; a negative Jitter means none.
+	Backoff backoff.Exponential
+
+	// MaxRedeliveries bounds how many times the runtime redelivers one
+	// in-flight input to a restarted service. A poison input that keeps
+	// killing its service is Failed after this many redeliveries instead
+	// of exhausting the service's restart budget and taking the flow down.
+	// 0 means DefaultMaxRedeliveries (3); negative means never redeliver.
+	// The supervisor itself does not use it; package actors does.
+	MaxRedeliveries int
+}
+
+// WithDefaults returns s with every zero field replaced by its default:
+// OneForOne, DefaultMaxRestarts (20) restarts within DefaultWithin (10s),
+// a backoff from backoff.DefaultInitial (10ms) doubling up to
+// backoff.DefaultMax (1s) with backoff.DefaultJitter (20%), and
+// DefaultMaxRedeliveries (3). Negative MaxRestarts, MaxRedeliveries and
+// Backoff.Jitter are kept: they mean "none".
+func (s Spec) WithDefaults() Spec {
+	if s.MaxRestarts == 0 {
+		s.MaxRestarts = DefaultMaxRestarts
+	}
+	if s.Within <= 0 {
+		s.Within = DefaultWithin
+	}
+	if s.Backoff.Initial <= 0 {
+		s.Backoff.Initial = backoff.DefaultInitial
+	}
+	if s.Backoff.Max <= 0 {
+		s.Backoff.Max = backoff.DefaultMax
+	}
+	if s.Backoff.Multiplier < 1 {
+		s.Backoff.Multiplier = backoff.DefaultMultiplier
+	}
+	if s.Backoff.Jitter == 0 {
+		s.Backoff.Jitter = backoff.DefaultJitter
+	}
+	if s.MaxRedeliveries == 0 {
+		s.MaxRedeliveries = DefaultMaxRedeliveries
+	}
+	return s
+}
