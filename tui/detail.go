@@ -1,0 +1,114 @@
+package tui
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/serviceflow/serviceflow/snapshot"
+)
+
+// detailLines is the detail pane of the stage m.detail: its config and
+// counters, large sparklines from the model's history, its last error and
+// its recent events.
+func (m model) detailLines() []string {
+	s := m.stageByName(m.detail)
+	if s == nil {
+		return []string{"", "  " + clean(m.detail, maxName) + " is no longer in the flow (esc back)"}
+	}
+	st := m.st
+	w := max(m.width-2, 8)
+	where := "main line"
+	if s.Path != "" {
+		where = clean(s.Path, maxLine)
+	}
+	timeout := "none"
+	if s.Timeout > 0 {
+		timeout = s.Timeout.String()
+	}
+	mbox := itoa(s.Mailbox)
+	if s.MailboxCap > 0 {
+		mbox += "/" + itoa(s.MailboxCap)
+	}
+	lines := []string{
+		st.r(st.title, clean(s.Name, maxName)) + "  " + clean(string(s.Kind), 16) + " on " + where + "  " +
+			st.r(st.stage(s.State), stateLabel(s.State)) + "   (esc back)",
+		"concurrency " + itoa(s.Concurrency) + "   timeout " + timeout + "   supervisor " + clean(s.Supervisor, maxName) +
+			m.budget(s.Supervisor),
+		"expects " + list(s.Expects) + "   promises " + list(s.Promises),
+		"received " + count(s.Received) + "  done " + count(s.Done) + "  stopped " + count(s.Stopped) +
+			"  retried " + count(s.Retried) + "  failed " + count(s.Failed) + "  restarts " + count(s.Restarts) +
+			"  in flight " + itoa(s.InFlight) + "  mailbox " + mbox,
+	}
+	if s.LastError != "" {
+		lines = append(lines, st.r(st.bad, "last error: ")+clean(s.LastError, maxLine))
+	}
+	h := m.hist.stage(s.Name)
+	graph := func(title string, vals []float64, now string, rows int) {
+		peak := 0.0
+		for _, v := range vals {
+			peak = max(peak, v)
+		}
+		lines = append(lines, "", st.r(st.bold, title)+"  now "+now+"  peak "+fmtPeak(title, peak))
+		for _, r := range tallSpark(vals, w, rows) {
+			lines = append(lines, st.r(st.ok, r))
+		}
+	}
+	graph("out/s", h.rate.values(), rate(s.OutRate), 3)
+	graph("mailbox", h.mailbox.values(), mbox, 2)
+	graph("p50", h.p50.values(), latency(s.P50), 2)
+	graph("p99", h.p99.values(), latency(s.P99), 2)
+
+	lines = append(lines, "", st.r(st.bold, "recent events"))
+	var evs []snapshot.Event
+	for _, e := range m.snap.Events {
+		if e.Stage == s.Name {
+			evs = append(evs, e)
+		}
+	}
+	if len(evs) == 0 {
+		lines = append(lines, "  none")
+	}
+	slices.Reverse(evs)
+	for _, e := range evs[:min(len(evs), 20)] {
+		lines = append(lines, padLeft(age(m.snap.Taken.Sub(e.Time)), 6)+" "+pad(st.event(e.Kind), 11)+" "+clean(e.Message, maxLine))
+	}
+	return lines
+}
+
+func fmtPeak(title string, v float64) string {
+	switch title {
+	case "out/s":
+		return rate(v)
+	case "mailbox":
+		return itoa(int(v))
+	}
+	return latency(time.Duration(v))
+}
+
+// budget is a supervisor's restart budget, for the detail pane.
+func (m model) budget(name string) string {
+	for _, sup := range m.snap.Supervisors {
+		if sup.Name == name {
+			return " (" + clean(sup.Strategy, 16) + ", " + itoa(sup.Restarts) + "/" + itoa(sup.MaxRestarts) +
+				" restarts in " + age(sup.Within) + ")"
+		}
+	}
+	return ""
+}
+
+func list(xs []string) string {
+	if len(xs) == 0 {
+		return "-"
+	}
+	c := make([]string, len(xs))
+	for i, x := range xs {
+		c[i] = clean(x, maxName)
+	}
+	return cut(strings.Join(c, ", "), maxLine)
+}
+
+func (m model) detailView(w, h int) []string {
+	lines := m.detailLines()
+	return lines[min(m.detOff, len(lines)):]
+}

@@ -1,0 +1,65 @@
+package tui
+
+import "charm.land/bubbles/v2/key"
+
+// keyMap is every binding of the monitor; the help overlay and the footer
+// are generated from it.
+type keyMap struct {
+	Graph, Services, Events, Dead, Tree key.Binding
+	Next, Prev, Open, Back              key.Binding
+	Up, Down, Left, Right               key.Binding
+	Top, Bottom, HalfDown, HalfUp       key.Binding
+	Sort, Reverse, Filter, Follow       key.Binding
+	Replay, Export                      key.Binding
+	Freeze, Intake, Help, Quit          key.Binding
+}
+
+func newKeys() keyMap {
+	b := func(keys []string, k, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
+	}
+	return keyMap{
+		Graph:    b([]string{"1"}, "1", "graph"),
+		Services: b([]string{"2"}, "2", "services"),
+		Events:   b([]string{"3"}, "3", "events"),
+		Dead:     b([]string{"4"}, "4", "dead letters"),
+		Tree:     b([]string{"5"}, "5", "supervision"),
+		Next:     b([]string{"tab"}, "tab", "next pane"),
+		Prev:     b([]string{"shift+tab"}, "shift+tab", "previous pane"),
+		Open:     b([]string{"enter"}, "enter", "details"),
+		Back:     b([]string{"esc"}, "esc", "back"),
+		Up:       b([]string{"k", "up"}, "k/↑", "up"),
+		Down:     b([]string{"j", "down"}, "j/↓", "down"),
+		Left:     b([]string{"h", "left"}, "h/←", "scroll left"),
+		Right:    b([]string{"l", "right"}, "l/→", "scroll right"),
+		Top:      b([]string{"g", "home"}, "g", "top"),
+		Bottom:   b([]string{"G", "end"}, "G", "bottom"),
+		HalfDown: b([]string{"ctrl+d", "pgdown"}, "ctrl+d", "half page down"),
+		HalfUp:   b([]string{"ctrl+u", "pgup"}, "ctrl+u", "half page up"),
+		Sort:     b([]string{"s"}, "s", "sort column"),
+		Reverse:  b([]string{"r"}, "r", "reverse sort"),
+		Filter:   b([]string{"/"}, "/", "filter"),
+		Follow:   b([]string{"f"}, "f", "follow events"),
+		Replay:   b([]string{"R"}, "R", "replay dead letters"),
+		Export:   b([]string{"e"}, "e", "export dead letters"),
+		Freeze:   b([]string{"space"}, "space", "pause display"),
+		Intake:   b([]string{"p"}, "p", "pause/resume intake"),
+		Help:     b([]string{"?"}, "?", "help"),
+		Quit:     b([]string{"q", "ctrl+c"}, "q", "drain & quit"),
+	}
+}
+
+// ShortHelp is the footer.
+func (k keyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Help, k.Open, k.Next, k.Freeze, k.Intake, k.Quit}
+}
+
+// FullHelp is the help overlay, one column per group.
+func (k keyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Graph, k.Services, k.Events, k.Dead, k.Tree, k.Next, k.Prev, k.Open, k.Back},
+		{k.Up, k.Down, k.Left, k.Right, k.Top, k.Bottom, k.HalfDown, k.HalfUp},
+		{k.Sort, k.Reverse, k.Filter, k.Follow, k.Replay, k.Export},
+		{k.Freeze, k.Intake, k.Help, k.Quit},
+	}
+}

@@ -1,0 +1,114 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/term"
+)
+
+// Mode selects how Run shows a flow.
+type Mode int
+
+const (
+	// Auto shows the terminal UI when Out is a terminal, else Plain.
+	Auto Mode = iota
+	// TUI is the interactive terminal UI; Run fails when Out is not a terminal.
+	TUI
+	// Plain writes a logfmt progress line every few seconds, one line per
+	// lifecycle event and a final summary, with no ANSI codes.
+	Plain
+	// JSON writes one snapshot per refresh as NDJSON.
+	JSON
+	// Off shows nothing; Run waits for ctx.
+	Off
+)
+
+// Refresh bounds and default.
+const (
+	DefaultRefresh = 250 * time.Millisecond
+	MinRefresh     = 100 * time.Millisecond
+	MaxRefresh     = 10 * time.Second
+)
+
+// Options configure Run. The zero value is valid: Auto mode at the default
+// refresh, on stdout and stdin.
+type Options struct {
+	Mode    Mode
+	Refresh time.Duration // how often to poll the source; clamped to [MinRefresh, MaxRefresh]
+	Out     io.Writer     // default os.Stdout
+	In      io.Reader     // the TUI's keyboard; default os.Stdin
+	NoColor bool          // no colours; also when the NO_COLOR variable is set
+}
+
+// ErrNotTerminal is returned by Run in TUI mode when Out is not a terminal.
+var ErrNotTerminal = errors.New("tui: output is not a terminal")
+
+// Run shows src until ctx is done or, in the terminal UI, until the user
+// quits (which drains src first). Plain and JSON modes write a final
+// summary or snapshot when ctx is done. Run blocks; it returns nil on a
+// normal end.
+func Run(ctx context.Context, src Source, opts Options) error {
+	opts = opts.withDefaults()
+	mode := opts.Mode
+	if mode == Auto {
+		mode = Plain
+		if isTerminal(opts.Out) && os.Getenv("TERM") != "dumb" {
+			mode = TUI
+		}
+	}
+	switch mode {
+	case TUI:
+		if !isTerminal(opts.Out) {
+			return ErrNotTerminal
+		}
+		return runTUI(ctx, src, opts)
+	case Plain:
+		return runPlain(ctx, src, opts)
+	case JSON:
+		return runJSON(ctx, src, opts)
+	default:
+		<-ctx.Done()
+		return nil
+	}
+}
+
+func (o Options) withDefaults() Options {
+	if o.Refresh == 0 {
+		o.Refresh = DefaultRefresh
+	}
+	o.Refresh = max(MinRefresh, min(o.Refresh, MaxRefresh))
+	if o.Out == nil {
+		o.Out = os.Stdout
+	}
+	if o.In == nil {
+		o.In = os.Stdin
+	}
+	if os.Getenv("NO_COLOR") != "" {
+		o.NoColor = true
+	}
+	return o
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(interface{ Fd() uintptr })
+	return ok && term.IsTerminal(f.Fd())
+}
+
+func runTUI(ctx context.Context, src Source, opts Options) error {
+	m := newModel(ctx, src, opts.Refresh, !opts.NoColor)
+	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(opts.Out), tea.WithInput(opts.In)}
+	if opts.NoColor {
+		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
+	}
+	_, err := tea.NewProgram(m, popts...).Run()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil || errors.Is(err, tea.ErrInterrupted) {
+		return nil
+	}
+	return err
+}
