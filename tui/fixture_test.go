@@ -76,9 +76,9 @@ func fixture() snapshot.Snapshot {
 	}
 	return snapshot.Snapshot{
 		Flow: "demo", State: snapshot.Degraded, Started: t0, Taken: t0.Add(5 * time.Minute), MaxInFlight: 64,
-		Totals:  snapshot.Totals{Admitted: 36012, InFlight: 12, Done: 35840, Stopped: 157, Failed: 3, Retried: 19, Restarts: 3},
-		InRate:  120, OutRate: 100,
-		Stages:  stages,
+		Totals: snapshot.Totals{Admitted: 36012, InFlight: 12, Done: 35840, Stopped: 157, Failed: 3, Retried: 19, Restarts: 3},
+		InRate: 120, OutRate: 100,
+		Stages: stages,
 		Edges: []snapshot.Edge{{From: 0, To: 1}, {From: 1, To: 2}, {From: 2, To: 3, Label: "book"}, {From: 3, To: 4},
 			{From: 2, To: 5, Label: "music"}, {From: 4, To: 6}, {From: 5, To: 6}, {From: 6, To: 7}, {From: 7, To: 8}},
 		Supervisors: []snapshot.Supervisor{

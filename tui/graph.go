@@ -391,7 +391,6 @@ func padWith(s string, w int, fill string) string {
 	return s
 }
 
-
 // stateTag marks a box whose stage is not plainly ok.
 func stateTag(s snapshot.Stage) string {
 	switch s.State {
