@@ -173,14 +173,16 @@ func convertNumber(dst, src reflect.Value) error {
 			return fmt.Errorf("%g overflows %s", f, dst.Type())
 		}
 		dst.SetFloat(f)
+	case f != math.Trunc(f):
+		return fmt.Errorf("%g is not integral", f)
 	case dst.CanInt():
-		if f != math.Trunc(f) || f < math.MinInt64 || f >= math.MaxInt64 || dst.OverflowInt(int64(f)) {
-			return fmt.Errorf("%g is not an integral %s", f, dst.Type())
+		if f < math.MinInt64 || f >= math.MaxInt64 || dst.OverflowInt(int64(f)) {
+			return fmt.Errorf("%g overflows %s", f, dst.Type())
 		}
 		dst.SetInt(int64(f))
 	case dst.CanUint():
-		if f != math.Trunc(f) || f < 0 || f >= math.MaxUint64 || dst.OverflowUint(uint64(f)) {
-			return fmt.Errorf("%g is not an integral %s", f, dst.Type())
+		if f < 0 || f >= math.MaxUint64 || dst.OverflowUint(uint64(f)) {
+			return fmt.Errorf("%g overflows %s", f, dst.Type())
 		}
 		dst.SetUint(uint64(f))
 	}

@@ -37,14 +37,22 @@ func Concurrency(n int) StageOption {
 // that runs out of time is retried (its error matches ErrTimeout and ErrRetry).
 func Timeout(d time.Duration) StageOption { return func(c *StageConfig) { c.Timeout = d } }
 
-// Expects declares keys the service reads, for Validate.
+// Expects declares keys the service reads, for Validate. A service with
+// declared keys (even none) is checked; one without might set any key.
 func Expects(keys ...string) StageOption {
-	return func(c *StageConfig) { c.Expects = append(c.Expects, keys...) }
+	return func(c *StageConfig) { c.Expects = append(nonNil(c.Expects), keys...) }
 }
 
 // Promises declares keys the service writes, for Validate.
 func Promises(keys ...string) StageOption {
-	return func(c *StageConfig) { c.Promises = append(c.Promises, keys...) }
+	return func(c *StageConfig) { c.Promises = append(nonNil(c.Promises), keys...) }
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 // ByKey routes inputs with the same value of key to the same instance when

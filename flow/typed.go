@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 )
 
 // Typed makes a service of a function over structs: the fields of In are
@@ -20,6 +21,8 @@ import (
 // Promises, so Validate checks its wiring.
 func Typed[In, Out any](name string, fn func(ctx context.Context, in In) (Out, error)) Service {
 	s := &typedService[In, Out]{name: name, fn: fn}
+	s.ins.New = func() any { return new(In) }
+	s.outs.New = func() any { return new(Out) }
 	s.in = bindings(reflect.TypeFor[In](), "In", name)
 	s.out = bindings(reflect.TypeFor[Out](), "Out", name)
 	return s
@@ -71,6 +74,9 @@ type typedService[In, Out any] struct {
 	name    string
 	fn      func(ctx context.Context, in In) (Out, error)
 	in, out []binding
+	// Pools of In and Out structs: binding through reflect needs addressable
+	// values, and a fresh one per call would be an allocation per call.
+	ins, outs sync.Pool
 }
 
 func (s *typedService[In, Out]) Name() string { return s.name }
@@ -94,42 +100,84 @@ func (s *typedService[In, Out]) Promises() []string {
 }
 
 func (s *typedService[In, Out]) Call(ctx context.Context, c *Context) error {
-	var in In
-	if len(s.in) > 0 {
-		rv := reflect.ValueOf(&in).Elem()
-		for _, b := range s.in {
-			v, ok := c.Get(b.key)
-			if !ok {
-				if b.optional {
-					continue
-				}
-				return &KeyError{Key: b.key, Want: typeName(rv.Field(b.index).Type())}
-			}
-			f := rv.Field(b.index)
-			if fast(f, v) {
-				continue
-			}
-			if err := assign(f, b.key, v); err != nil {
-				return err
-			}
-		}
-	}
-	out, err := s.fn(ctx, in)
+	in, err := s.bind(c)
 	if err != nil {
 		return err
 	}
-	if len(s.out) > 0 {
-		rv := reflect.ValueOf(&out).Elem()
-		for _, b := range s.out {
-			f := rv.Field(b.index)
-			if b.omit && f.IsZero() {
-				continue
-			}
-			c.Set(b.key, f.Interface())
-		}
+	out, err := s.fn(ctx, in)
+	if err != nil || len(s.out) == 0 {
+		return err
 	}
+	po := s.outs.Get().(*Out)
+	*po = out
+	rv := reflect.ValueOf(po).Elem()
+	for _, b := range s.out {
+		f := rv.Field(b.index)
+		if b.omit && f.IsZero() {
+			continue
+		}
+		c.Set(b.key, boxed(f))
+	}
+	var zero Out
+	*po = zero
+	s.outs.Put(po)
 	return nil
 }
+
+func (s *typedService[In, Out]) bind(c *Context) (In, error) {
+	var in In
+	if len(s.in) == 0 {
+		return in, nil
+	}
+	pi := s.ins.Get().(*In)
+	defer func() {
+		*pi = in // zero, not to keep references alive in the pool
+		s.ins.Put(pi)
+	}()
+	rv := reflect.ValueOf(pi).Elem()
+	for _, b := range s.in {
+		v, ok := c.Get(b.key)
+		if !ok {
+			if b.optional {
+				continue
+			}
+			return in, &KeyError{Key: b.key, Want: typeName(rv.Field(b.index).Type())}
+		}
+		f := rv.Field(b.index)
+		if fast(f, v) {
+			continue
+		}
+		if err := assign(f, b.key, v); err != nil {
+			return in, err
+		}
+	}
+	bound := *pi
+	return bound, nil
+}
+
+// boxed is f.Interface() without its allocation for the common kinds: a plain
+// conversion lets the runtime reuse its static small-integer and empty-string
+// values.
+func boxed(f reflect.Value) any {
+	switch f.Type() {
+	case intType:
+		return int(f.Int())
+	case stringType:
+		return f.String()
+	case float64Type:
+		return f.Float()
+	case boolType:
+		return f.Bool()
+	}
+	return f.Interface()
+}
+
+var (
+	intType     = reflect.TypeFor[int]()
+	stringType  = reflect.TypeFor[string]()
+	float64Type = reflect.TypeFor[float64]()
+	boolType    = reflect.TypeFor[bool]()
+)
 
 // fast binds the common exact-type cases without reflect.Value.Set's checks.
 func fast(f reflect.Value, v any) bool {
@@ -140,7 +188,7 @@ func fast(f reflect.Value, v any) bool {
 			return true
 		}
 	case reflect.String:
-		if x, ok := v.(string); ok && f.Type() == reflect.TypeFor[string]() {
+		if x, ok := v.(string); ok {
 			f.SetString(x)
 			return true
 		}

@@ -1,0 +1,144 @@
+package flow_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/serviceflow/serviceflow/flow"
+)
+
+// svc declares the keys it reads and writes.
+func svc(name string, expects, promises []string) flow.Service {
+	return flow.Func(name, func(context.Context, *flow.Context) error { return nil },
+		flow.Expects(expects...), flow.Promises(promises...))
+}
+
+func keys(k ...string) []string { return k }
+
+func TestValidate(t *testing.T) {
+	loop := flow.New()
+	loop.Then(svc("x", nil, nil), loop)
+	tests := []struct {
+		name   string
+		flow   *flow.Flow
+		inputs []string
+		want   []string // one substring per expected problem; none means valid
+	}{
+		{
+			name:   "inputs and upstream promises satisfy",
+			flow:   flow.New(svc("parse", keys("line"), keys("order")), svc("price", keys("order"), keys("total"))),
+			inputs: keys("line"),
+		},
+		{
+			name:   "missing input",
+			flow:   flow.New(svc("parse", keys("line"), keys("order")), svc("price", keys("order", "rate"), nil)),
+			inputs: keys("line"),
+			want:   []string{`stage "price": expects key "rate", which is neither an input nor promised upstream on every path`},
+		},
+		{
+			name: "key promised on one branch only is missing after the join",
+			flow: flow.New(
+				svc("parse", nil, keys("kind")),
+				flow.Fork("kind", flow.Branches{
+					"book":    flow.New(svc("weigh", nil, keys("weight", "price"))),
+					"digital": flow.New(svc("license", nil, keys("price"))),
+				}),
+				svc("ship", keys("weight", "price"), nil),
+			),
+			want: []string{`stage "ship": expects key "weight"`, `only kind=book set it`},
+		},
+		{
+			name: "default branch counts as a path",
+			flow: flow.New(
+				svc("parse", nil, keys("kind")),
+				flow.Fork("kind", flow.Branches{"book": flow.New(svc("weigh", nil, keys("weight")))},
+					flow.Default(flow.New(svc("guess", nil, nil)))),
+				svc("ship", keys("weight"), nil),
+			),
+			want: []string{`stage "ship": expects key "weight"`},
+		},
+		{
+			name: "every branch promising is enough",
+			flow: flow.New(
+				flow.Fork("kind", flow.Branches{
+					"a": flow.New(svc("a", nil, keys("w"))),
+					"b": flow.New(svc("b", nil, keys("w"))),
+				}),
+				svc("use", keys("w"), nil),
+			),
+			inputs: keys("kind"),
+		},
+		{
+			name: "branch sees keys from before the fork",
+			flow: flow.New(svc("p", nil, keys("x")), flow.Fork("k", flow.Branches{"a": flow.New(svc("a", keys("x", "y"), nil))})),
+			inputs: keys("k"),
+			want:   []string{`stage "a" (in k=a): expects key "y"`},
+		},
+		{
+			name: "fork key never set",
+			flow: flow.New(svc("p", nil, nil), flow.Fork("kind", flow.Branches{"a": flow.New(svc("a", nil, nil))})),
+			want: []string{`stage "fork(kind)": forks on key "kind", which is never set`},
+		},
+		{
+			name:   "duplicate names, empty branch, empty default, no branches",
+			flow:   flow.New(svc("a", nil, nil), flow.Fork("k", flow.Branches{"x": flow.New()}, flow.Default(flow.New())), flow.Fork("j", nil), svc("a", nil, nil)),
+			inputs: keys("k", "j"),
+			want:   []string{`stage "fork(k)" (in k=x): branch k=x is empty`, `the default branch is empty`, `stage "fork(j)": has no branches`, `stage "a": 2 stages share this name`},
+		},
+		{
+			name: "empty flow",
+			flow: flow.New(),
+			want: []string{`flow "flow" has no steps`},
+		},
+		{
+			name: "nil step and self-containing flow",
+			flow: flow.New(nil, loop),
+			want: []string{"nil service at the main line", "contains itself"},
+		},
+		{
+			name:   "undeclared service may set anything",
+			flow:   flow.New(flow.Func("opaque", func(context.Context, *flow.Context) error { return nil }), svc("use", keys("anything"), nil)),
+			inputs: nil,
+		},
+		{
+			name: "typed services declare their keys",
+			flow: flow.New(flow.Typed("t", func(context.Context, struct {
+				A int `flow:"a"`
+				B int `flow:"b,optional"`
+			}) (struct {
+				C int `flow:"c"`
+			}, error) {
+				return struct {
+					C int `flow:"c"`
+				}{}, nil
+			}), svc("u", keys("c", "d"), nil)),
+			inputs: keys("d"),
+			want:   []string{`stage "t": expects key "a"`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.flow.Validate(tt.inputs...)
+			if len(tt.want) == 0 {
+				if err != nil {
+					t.Fatalf("Validate = %v, want nil", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("Validate = nil, want %d problems", len(tt.want))
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("Validate error lacks %q; got:\n%v", w, err)
+				}
+			}
+			var we *flow.WiringError
+			if !errors.As(err, &we) && !strings.Contains(err.Error(), "nil service") {
+				t.Errorf("no *flow.WiringError in %v", err)
+			}
+		})
+	}
+}
