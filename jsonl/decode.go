@@ -1,0 +1,181 @@
+package jsonl
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"unicode/utf8"
+)
+
+// Decode decodes a single line, without its terminator, by the same rules as
+// [Reader.Next]. On failure it returns a [*LineError] whose Line is 0.
+//
+// Unlike a Reader, Decode does not strip a byte order mark, and it rejects
+// an empty or whitespace-only line with [ErrSyntax] rather than skipping it.
+func Decode(line []byte, opts ...Option) (map[string]any, error) {
+	c := newConfig(opts)
+	var s scanner
+	m, p := decodeLine(line, &c, &s)
+	if p != nil {
+		return nil, p.lineError(0, line)
+	}
+	return m, nil
+}
+
+// decodeLine applies the checks in a fixed order: size, encoding, depth (all
+// before encoding/json sees the line), syntax, trailing data, type, keys and
+// finally number ranges.
+func decodeLine(line []byte, c *config, s *scanner) (map[string]any, *problem) {
+	if len(line) > c.maxLineSize {
+		return nil, tooLong(c)
+	}
+	if i := invalidUTF8(line); i >= 0 {
+		return nil, &problem{kind: ErrInvalidUTF8, detail: fmt.Errorf("at offset %d", i)}
+	}
+	res := s.scan(line, c)
+	if res.tooDeep {
+		return nil, &problem{kind: ErrTooDeep, detail: fmt.Errorf("more than %d levels", c.maxDepth)}
+	}
+
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
+			err = errUnexpectedEnd
+		}
+		return nil, &problem{kind: ErrSyntax, detail: err}
+	}
+	end := int(dec.InputOffset())
+	if rest := bytes.TrimLeft(line[end:], jsonSpace); len(rest) > 0 {
+		return nil, &problem{kind: ErrTrailingData, detail: fmt.Errorf("at offset %d", len(line)-len(rest))}
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, &problem{kind: ErrNotObject, detail: fmt.Errorf("got %s", kindOf(v))}
+	}
+	if res.dupKey != nil {
+		return nil, &problem{kind: ErrDuplicateKey, detail: errors.New(preview(res.dupKey))}
+	}
+	if res.tooManyKeys {
+		return nil, &problem{kind: ErrTooManyKeys, detail: fmt.Errorf("more than %d in one object", c.maxKeys)}
+	}
+	if res.bigNumber != nil {
+		return nil, &problem{kind: ErrNumberRange, detail: errors.New(preview(res.bigNumber))}
+	}
+	if err := normaliseMap(m); err != nil { // not expected after the scan
+		return nil, &problem{kind: ErrNumberRange, detail: err}
+	}
+	return m, nil
+}
+
+const jsonSpace = " \t\r\n"
+
+func isBlank(line []byte) bool {
+	return len(bytes.TrimLeft(line, jsonSpace)) == 0
+}
+
+// invalidUTF8 returns the offset of the first NUL byte or invalid UTF-8
+// sequence in line, or -1.
+func invalidUTF8(line []byte) int {
+	if utf8.Valid(line) && bytes.IndexByte(line, 0) < 0 {
+		return -1
+	}
+	for i := 0; i < len(line); {
+		r, size := utf8.DecodeRune(line[i:])
+		if r == 0 || (r == utf8.RuneError && size == 1) {
+			return i
+		}
+		i += size
+	}
+	return -1
+}
+
+func kindOf(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case string:
+		return "string"
+	case json.Number:
+		return "number"
+	case []any:
+		return "array"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// normaliseMap replaces every json.Number below m, in place, by an int or a
+// float64. Its recursion is bounded by the depth limit checked earlier.
+func normaliseMap(m map[string]any) error {
+	for k, v := range m {
+		if n, ok := v.(json.Number); ok {
+			x, err := number(string(n))
+			if err != nil {
+				return err
+			}
+			m[k] = x
+		} else if err := normaliseContainer(v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func normaliseSlice(s []any) error {
+	for i, v := range s {
+		if n, ok := v.(json.Number); ok {
+			x, err := number(string(n))
+			if err != nil {
+				return err
+			}
+			s[i] = x
+		} else if err := normaliseContainer(v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func normaliseContainer(v any) error {
+	switch x := v.(type) {
+	case map[string]any:
+		return normaliseMap(x)
+	case []any:
+		return normaliseSlice(x)
+	}
+	return nil
+}
+
+// Bounds of the float64 values that convert to int exactly: [minInt, maxInt).
+const (
+	minIntFloat = float64(math.MinInt)
+	maxIntFloat = -float64(math.MinInt)
+)
+
+// number converts a JSON number literal: integral values that fit in an int
+// become int (exactly, for integer literals), everything else float64.
+// Values beyond float64's range are an error; values that underflow become 0.
+func number(s string) (any, error) {
+	if i, err := strconv.ParseInt(s, 10, 0); err == nil {
+		return int(i), nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return nil, errors.New(preview([]byte(s)))
+	}
+	if f == math.Trunc(f) && f >= minIntFloat && f < maxIntFloat {
+		return int(f), nil
+	}
+	return f, nil
+}
+
+func tooLong(c *config) *problem {
+	return &problem{kind: ErrTooLong, detail: fmt.Errorf("more than %d bytes", c.maxLineSize)}
+}
