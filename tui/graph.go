@@ -222,6 +222,15 @@ func (c *canvas) at(x, y int) *cell {
 	return &c.cells[y*c.w+x]
 }
 
+// wide reports whether r takes two cells; box drawing, arrows and blocks
+// never do.
+func wide(r rune) bool {
+	if r < 0x1100 || r >= 0x2190 && r <= 0x25ff {
+		return false
+	}
+	return ansi.StringWidth(string(r)) > 1
+}
+
 // wideTail marks the cell covered by the right half of a wide rune.
 const wideTail rune = -1
 
@@ -231,7 +240,7 @@ func (c *canvas) text(x, y int, s string, style uint8) {
 			p.r, p.style = r, style
 		}
 		x++
-		if r > 0x7f && ansi.StringWidth(string(r)) > 1 {
+		if wide(r) {
 			if p := c.at(x, y); p != nil {
 				p.r, p.style = wideTail, style
 			}
@@ -291,8 +300,9 @@ var lineRunes = [16]rune{
 	lineLeft | lineRight | lineUp | lineDown: '┼',
 }
 
-// drawGraph draws every box and edge of the flow.
-func drawGraph(s snapshot.Snapshot, l glayout, selected string) *canvas {
+// drawGraph draws every edge of the flow and the boxes that intersect the
+// window of w×h cells at (x0, y0).
+func drawGraph(s snapshot.Snapshot, l glayout, selected string, x0, y0, w, h int) *canvas {
 	c := newCanvas(l.w, l.h)
 	for _, e := range l.edges {
 		a, b := e[0], e[1]
@@ -340,6 +350,9 @@ func drawGraph(s snapshot.Snapshot, l glayout, selected string) *canvas {
 	}
 	hot := bottleneck(s.Stages)
 	for i, st := range s.Stages {
+		if l.x[i]+l.boxW <= x0 || l.x[i] >= x0+w || l.y[i]+boxH <= y0 || l.y[i] >= y0+h {
+			continue
+		}
 		drawBox(c, l.x[i], l.y[i], l.boxW, st, label[i], i == hot, st.Name == selected)
 	}
 	return c
@@ -477,7 +490,7 @@ func (m model) graphView(w, h int) []string {
 		return []string{"", "  no stages"}
 	}
 	l := m.graphLayout(w)
-	c := drawGraph(s, l, m.gSel)
+	c := drawGraph(s, l, m.gSel, m.gXOf, m.gOff, w, h-1)
 	info := "out/s p99 mailbox · selected: " + clean(m.gSel, maxName)
 	if hot := bottleneck(s.Stages); hot >= 0 {
 		info += "   bottleneck: " + clean(s.Stages[hot].Name, maxName)

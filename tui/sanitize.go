@@ -19,6 +19,9 @@ const (
 // control and format characters (bidi overrides included) are dropped,
 // whitespace becomes a space and the result is cut to max cells.
 func clean(s string, max int) string {
+	if len(s) > max*8 { // what is cut needs no filtering
+		s = s[:max*8]
+	}
 	return cut(filter(s, false), max)
 }
 
