@@ -1,0 +1,105 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestTmux runs Run in Auto mode on a real terminal (a tmux pane) against a
+// fake source whose counters move: the TUI must start (never plain output
+// on a TTY), show the stages, move, switch views and drain on q. The
+// process under test is this test binary, re-executed as TestTmuxHelper.
+func TestTmux(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	tmux, err := exec.LookPath("tmux")
+	if err != nil {
+		t.Skip("tmux not installed (.ci/run installs it)")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	sock, result := filepath.Join(dir, "tmux.sock"), filepath.Join(dir, "result")
+	run := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command(tmux, append([]string{"-S", sock}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("tmux %v: %v: %s", args, err, out)
+		}
+		return string(out)
+	}
+	run("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40",
+		"env", "TUI_TMUX_HELPER="+result, "TERM=xterm-256color", exe, "-test.run=^TestTmuxHelper$", "-test.count=1")
+	t.Cleanup(func() { _ = exec.Command(tmux, "-S", sock, "kill-server").Run() })
+
+	screen := func() string { return run("capture-pane", "-p", "-t", "e2e") }
+	waitFor := func(what string) string {
+		t.Helper()
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			s := screen()
+			if strings.Contains(s, what) {
+				return s
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%q never appeared; screen:\n%s", what, s)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	done := regexp.MustCompile(`done (\d+(\.\d+)?k?)`)
+	first := done.FindString(waitFor("price-music"))
+	waitFor("bottleneck")
+	run("send-keys", "-t", "e2e", "2")
+	waitFor("THROUGHPUT")
+	deadline := time.Now().Add(10 * time.Second)
+	for done.FindString(screen()) == first {
+		if time.Now().After(deadline) {
+			t.Fatalf("counters do not move: %s", first)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	run("send-keys", "-t", "e2e", "4")
+	waitFor("#4711")
+	if s := screen(); strings.Contains(s, "[2J") || strings.Contains(s, "pwned") {
+		t.Errorf("escape sequences from data reached the terminal:\n%s", s)
+	}
+	run("send-keys", "-t", "e2e", "q")
+	deadline = time.Now().Add(15 * time.Second)
+	for {
+		if b, err := os.ReadFile(result); err == nil && strings.HasSuffix(string(b), "\n") {
+			if got := string(b); got != "err=<nil> drained=1\n" {
+				t.Errorf("helper: %s", got)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("q did not end the monitor; screen:\n%s", screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestTmuxHelper is the process TestTmux runs inside tmux.
+func TestTmuxHelper(t *testing.T) {
+	result := os.Getenv("TUI_TMUX_HELPER")
+	if result == "" {
+		t.Skip("run by TestTmux")
+	}
+	src := &fakeSource{snap: fixture()}
+	err := Run(context.Background(), src, Options{Refresh: 100 * time.Millisecond})
+	_, _, drained, _ := src.counts()
+	if err := os.WriteFile(result, fmt.Appendf(nil, "err=%v drained=%d\n", err, drained), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
