@@ -65,9 +65,10 @@ func (m model) eventsView(w, h int) []string {
 	gs := m.eventGroups()
 	rowsH := max(h-2, 1)
 	stageW := 16
-	lines := []string{m.st.r(m.st.bold, padLeft("AGE", 6)+" "+pad("KIND", 11)+" "+pad("STAGE", stageW)+" MESSAGE")}
+	lines := []string{m.st.r(m.st.bold, padLeft("AGE", 7)+" "+pad("KIND", 11)+" "+pad("STAGE", stageW)+" MESSAGE")}
 	end := min(m.eOff+rowsH, len(gs))
-	for _, g := range gs[min(m.eOff, end):end] {
+	for i := min(m.eOff, end); i < end; i++ {
+		g := gs[i]
 		msg := clean(g.msg, maxLine)
 		if g.count > 1 {
 			msg = "×" + itoa(g.count) + " in " + age(g.last.Sub(g.first)) + "  " + msg
@@ -76,7 +77,11 @@ func (m model) eventsView(w, h int) []string {
 		if stage == "" {
 			stage = "(flow)"
 		}
-		lines = append(lines, padLeft(age(m.snap.Taken.Sub(g.last)), 6)+" "+
+		mark := " "
+		if i == m.eSel && !m.follow {
+			mark = "▸"
+		}
+		lines = append(lines, mark+" "+padLeft(age(m.snap.Taken.Sub(g.last)), 5)+" "+
 			pad(m.st.event(g.kind), 11)+" "+pad(stage, stageW)+" "+msg)
 	}
 	if len(gs) == 0 {

@@ -198,10 +198,8 @@ func (m *model) open() {
 	case viewServices:
 		m.detail = m.cursor
 	case viewEvents:
-		// the newest visible group's stage
-		g := m.eventGroups()
-		if i := min(m.eOff+m.bodyHeight()-1, len(g)-1); i >= 0 {
-			m.detail = g[i].stage
+		if g := m.eventGroups(); m.eSel < len(g) {
+			m.detail = g[m.eSel].stage
 		}
 	case viewDead:
 		m.dlOpen = m.dlSel != 0
@@ -242,8 +240,9 @@ func (m *model) move(d int) {
 			m.cursor = rows[i].Name
 		}
 	case viewEvents:
-		m.follow = false
-		m.eOff = step(m.eOff, len(m.eventGroups()))
+		n := len(m.eventGroups())
+		m.eSel = max(step(m.eSel, n), 0)
+		m.follow = m.eSel == n-1 && d > 0
 	case viewDead:
 		if m.dlOpen {
 			m.dlDetOf = step(m.dlDetOf, len(m.deadDetail()))

@@ -79,6 +79,7 @@ type model struct {
 	intakePaused bool
 	draining     bool
 	cancelDrain  context.CancelFunc
+	drainErr     error // what Drain returned; Run returns it
 
 	input    inputMode
 	inputBuf string
@@ -97,6 +98,7 @@ type model struct {
 	// events
 	follow  bool
 	eFilter string
+	eSel    int // selected group; the newest while following
 	eOff    int
 
 	// dead letters
@@ -159,9 +161,7 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.cancelDrain != nil {
 			m.cancelDrain()
 		}
-		if msg.err != nil {
-			m.status = "drain: " + clean(msg.err.Error(), maxLine)
-		}
+		m.drainErr = msg.err
 		return m, tea.Quit
 	case intakeMsg:
 		m.intakePaused = msg.paused
@@ -222,9 +222,10 @@ func (m *model) settle() {
 	case viewEvents:
 		n := len(m.eventGroups())
 		if m.follow {
-			m.eOff = max(n-(h-2), 0)
+			m.eSel = n - 1
 		}
-		m.eOff = clampOff(m.eOff, n, h-2)
+		m.eSel = max(0, min(m.eSel, n-1))
+		m.eOff = visible(m.eOff, m.eSel, n, h-2)
 	case viewDead:
 		if m.dlOpen {
 			m.dlDetOf = clampOff(m.dlDetOf, len(m.deadDetail()), h)

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"time"
@@ -106,9 +107,15 @@ func runTUI(ctx context.Context, src Source, opts Options) error {
 	if opts.NoColor {
 		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
 	}
-	_, err := tea.NewProgram(m, popts...).Run()
+	final, err := tea.NewProgram(m, popts...).Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil || errors.Is(err, tea.ErrInterrupted) {
 		return nil
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	if fm, ok := final.(model); ok && fm.drainErr != nil && !errors.Is(fm.drainErr, context.Canceled) {
+		return fmt.Errorf("tui: drain: %w", fm.drainErr)
+	}
+	return nil
 }

@@ -418,3 +418,33 @@ func TestBottleneck(t *testing.T) {
 		t.Error("an idle flow has a bottleneck")
 	}
 }
+
+func TestEventsCursorOpensStage(t *testing.T) {
+	t.Parallel()
+	m := press(fixtureModel(fixture(), 120, 40), "3")
+	if n := len(m.eventGroups()); m.eSel != n-1 {
+		t.Fatalf("following: selected %d of %d", m.eSel, n)
+	}
+	m = press(m, "k", "k", "k")
+	if m.follow || !strings.Contains(m.render(), "▸ 1m00s restart") {
+		t.Fatalf("k k k: follow=%v\n%s", m.follow, m.render())
+	}
+	m = press(m, "enter")
+	if m.detail != "validate" {
+		t.Errorf("enter on a restart of validate opened %q", m.detail)
+	}
+	m = press(m, "esc", "G")
+	if !m.follow {
+		t.Error("G did not resume following")
+	}
+}
+
+func TestDrainErrorKept(t *testing.T) {
+	t.Parallel()
+	m := fixtureModel(fixture(), 80, 24)
+	m, _ = pressCmd(t, m, "q")
+	nm, cmd := m.Update(drainedMsg{errors.New("deadline: 3 inputs still in flight")})
+	if nm.(model).drainErr == nil || cmd == nil {
+		t.Error("the drain error is lost or the model did not quit")
+	}
+}

@@ -143,5 +143,8 @@ func (m model) helpView(w, h int) []string {
 	for _, l := range strings.Split(hm.FullHelpView(m.keys.FullHelp()), "\n") {
 		lines = append(lines, " "+l)
 	}
-	return lines
+	return append(lines, "",
+		" graph: ╔═╗ selected  ╭─╮ fork  ┏━┓ sink  ─book─ branch  BP backpressure  ↻3 restarts  FAIL failed  STOP stopped",
+		"        each box: name · out/s and p99 latency · mailbox fill; \"bottleneck\" marks the busiest stage",
+		" header: display paused = the screen is frozen (space), data keeps flowing; PAUSED = intake paused (p)")
 }
