@@ -122,6 +122,18 @@ func toMap(es []entry) map[string]any {
 	return m
 }
 
+// Original returns a new context with the same ID, attempt 1 and the values
+// this one was created with. It reads only what never changes after
+// creation, so it is safe to call while another goroutine owns c: a runtime
+// uses it to report an input it must abandon.
+func (c *Context) Original() *Context {
+	o := NewContext(nil)
+	o.id = c.id
+	o.vals = append(o.vals, c.orig...)
+	o.orig = append([]entry(nil), c.orig...)
+	return o
+}
+
 // reset restores the original values for another attempt.
 func (c *Context) reset() {
 	clear(c.vals)

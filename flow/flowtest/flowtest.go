@@ -391,8 +391,9 @@ func Cases() []Case {
 			Inputs: one(),
 			Check: func(t *testing.T, r []flow.Result) {
 				expect(t, r[0], flow.Done, nil, map[string]any{"ok": true, "trail": "a,b"})
-				if s, st := svc.starts.Load(), svc.stops.Load(); s != 3 || st != 2 {
-					t.Errorf("starts=%d stops=%d, want 3 and 2 (first start + 2 restarts)", s, st)
+				// Both runners stop services when they finish (Run's runner calls f.Stop).
+				if s, st := svc.starts.Load(), svc.stops.Load(); s != 3 || st != 3 {
+					t.Errorf("starts=%d stops=%d, want 3 and 3 (first start, 2 restarts, final stop)", s, st)
 				}
 			},
 		})
@@ -469,13 +470,15 @@ func Cases() []Case {
 // asNamed gives an Increment its own stage name.
 func (s Increment) asNamed(name string) flow.Service { return flow.Stage(s, flow.Name(name)) }
 
-// Sequential is the Runner for flow.Run: one input after another.
+// Sequential is the Runner for flow.Run: one input after another, then
+// f.Stop to release the services, as a stream runtime does when it drains.
 func Sequential(ctx context.Context, f *flow.Flow, inputs []map[string]any) []flow.Result {
 	out := make([]flow.Result, len(inputs))
 	for i, in := range inputs {
 		c, err := f.Run(ctx, in)
 		out[i] = flow.Result{Context: c, Err: err, Status: StatusOf(err)}
 	}
+	_ = f.Stop(ctx)
 	return out
 }
 

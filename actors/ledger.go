@@ -1,0 +1,161 @@
+package actors
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/serviceflow/serviceflow/flow"
+	"github.com/serviceflow/serviceflow/snapshot"
+)
+
+// item is one admitted input on its way through the actors.
+type item struct {
+	c        *flow.Context
+	slot     int32
+	admitted int64 // unix nanoseconds, for the end-to-end latency
+}
+
+// ledger accounts for every admitted input. Its slots are the inputs in
+// flight: an input holds one from Submit to its Result, and the free list of
+// slots is also the backpressure bound. Exactly one party reports each input:
+// whoever clears its slot (finish, or a sweep at escalation or the drain
+// deadline) and nobody else.
+type ledger struct {
+	slots []atomic.Pointer[item]
+	free  chan int32
+
+	admitted, done, stopped, failed, retried atomic.Uint64
+
+	mu      sync.Mutex
+	dead    []snapshot.DeadLetter // ring, oldest first once wrapped
+	deadCap int
+	evicted uint64
+	inputs  map[uint64]map[string]any // dead letter ID → original input, for Replay
+}
+
+func newLedger(maxInFlight, deadCap int) *ledger {
+	l := &ledger{
+		slots:   make([]atomic.Pointer[item], maxInFlight),
+		free:    make(chan int32, maxInFlight),
+		deadCap: deadCap,
+		inputs:  map[uint64]map[string]any{},
+	}
+	for i := range maxInFlight {
+		l.free <- int32(i)
+	}
+	return l
+}
+
+// admit records it in slot (which the caller took from free).
+func (l *ledger) admit(it *item) {
+	l.slots[it.slot].Store(it)
+	l.admitted.Add(1)
+}
+
+// claim clears it's slot if it still holds it: true means the caller now
+// reports the input, exactly once.
+func (l *ledger) claim(it *item) bool {
+	return l.slots[it.slot].CompareAndSwap(it, nil)
+}
+
+// live reports whether it is still unreported.
+func (l *ledger) live(it *item) bool { return l.slots[it.slot].Load() == it }
+
+// release returns a claimed slot to the free list.
+func (l *ledger) release(it *item) { l.free <- it.slot }
+
+// count records a reported result.
+func (l *ledger) count(s flow.Status) {
+	switch s {
+	case flow.Done:
+		l.done.Add(1)
+	case flow.Stopped:
+		l.stopped.Add(1)
+	default:
+		l.failed.Add(1)
+	}
+}
+
+// inFlight is admitted minus reported; never negative.
+func (l *ledger) inFlight() int {
+	fin := l.done.Load() + l.stopped.Load() + l.failed.Load()
+	adm := l.admitted.Load() // read last: it only grows
+	if adm < fin {
+		return 0
+	}
+	return int(adm - fin)
+}
+
+// sweep claims every input still in flight, for escalation and the drain
+// deadline, and returns them.
+func (l *ledger) sweep() []*item {
+	var out []*item
+	for i := range l.slots {
+		if it := l.slots[i].Load(); it != nil && l.slots[i].CompareAndSwap(it, nil) {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// bury keeps a Failed input as a dead letter.
+func (l *ledger) bury(res flow.Result, stage string) snapshot.DeadLetter {
+	in := res.Context.Input()
+	dl := snapshot.DeadLetter{
+		ID:       res.Context.ID(),
+		Time:     time.Now(),
+		Stage:    stage,
+		Err:      errString(res.Err),
+		Attempts: res.Context.Attempt(),
+		Input:    in,
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.dead) >= l.deadCap {
+		old := l.dead[0]
+		delete(l.inputs, old.ID)
+		l.dead = append(l.dead[:0], l.dead[1:]...)
+		l.evicted++
+	}
+	l.dead = append(l.dead, dl)
+	l.inputs[dl.ID] = in
+	return dl
+}
+
+// takeDead removes dead letters by ID (all when ids is empty) and returns
+// their original inputs.
+func (l *ledger) takeDead(ids []uint64) []map[string]any {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	want := map[uint64]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	var out []map[string]any
+	kept := l.dead[:0]
+	for _, dl := range l.dead {
+		if len(ids) == 0 || want[dl.ID] {
+			out = append(out, l.inputs[dl.ID])
+			delete(l.inputs, dl.ID)
+			continue
+		}
+		kept = append(kept, dl)
+	}
+	clear(l.dead[len(kept):])
+	l.dead = kept
+	return out
+}
+
+func (l *ledger) deadLetters() ([]snapshot.DeadLetter, uint64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]snapshot.DeadLetter(nil), l.dead...), l.evicted
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}

@@ -1,0 +1,211 @@
+package actors
+
+import (
+	"errors"
+	"hash/maphash"
+	"sync"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/serviceflow/serviceflow/flow"
+)
+
+// batch is the message between actors: contexts in order. Batches are pooled.
+type batch struct{ items []*item }
+
+var batches = sync.Pool{New: func() any { return &batch{items: make([]*item, 0, 64)} }}
+
+func getBatch() *batch { return batches.Get().(*batch) }
+
+func putBatch(b *batch) {
+	clear(b.items)
+	b.items = b.items[:0]
+	batches.Put(b)
+}
+
+// instance is one worker of a node: its actor and, for a service, its own
+// service value. mu serializes calls with restarts, which a supervisor may
+// perform from another actor's goroutine (all-for-one, rest-for-one).
+type instance struct {
+	rt    *Runtime
+	node  int
+	index int
+	name  string // unique: the stage name, with #i in a pool
+	pid   *actor.PID
+	mb    actor.Mailbox
+	stats *counters
+
+	mu  sync.Mutex
+	svc flow.Service
+
+	// Actor-local state: only the actor's goroutine touches these.
+	out map[*instance]*batch
+	rr  []uint32 // round-robin position per destination node
+}
+
+// Receive implements actor.Actor.
+func (in *instance) Receive(ctx actor.Context) {
+	switch m := ctx.Message().(type) {
+	case *batch:
+		in.stats.mailbox.Add(-int64(len(m.items)))
+		for _, it := range m.items {
+			in.process(it)
+		}
+		putBatch(m)
+		if in.mb.UserMessageCount() == 0 {
+			in.flush()
+		}
+	case *actor.Stopped:
+		in.rt.actorsDone.Done()
+	}
+}
+
+// process runs one context through this node and hands it on.
+func (in *instance) process(it *item) {
+	rt := in.rt
+	if !rt.led.live(it) {
+		return // already reported (escalation or drain deadline): drop it
+	}
+	if err := rt.escalated(); err != nil {
+		rt.abandon(it, err)
+		return
+	}
+	add1(&in.stats.received)
+	p := rt.prog
+	c := it.c
+	n := &p.Nodes[in.node]
+	var err error
+	if n.Op == flow.OpCall {
+		err = in.call(it)
+	} else {
+		err = p.Step(rt.ctx, c, nil)
+		in.count(err)
+	}
+	if err != nil {
+		p.Fail(c, err)
+	}
+	in.forward(it)
+}
+
+// call steps a service node: with restarts and redelivery on Fatal.
+func (in *instance) call(it *item) error {
+	rt, p, c := in.rt, in.rt.prog, it.c
+	timed := in.stats.calls%sampleEvery == 0
+	in.stats.calls++
+	var start time.Time
+	if timed {
+		start = time.Now()
+	}
+	in.mu.Lock()
+	err := p.Step(rt.ctx, c, in.svc)
+	in.mu.Unlock()
+	if timed {
+		in.stats.hist.observe(time.Since(start))
+	}
+	in.count(err)
+	for k := 1; err != nil && errors.Is(err, flow.ErrFatal); k++ {
+		if serr := in.restart(err); serr != nil {
+			return errors.Join(err, serr)
+		}
+		if k > rt.redeliveries(in.node) {
+			return err // poison: failed, the service was restarted for the next input
+		}
+		in.mu.Lock()
+		err = p.Step(rt.ctx, c, in.svc)
+		in.mu.Unlock()
+		in.count(err)
+	}
+	return err
+}
+
+// restart asks the supervision tree to restart this instance after cause.
+func (in *instance) restart(cause error) error {
+	in.stats.restarting.Store(true)
+	defer in.stats.restarting.Store(false)
+	return in.rt.sup.failed(in, cause)
+}
+
+// count classifies a step's outcome in the stage's counters.
+func (in *instance) count(err error) {
+	s := in.stats
+	switch {
+	case err == nil:
+		add1(&s.done)
+		return
+	case errors.Is(err, flow.ErrStopped):
+		add1(&s.stopped)
+		return
+	case errors.Is(err, flow.ErrRetry):
+		add1(&s.retried)
+	default:
+		add1(&s.failed)
+	}
+	msg := bound(err.Error(), 300)
+	s.lastErr.Store(&msg)
+}
+
+// forward hands it to the next node's outbox, or finishes it.
+func (in *instance) forward(it *item) {
+	rt := in.rt
+	next := rt.prog.At(it.c)
+	if next == flow.End {
+		rt.finish(it)
+		return
+	}
+	dst := in.route(next, it.c)
+	b := in.out[dst]
+	if b == nil {
+		b = getBatch()
+		in.out[dst] = b
+	}
+	b.items = append(b.items, it)
+	if len(b.items) >= rt.cfg.batchSize {
+		in.send(dst, b)
+		delete(in.out, dst)
+	}
+}
+
+var seed = maphash.MakeSeed()
+
+// route picks the instance of node that gets c: by its affinity key's value
+// when the stage has one, else round-robin.
+func (in *instance) route(node int, c *flow.Context) *instance {
+	pool := in.rt.instances[node]
+	if len(pool) == 1 {
+		return pool[0]
+	}
+	if key := in.rt.prog.Nodes[node].Config.AffinityKey; key != "" {
+		v, _ := c.Get(key)
+		return pool[hashValue(v)%uint64(len(pool))]
+	}
+	if in.rr == nil {
+		in.rr = make([]uint32, len(in.rt.instances))
+	}
+	in.rr[node]++
+	return pool[int(in.rr[node])%len(pool)]
+}
+
+func hashValue(v any) uint64 {
+	switch v := v.(type) {
+	case string:
+		return maphash.String(seed, v)
+	case int:
+		return maphash.Comparable(seed, v)
+	case nil:
+		return 0
+	}
+	return maphash.String(seed, stringOf(v))
+}
+
+func (in *instance) flush() {
+	for dst, b := range in.out {
+		in.send(dst, b)
+		delete(in.out, dst)
+	}
+}
+
+func (in *instance) send(dst *instance, b *batch) {
+	dst.stats.mailbox.Add(int64(len(b.items)))
+	in.rt.system.Root.Send(dst.pid, b)
+}

@@ -1,0 +1,99 @@
+package actors
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/serviceflow/serviceflow/supervisor"
+)
+
+// Option configures a Runtime; see Start.
+type Option func(*config)
+
+type config struct {
+	maxInFlight   int
+	supervision   supervisor.Spec
+	stageSpecs    map[string]supervisor.Spec
+	deadLetterCap int
+	eventCap      int
+	batchSize     int
+	logger        *slog.Logger
+	sampleEvery   time.Duration
+}
+
+func defaults() config {
+	return config{
+		maxInFlight:   1024,
+		supervision:   supervisor.Spec{}.WithDefaults(),
+		stageSpecs:    map[string]supervisor.Spec{},
+		deadLetterCap: 1000,
+		eventCap:      512,
+		batchSize:     64,
+		logger:        slog.Default(),
+		sampleEvery:   time.Second,
+	}
+}
+
+// MaxInFlight bounds the inputs admitted and not yet finished (default 1024):
+// Submit blocks at the bound, so memory stays bounded however fast the
+// source is.
+func MaxInFlight(n int) Option {
+	return func(c *config) {
+		if n > 0 {
+			c.maxInFlight = n
+		}
+	}
+}
+
+// Supervision sets the flow's supervision: the strategy and restart intensity
+// of the root supervisor, and the default for every stage (see
+// supervisor.Spec; zero fields take its defaults: one-for-one, 20 restarts in
+// 10 s, backoff 10 ms to 1 s, 3 redeliveries per input).
+func Supervision(spec supervisor.Spec) Option {
+	return func(c *config) { c.supervision = spec.WithDefaults() }
+}
+
+// StageSupervision overrides the supervision of one stage, by name.
+func StageSupervision(stage string, spec supervisor.Spec) Option {
+	return func(c *config) { c.stageSpecs[stage] = spec.WithDefaults() }
+}
+
+// DeadLetters sets how many Failed inputs are kept for inspection and replay
+// (default 1000); older ones are evicted and counted.
+func DeadLetters(n int) Option {
+	return func(c *config) {
+		if n > 0 {
+			c.deadLetterCap = n
+		}
+	}
+}
+
+// Events sets the size of the ring of recent events (default 512).
+func Events(n int) Option {
+	return func(c *config) {
+		if n > 0 {
+			c.eventCap = n
+		}
+	}
+}
+
+// BatchSize caps how many contexts one message between actors carries
+// (default 64). Batches form only when an actor has more work queued than it
+// can hand on at once, so a quiet stream still moves one input at a time.
+func BatchSize(n int) Option {
+	return func(c *config) {
+		if n > 0 {
+			c.batchSize = n
+		}
+	}
+}
+
+// Logger sets the logger for restarts, escalations and panics (default
+// slog.Default()).
+func Logger(l *slog.Logger) Option {
+	return func(c *config) {
+		if l != nil {
+			c.logger = l
+		}
+	}
+}

@@ -1,0 +1,213 @@
+package actors
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/serviceflow/serviceflow/flow"
+	"github.com/serviceflow/serviceflow/snapshot"
+)
+
+// Snapshot is the picture of a running flow the monitor and metrics read.
+type Snapshot = snapshot.Snapshot
+
+// Snapshot returns the topology, per-stage counters and latencies, the
+// supervision tree, recent events and dead letters. It takes no lock the
+// actors take per input, so it is cheap to call ten times a second.
+func (rt *Runtime) Snapshot() Snapshot {
+	now := time.Now()
+	s := Snapshot{
+		Flow:        rt.prog.Name,
+		State:       snapshot.Running,
+		Started:     rt.started,
+		Taken:       now,
+		MaxInFlight: rt.cfg.maxInFlight,
+		Totals: snapshot.Totals{
+			Admitted: rt.led.admitted.Load(),
+			Done:     rt.led.done.Load(),
+			Stopped:  rt.led.stopped.Load(),
+			Failed:   rt.led.failed.Load(),
+			Retried:  rt.led.retried.Load(),
+		},
+		Events: rt.ev.list(),
+	}
+	s.Totals.InFlight = rt.led.inFlight()
+	s.DeadLetters, s.Evicted = rt.led.deadLetters()
+	if rt.sup != nil {
+		s.Supervisors = rt.sup.snapshot()
+	}
+
+	rt.rates.mu.Lock()
+	s.InRate, s.OutRate = rt.rates.admIn, rt.rates.resOut
+	degraded := false
+	for i, n := range rt.prog.Nodes {
+		st := snapshot.Stage{
+			ID: i, Name: n.Name, Kind: kindOf(n.Op), Path: n.Path, State: snapshot.StageOK,
+			Supervisor: rt.prog.Name, Concurrency: len(rt.instances[i]),
+			Timeout: n.Config.Timeout, Expects: n.Config.Expects, Promises: n.Config.Promises,
+			MailboxCap: rt.cfg.maxInFlight,
+		}
+		if n.Op == flow.OpCall {
+			st.Supervisor = n.Name
+		}
+		for _, in := range rt.instances[i] {
+			c := in.stats
+			st.Received += c.received.Load()
+			st.Done += c.done.Load()
+			st.Stopped += c.stopped.Load()
+			st.Retried += c.retried.Load()
+			st.Failed += c.failed.Load()
+			st.Restarts += c.restarts.Load()
+			st.Mailbox += int(max(c.mailbox.Load(), 0))
+			if c.restarting.Load() {
+				st.State = snapshot.StageRestarting
+			}
+			if e := c.lastErr.Load(); e != nil {
+				st.LastError = *e
+			}
+		}
+		s.Totals.Restarts += st.Restarts
+		st.InFlight = st.Mailbox
+		if st.State == snapshot.StageOK && st.Mailbox*2 >= rt.cfg.maxInFlight {
+			st.State = snapshot.StageBackpressure
+		}
+		if i < len(rt.rates.in) {
+			st.InRate, st.OutRate = rt.rates.in[i], rt.rates.out[i]
+			st.P50, st.P99 = rt.rates.p50[i], rt.rates.p99[i]
+		}
+		if st.State == snapshot.StageRestarting {
+			degraded = true
+		}
+		s.Stages = append(s.Stages, st)
+	}
+	rt.rates.mu.Unlock()
+
+	sink := len(s.Stages)
+	s.Stages = append(s.Stages, snapshot.Stage{ID: sink, Name: "results", Kind: snapshot.KindSink, State: snapshot.StageOK,
+		Received: s.Totals.Done + s.Totals.Stopped + s.Totals.Failed, OutRate: s.OutRate, InRate: s.OutRate})
+	s.Edges = edges(rt.prog, sink)
+
+	switch {
+	case rt.escalated() != nil:
+		s.State, s.Err = snapshot.Failed, rt.escalated().Error()
+		for i := range s.Stages {
+			s.Stages[i].State = snapshot.StageFailed
+		}
+	case rt.draining.Load() && s.Totals.InFlight == 0:
+		s.State = snapshot.Stopped
+	case rt.draining.Load():
+		s.State = snapshot.Draining
+	case rt.gate.Load() != nil:
+		s.State = snapshot.Paused
+	case degraded:
+		s.State = snapshot.Degraded
+	}
+	return s
+}
+
+func kindOf(op flow.Op) snapshot.Kind {
+	switch op {
+	case flow.OpFork:
+		return snapshot.KindFork
+	case flow.OpEnter, flow.OpExit:
+		return snapshot.KindAround
+	}
+	return snapshot.KindService
+}
+
+// edges are the program's successor links; End goes to the sink.
+func edges(p *flow.Program, sink int) []snapshot.Edge {
+	to := func(i int) int {
+		if i == flow.End {
+			return sink
+		}
+		return i
+	}
+	var es []snapshot.Edge
+	for i, n := range p.Nodes {
+		if n.Op == flow.OpFork {
+			for _, b := range n.Branches {
+				es = append(es, snapshot.Edge{From: i, To: to(b.Entry), Label: b.Label})
+			}
+			if n.Default != flow.NoDefault {
+				es = append(es, snapshot.Edge{From: i, To: to(n.Default), Label: "default"})
+			}
+			continue
+		}
+		es = append(es, snapshot.Edge{From: i, To: to(n.Next)})
+	}
+	return es
+}
+
+// sample computes rates and latency percentiles once a second, until the
+// runtime's context ends.
+func (rt *Runtime) sample() {
+	t := time.NewTicker(rt.cfg.sampleEvery)
+	defer t.Stop()
+	r := &rt.rates
+	n := len(rt.prog.Nodes)
+	r.mu.Lock()
+	r.last = time.Now()
+	r.prev = make([]sample, n)
+	r.in, r.out = make([]float64, n), make([]float64, n)
+	r.p50, r.p99 = make([]time.Duration, n), make([]time.Duration, n)
+	r.window = make([][][48]uint64, n)
+	r.mu.Unlock()
+	for {
+		select {
+		case <-rt.ctx.Done():
+			return
+		case now := <-t.C:
+			rt.sampleOnce(now)
+		}
+	}
+}
+
+func (rt *Runtime) sampleOnce(now time.Time) {
+	r := &rt.rates
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	secs := now.Sub(r.last).Seconds()
+	if secs <= 0 {
+		return
+	}
+	r.last = now
+	for i, pool := range rt.instances {
+		var cur sample
+		for _, in := range pool {
+			c := in.stats
+			cur.received += c.received.Load()
+			cur.finished += c.done.Load() + c.stopped.Load() + c.retried.Load() + c.failed.Load()
+			h := c.hist.load()
+			for b := range h {
+				cur.hist[b] += h[b]
+			}
+		}
+		prev := r.prev[i]
+		r.in[i] = float64(cur.received-prev.received) / secs
+		r.out[i] = float64(cur.finished-prev.finished) / secs
+		var delta [48]uint64
+		for b := range delta {
+			delta[b] = cur.hist[b] - prev.hist[b]
+		}
+		r.window[i] = append(r.window[i], delta)
+		if len(r.window[i]) > latencyWindow {
+			r.window[i] = r.window[i][1:]
+		}
+		var sum [48]uint64
+		for _, w := range r.window[i] {
+			for b := range w {
+				sum[b] += w[b]
+			}
+		}
+		r.p50[i], r.p99[i] = quantile(sum, 0.50), quantile(sum, 0.99)
+		r.prev[i] = cur
+	}
+	adm := rt.led.admitted.Load()
+	res := rt.led.done.Load() + rt.led.stopped.Load() + rt.led.failed.Load()
+	r.admIn = float64(adm-r.prevAd) / secs
+	r.resOut = float64(res-r.prevRs) / secs
+	r.prevAd, r.prevRs = adm, res
+}
+
+func stringOf(v any) string { return fmt.Sprint(v) }

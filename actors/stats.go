@@ -1,0 +1,92 @@
+package actors
+
+import (
+	"math/bits"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// counters are one actor's statistics. Each field but mailbox has a single
+// writer, the actor itself, so it is bumped with a plain atomic store
+// (add1), not a locked add: the hot path pays for no contention. Readers
+// (Snapshot) load them at any time.
+type counters struct {
+	received, done, stopped, retried, failed, restarts atomic.Uint64
+	mailbox                                            atomic.Int64 // written by senders and the actor
+	restarting                                         atomic.Bool
+	calls                                              uint64 // actor-local: latency sampling
+	hist                                               histogram
+	lastErr                                            atomic.Pointer[string]
+}
+
+func add1(c *atomic.Uint64) { c.Store(c.Load() + 1) }
+
+// sampleEvery: one call in this many is timed for the latency histogram.
+// Reading the clock twice per call would cost more than a trivial service.
+const sampleEvery = 8
+
+// histogram buckets latencies by powers of two of nanoseconds.
+type histogram struct{ b [48]atomic.Uint64 }
+
+func (h *histogram) observe(d time.Duration) {
+	i := 0
+	if d > 0 {
+		i = min(bits.Len64(uint64(d)), len(h.b)-1)
+	}
+	h.b[i].Store(h.b[i].Load() + 1)
+}
+
+func (h *histogram) load() (out [48]uint64) {
+	for i := range h.b {
+		out[i] = h.b[i].Load()
+	}
+	return out
+}
+
+// quantile of the counts in buckets: the upper bound of the bucket holding it.
+func quantile(buckets [48]uint64, q float64) time.Duration {
+	var total uint64
+	for _, n := range buckets {
+		total += n
+	}
+	if total == 0 {
+		return 0
+	}
+	rank := uint64(q*float64(total-1)) + 1
+	var seen uint64
+	for i, n := range buckets {
+		seen += n
+		if seen >= rank {
+			if i == 0 {
+				return 1
+			}
+			return time.Duration(uint64(1) << i)
+		}
+	}
+	return 0
+}
+
+// rates keeps, per stage, what the sampler saw a second ago and the rates and
+// latency windows derived from it.
+type rates struct {
+	mu     sync.Mutex
+	last   time.Time
+	prev   []sample
+	in     []float64
+	out    []float64
+	window [][][48]uint64 // per stage, recent per-second histogram deltas
+	p50    []time.Duration
+	p99    []time.Duration
+	admIn  float64
+	resOut float64
+	prevAd uint64
+	prevRs uint64
+}
+
+type sample struct {
+	received, finished uint64
+	hist               [48]uint64
+}
+
+const latencyWindow = 10 // seconds of histogram kept for p50/p99
