@@ -204,5 +204,5 @@ func TestConcurrentRunsShareAStartedService(t *testing.T) {
 
 type startCounter struct{ starts *atomic.Int32 }
 
-func (s *startCounter) Start(context.Context) error              { s.starts.Add(1); return nil }
+func (s *startCounter) Start(context.Context) error               { s.starts.Add(1); return nil }
 func (s *startCounter) Call(context.Context, *flow.Context) error { return nil }

@@ -71,8 +71,8 @@ func TestValidate(t *testing.T) {
 			inputs: keys("kind"),
 		},
 		{
-			name: "branch sees keys from before the fork",
-			flow: flow.New(svc("p", nil, keys("x")), flow.Fork("k", flow.Branches{"a": flow.New(svc("a", keys("x", "y"), nil))})),
+			name:   "branch sees keys from before the fork",
+			flow:   flow.New(svc("p", nil, keys("x")), flow.Fork("k", flow.Branches{"a": flow.New(svc("a", keys("x", "y"), nil))})),
 			inputs: keys("k"),
 			want:   []string{`stage "a" (in k=a): expects key "y"`},
 		},
