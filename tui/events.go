@@ -8,7 +8,30 @@ import (
 	"github.com/serviceflow/serviceflow/snapshot"
 )
 
-// evGroup is a run of identical events (same kind, stage and message).
+// maskDigits replaces each run of digits with '#', so that "restart 3/10"
+// and "restart 4/10" are repeats of one event.
+func maskDigits(s string) string {
+	if !strings.ContainsAny(s, "0123456789") {
+		return s
+	}
+	var b strings.Builder
+	digit := false
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			if !digit {
+				b.WriteByte('#')
+			}
+			digit = true
+			continue
+		}
+		digit = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// evGroup is a run of repeated events: same kind and stage, and messages
+// that differ only in their numbers. msg is the newest message.
 type evGroup struct {
 	kind        snapshot.EventKind
 	stage, msg  string
@@ -30,12 +53,12 @@ func (m model) eventGroups() []evGroup {
 		if f != "" && !strings.Contains(strings.ToLower(e.Stage), f) && !strings.Contains(string(e.Kind), f) {
 			continue
 		}
-		key := k{e.Kind, e.Stage, e.Message}
+		key := k{e.Kind, e.Stage, maskDigits(e.Message)}
 		if i, ok := idx[key]; ok {
 			g := &gs[i]
 			g.count++
-			if e.Time.After(g.last) {
-				g.last = e.Time
+			if !e.Time.Before(g.last) {
+				g.last, g.msg = e.Time, e.Message
 			}
 			if e.Time.Before(g.first) {
 				g.first = e.Time

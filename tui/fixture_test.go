@@ -87,6 +87,8 @@ func fixture() snapshot.Snapshot {
 				Children: []string{"decode", "validate", "route", "branches", "enrich", "store", "sink"}},
 			{Name: "branches", Parent: "flow", Strategy: "rest-for-one", MaxRestarts: 5, Within: time.Second, Restarts: 4,
 				Children: []string{"price-book", "tax-book", "price-music"}},
+			{Name: "store", Parent: "flow", Strategy: "one-for-one", MaxRestarts: 3, Within: time.Minute,
+				Children: []string{"store"}},
 		},
 		Events:      events,
 		DeadLetters: dead,

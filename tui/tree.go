@@ -29,8 +29,17 @@ func (m model) treeLines() []treeLine {
 	var walk func(sup *snapshot.Supervisor, prefix, branch string)
 	walk = func(sup *snapshot.Supervisor, prefix, branch string) {
 		seen[sup.Name] = true
-		out = append(out, treeLine{text: prefix + branch + m.supLine(sup)})
-		kids := append([]string(nil), sup.Children...)
+		line := treeLine{text: prefix + branch + m.supLine(sup)}
+		var kids []string
+		for _, k := range sup.Children {
+			if k == sup.Name && stages[k] != nil { // a stage's own supervisor: one line
+				line.text += "  " + m.stageStatus(stages[k])
+				line.stage = k
+				continue
+			}
+			kids = append(kids, k)
+		}
+		out = append(out, line)
 		for _, o := range s.Supervisors { // children known only by Parent
 			if o.Parent == sup.Name && !contains(kids, o.Name) {
 				kids = append(kids, o.Name)
@@ -102,7 +111,12 @@ func (m model) childLine(name string, s *snapshot.Stage) string {
 	if s == nil {
 		return clean(name, maxName)
 	}
-	line := pad(clean(name, maxName), 18) + " " + m.st.r(m.st.stage(s.State), pad(stateLabel(s.State), 8))
+	return pad(clean(name, maxName), 18) + " " + m.stageStatus(s)
+}
+
+// stageStatus is a stage's state and restarts.
+func (m model) stageStatus(s *snapshot.Stage) string {
+	line := m.st.r(m.st.stage(s.State), pad(stateLabel(s.State), 8))
 	if s.Restarts > 0 {
 		line += "  " + plural(int(min(s.Restarts, 1<<30)), "restart")
 	}
