@@ -1,0 +1,91 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/serviceflow/serviceflow/flow"
+)
+
+var exprSpec = Spec{
+	Doc: "Computes keys with expr-lang expressions over the context's values.",
+	Params: []Param{
+		{Name: "set", Type: "map of expressions", Required: true, Doc: `key: expression pairs, e.g. {total: "price * qty"}`},
+	},
+	Keys: "reads the keys the expressions use; writes the keys of set. The expressions all see the values from before the step: to use a computed key, compute it in a later step.",
+	Build: func(p Params) (flow.Service, error) {
+		set, err := p.Map("set")
+		if err != nil {
+			return nil, err
+		}
+		if len(set) == 0 {
+			return nil, &ParamError{Param: "set", Err: errors.New("want at least one key: expression")}
+		}
+		s := &exprService{keys: slices.Sorted(maps.Keys(set))}
+		var errs []error
+		reads := map[string]bool{}
+		for _, k := range s.keys {
+			var e *expression
+			switch v := set[k].(type) {
+			case string:
+				e, err = compileExpr("set", k, v, p.Flow(), false)
+			case int, float64, bool: // a constant: total: 0
+				e = &expression{src: fmt.Sprint(v), constant: v}
+			default:
+				err = &ParamError{Param: "set", Key: k, Err: errors.New("want an expression string, found " + describe(v))}
+			}
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			s.exprs = append(s.exprs, e)
+			for _, r := range e.needs {
+				reads[r] = true
+			}
+		}
+		if len(errs) > 0 {
+			return nil, errors.Join(errs...)
+		}
+		s.reads = slices.Sorted(maps.Keys(reads))
+		s.keys = s.keys[:len(s.exprs)]
+		return s, nil
+	},
+}
+
+type exprService struct {
+	keys  []string
+	exprs []*expression
+	reads []string
+}
+
+func (s *exprService) Name() string       { return "expr" }
+func (s *exprService) Expects() []string  { return s.reads }
+func (s *exprService) Promises() []string { return s.keys }
+
+// Call evaluates every expression against the values from before the call,
+// then sets the results.
+func (s *exprService) Call(_ context.Context, c *flow.Context) error {
+	if len(s.exprs) == 1 {
+		v, err := s.exprs[0].eval(c)
+		if err != nil {
+			return err
+		}
+		c.Set(s.keys[0], v)
+		return nil
+	}
+	out := make([]any, len(s.exprs))
+	for i, e := range s.exprs {
+		v, err := e.eval(c)
+		if err != nil {
+			return err
+		}
+		out[i] = v
+	}
+	for i, k := range s.keys {
+		c.Set(k, out[i])
+	}
+	return nil
+}
