@@ -151,7 +151,7 @@ func TestRunModes(t *testing.T) {
 	}
 	t.Setenv("NO_COLOR", "1")
 	o := Options{Refresh: time.Hour}.withDefaults()
-	if !o.NoColor || o.Refresh != MaxRefresh || o.Out == nil || o.In == nil {
+	if !o.NoColor || o.Refresh != MaxRefresh || o.Out == nil || o.In != nil {
 		t.Errorf("defaults: %+v", o)
 	}
 	if o := (Options{Refresh: time.Nanosecond}).withDefaults(); o.Refresh != MinRefresh {

@@ -38,12 +38,12 @@ const (
 )
 
 // Options configure Run. The zero value is valid: Auto mode at the default
-// refresh, on stdout and stdin.
+// refresh, on stdout, with keys from the terminal.
 type Options struct {
 	Mode    Mode
 	Refresh time.Duration // how often to poll the source; clamped to [MinRefresh, MaxRefresh]
 	Out     io.Writer     // default os.Stdout
-	In      io.Reader     // the TUI's keyboard; default os.Stdin
+	In      io.Reader     // the TUI's keyboard; nil: the terminal, even when stdin is a pipe of inputs
 	NoColor bool          // no colours; also when the NO_COLOR variable is set
 }
 
@@ -87,9 +87,6 @@ func (o Options) withDefaults() Options {
 	if o.Out == nil {
 		o.Out = os.Stdout
 	}
-	if o.In == nil {
-		o.In = os.Stdin
-	}
 	if os.Getenv("NO_COLOR") != "" {
 		o.NoColor = true
 	}
@@ -103,7 +100,10 @@ func isTerminal(w io.Writer) bool {
 
 func runTUI(ctx context.Context, src Source, opts Options) error {
 	m := newModel(ctx, src, opts.Refresh, !opts.NoColor)
-	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(opts.Out), tea.WithInput(opts.In)}
+	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(opts.Out)}
+	if opts.In != nil { // else bubbletea reads keys from stdin, or from /dev/tty when stdin is not one
+		popts = append(popts, tea.WithInput(opts.In))
+	}
 	if opts.NoColor {
 		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
 	}

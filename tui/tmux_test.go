@@ -12,7 +12,8 @@ import (
 	"time"
 )
 
-// TestTmux runs Run in Auto mode on a real terminal (a tmux pane) against a
+// TestTmux runs Run in Auto mode on a real terminal (a tmux pane), with
+// stdin a pipe, against a
 // fake source whose counters move: the TUI must start (never plain output
 // on a TTY), show the stages, move, switch views and drain on q. The
 // process under test is this test binary, re-executed as TestTmuxHelper.
@@ -38,8 +39,10 @@ func TestTmux(t *testing.T) {
 		}
 		return string(out)
 	}
+	// stdin is a pipe, as when inputs are piped into the CLI: keys must
+	// come from the terminal, not from the pipe.
 	run("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40",
-		"env", "TUI_TMUX_HELPER="+result, "TERM=xterm-256color", exe, "-test.run=^TestTmuxHelper$", "-test.count=1")
+		"sh", "-c", `yes | env TUI_TMUX_HELPER="$1" TERM=xterm-256color "$0" -test.run='^TestTmuxHelper$' -test.count=1`, exe, result)
 	t.Cleanup(func() { _ = exec.Command(tmux, "-S", sock, "kill-server").Run() })
 
 	screen := func() string { return run("capture-pane", "-p", "-t", "e2e") }
