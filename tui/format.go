@@ -46,6 +46,8 @@ func latency(d time.Duration) string {
 	switch {
 	case d <= 0:
 		return "-"
+	case d < time.Microsecond:
+		return "<1µs"
 	case d < time.Millisecond:
 		return strconv.FormatInt(int64(d/time.Microsecond), 10) + "µs"
 	case d < 10*time.Millisecond:

@@ -1,0 +1,25 @@
+package tui
+
+import (
+	"flag"
+	"testing"
+)
+
+func TestParseMode(t *testing.T) {
+	t.Parallel()
+	for _, m := range []Mode{Auto, TUI, Plain, JSON, Off} {
+		got, err := ParseMode(m.String())
+		if err != nil || got != m {
+			t.Errorf("ParseMode(%q) = %v, %v", m.String(), got, err)
+		}
+	}
+	if _, err := ParseMode("fancy"); err == nil {
+		t.Error("ParseMode accepted fancy")
+	}
+	var m Mode
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	fs.Var(&m, "monitor", "")
+	if err := fs.Parse([]string{"-monitor=JSON"}); err != nil || m != JSON {
+		t.Errorf("flag: %v, %v", m, err)
+	}
+}
