@@ -8,6 +8,7 @@ type keyMap struct {
 	Graph, Services, Events, Dead, Tree key.Binding
 	Next, Prev, Open, Back              key.Binding
 	Up, Down, Left, Right               key.Binding
+	Move                                key.Binding // j/k, for the footer only
 	Top, Bottom, HalfDown, HalfUp       key.Binding
 	Sort, Reverse, Filter, Follow       key.Binding
 	Replay, Export                      key.Binding
@@ -30,6 +31,7 @@ func newKeys() keyMap {
 		Back:     b([]string{"esc"}, "esc", "back"),
 		Up:       b([]string{"k", "up"}, "k/↑", "up"),
 		Down:     b([]string{"j", "down"}, "j/↓", "down"),
+		Move:     b([]string{"j", "k"}, "j/k", "move"),
 		Left:     b([]string{"h", "left"}, "h/←", "scroll left"),
 		Right:    b([]string{"l", "right"}, "l/→", "scroll right"),
 		Top:      b([]string{"g", "home"}, "g", "top"),
@@ -49,9 +51,9 @@ func newKeys() keyMap {
 	}
 }
 
-// ShortHelp is the footer.
+// ShortHelp is the global part of the footer.
 func (k keyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Help, k.Open, k.Next, k.Freeze, k.Intake, k.Quit}
+	return []key.Binding{k.Help, k.Quit, k.Freeze, k.Intake, k.Next}
 }
 
 // FullHelp is the help overlay, one column per group.

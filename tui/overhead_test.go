@@ -1,3 +1,11 @@
+//go:build runtime
+
+// This file measures the monitor against the real actor runtime. It is
+// behind a build tag so that ./tui builds and tests on its own while the
+// runtime changes:
+//
+//	go test -tags runtime -run XXX -bench MonitorOverhead ./tui
+
 package tui
 
 import (

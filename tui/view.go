@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
 
 	"github.com/serviceflow/serviceflow/snapshot"
@@ -133,7 +134,30 @@ func (m model) footer(w int) string {
 	case m.status != "":
 		return cut(st.r(st.status, m.status), w)
 	}
-	return m.help.ShortHelpView(m.keys.ShortHelp())
+	return m.help.ShortHelpView(m.footerKeys())
+}
+
+// footerKeys are the keys of the current pane, then the global ones.
+func (m model) footerKeys() []key.Binding {
+	k := m.keys
+	var local []key.Binding
+	switch {
+	case m.showHelp:
+		local = []key.Binding{k.Back}
+	case m.detail != "" || m.view == viewDead && m.dlOpen:
+		local = []key.Binding{k.Back, k.Move}
+	case m.view == viewGraph:
+		local = []key.Binding{k.Move, k.Open, k.Right}
+	case m.view == viewServices:
+		local = []key.Binding{k.Sort, k.Reverse, k.Filter, k.Open}
+	case m.view == viewEvents:
+		local = []key.Binding{k.Follow, k.Filter, k.Open}
+	case m.view == viewDead:
+		local = []key.Binding{k.Open, k.Replay, k.Export}
+	case m.view == viewTree:
+		local = []key.Binding{k.Open}
+	}
+	return append(local, k.ShortHelp()...)
 }
 
 func (m model) helpView(w, h int) []string {
