@@ -1,0 +1,194 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/serviceflow/serviceflow/actors"
+	"github.com/serviceflow/serviceflow/flow"
+	"github.com/serviceflow/serviceflow/jsonl"
+	"github.com/serviceflow/serviceflow/tui"
+)
+
+// input is one item of a stream: a decoded object, or a malformed line.
+type input struct {
+	line   int // 1-based line number (or sequence number for generated streams)
+	values map[string]any
+	bad    *jsonl.LineError
+}
+
+// feed produces a stream: it calls emit for each input until the stream
+// ends or emit returns false (stop), and returns the stream's final error
+// (nil at its normal end).
+type feed func(emit func(input) bool) error
+
+// job is one run of a flow over a stream, the heart of demo and run.
+type job struct {
+	flow         *flow.Flow
+	options      []actors.Option
+	feed         feed
+	sink         *sink
+	ui           tui.Options   // Mode Off: no monitor
+	drainTimeout time.Duration // after an interrupt; 0 means 10 s
+	malformed    func(*jsonl.LineError)
+}
+
+// outcome is how a job ended.
+type outcome struct {
+	lastLine    int           // the last line taken from the stream
+	interrupted bool          // a signal ended intake early
+	quit        bool          // the user quit the terminal UI
+	flowErr     error         // the flow's escalation, if any
+	readErr     error         // the stream's error, if it broke
+	uiErr       error         // the monitor's error, if any
+	elapsed     time.Duration // from start to the last result
+}
+
+// run runs j until its stream ends, ctx is cancelled (an interrupt: intake
+// stops, in-flight inputs get drainTimeout to finish) or the monitor quits.
+// Every input taken from the stream gets exactly one result in j.sink.
+func (j *job) run(ctx context.Context) (outcome, error) {
+	start := time.Now()
+	rt, err := actors.Start(ctx, j.flow, j.options...)
+	if err != nil {
+		return outcome{}, fmt.Errorf("start the flow: %w", err)
+	}
+
+	// The owner of Results: it must read them concurrently with Submit.
+	consumed := make(chan struct{})
+	go func() {
+		defer close(consumed)
+		results := rt.Results()
+		for res := range results {
+			j.sink.add(res, len(results) == 0)
+		}
+	}()
+
+	// The monitor. uiCtx ends when the run is over; the terminal UI may end
+	// earlier, when the user quits (it drains the runtime itself).
+	uiCtx, stopUI := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopUI()
+	uiDone := make(chan error, 1)
+	go func() { uiDone <- tui.Run(uiCtx, rt, j.ui) }()
+
+	// The stream's producer. When intake stops early this goroutine may be
+	// blocked reading (stdin cannot be interrupted): it is left to end when
+	// its read returns, and it takes nothing more from the stream after stop.
+	inputs := make(chan input)
+	stop := make(chan struct{})
+	feedErr := make(chan error, 1)
+	go func() {
+		err := j.feed(func(in input) bool {
+			select {
+			case inputs <- in:
+				return true
+			case <-stop:
+				return false
+			}
+		})
+		feedErr <- err
+		close(inputs)
+	}()
+
+	var out outcome
+	var uiErr error
+	uiEnded := false
+intake:
+	for {
+		select {
+		case in, ok := <-inputs:
+			if !ok {
+				out.readErr = <-feedErr
+				break intake
+			}
+			out.lastLine = in.line
+			if in.bad != nil {
+				j.sink.malformed(in.bad)
+				if j.malformed != nil {
+					j.malformed(in.bad)
+				}
+				continue
+			}
+			j.sink.taken()
+			if err := rt.Submit(ctx, in.values); err != nil {
+				// Not admitted: interrupted, the monitor drained, or the
+				// flow failed. The input still gets its one result.
+				j.sink.add(notAdmitted(in.values, err), true)
+				out.interrupted = rt.Err() == nil && ctx.Err() != nil
+				out.quit = rt.Err() == nil && ctx.Err() == nil
+				break intake
+			}
+		case <-ctx.Done():
+			out.interrupted = true
+			break intake
+		case uiErr = <-uiDone:
+			uiEnded = true
+			if j.ui.Mode == tui.TUI {
+				out.quit = true
+				break intake
+			}
+		}
+	}
+	close(stop)
+
+	drainErr := j.drain(ctx, rt)
+	<-consumed
+	out.elapsed = time.Since(start)
+	stopUI()
+	if !uiEnded {
+		uiErr = <-uiDone
+	}
+	out.uiErr = uiErr
+	out.flowErr = rt.Err()
+	if out.flowErr == nil && drainErr != nil && !errors.Is(drainErr, actors.ErrDrainTimeout) {
+		return out, fmt.Errorf("drain: %w", drainErr)
+	}
+	return out, nil
+}
+
+// drain stops intake and waits for the inputs in flight: without a deadline
+// while ctx lives (the stream ended normally), and at most drainTimeout
+// once ctx is cancelled, after which the runtime fails what is left.
+func (j *job) drain(ctx context.Context, rt *actors.Runtime) error {
+	timeout := j.drainTimeout
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	dctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	drained := make(chan struct{})
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		select {
+		case <-ctx.Done():
+		case <-drained:
+			return
+		}
+		t := time.NewTimer(timeout)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			cancel()
+		case <-drained:
+		}
+	}()
+	err := rt.Drain(dctx)
+	close(drained)
+	<-watched
+	return err
+}
+
+// errNotAdmitted is the error of an input read from the stream that the
+// runtime did not take (it was interrupted or failed meanwhile).
+var errNotAdmitted = errors.New("flowrun: input read but not admitted")
+
+func notAdmitted(values map[string]any, cause error) flow.Result {
+	return flow.Result{
+		Context: flow.NewContext(values),
+		Status:  flow.Failed,
+		Err:     &flow.StageError{Err: fmt.Errorf("%w: %w", errNotAdmitted, cause)},
+	}
+}

@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/serviceflow/serviceflow/registry"
+)
+
+// Main runs flowrun with the services of reg on the process's arguments and
+// standard streams, and exits with Execute's code. The first SIGINT or
+// SIGTERM cancels the run, which drains: inputs in flight finish and the
+// summary is printed. A second one exits at once with status 130.
+func Main(reg *registry.Registry) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	// This goroutine lives as long as the process: it is the one that ends
+	// the process on a second signal.
+	go func() {
+		<-sigs
+		fmt.Fprintln(os.Stderr, "flowrun: interrupted; draining (send the signal again to exit at once)")
+		cancel()
+		<-sigs
+		fmt.Fprintln(os.Stderr, "flowrun: interrupted again; exiting without waiting")
+		os.Exit(ExitInterrupted)
+	}()
+	code := Execute(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, reg)
+	cancel()
+	os.Exit(code)
+}
+
+// Execute runs flowrun with args (without the program name) on the given
+// streams and returns the exit code (see the package doc). Cancelling ctx
+// is the first interrupt: a run drains and reports, and returns
+// ExitInterrupted. Execute never calls os.Exit and is safe to call from
+// tests, several at once.
+func Execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, reg *registry.Registry) int {
+	if reg == nil {
+		reg = registry.Builtin()
+	}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, reg: reg}
+	root := e.root()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	code := codeOf(err)
+	if err != nil {
+		var ee *exitError
+		switch {
+		case !errors.As(err, &ee): // cobra's own: unknown command or flag, wrong arguments
+			fmt.Fprintf(stderr, "flowrun: %v\nRun 'flowrun --help' for usage.\n", err)
+		case ee.err != nil:
+			fmt.Fprintf(stderr, "flowrun: %v\n", ee.err)
+			if ee.usage {
+				fmt.Fprintln(stderr, "Run 'flowrun --help' for usage.")
+			}
+		}
+	}
+	return code
+}
+
+// env is what every command reads and writes: the streams and the registry.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	reg            *registry.Registry
+}
+
+func (e *env) root() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "flowrun",
+		Short: "Run flows of services over streams of JSON lines, watched live",
+		Long: `flowrun runs flows of small services over streams of inputs, every service an
+actor under supervision, watched live in a terminal UI.
+
+Start with the demo, an order pipeline over a generated stream:
+
+  flowrun demo
+
+Then write a flow file and run it over JSON lines:
+
+  flowrun validate orders.yaml
+  flowrun run orders.yaml --in orders.jsonl --out results.jsonl --dead-letters dead.jsonl
+
+Exit codes: 0 the run completed (inputs that failed are in the results and
+the dead letters), 1 the flow failed (a supervisor gave up), 2 usage or
+flow-file errors (nothing was read), 130 interrupted.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &exitError{code: ExitUsage, err: fmt.Errorf("%s: %w", c.CommandPath(), err), usage: true}
+	})
+	root.AddCommand(e.demoCmd(), e.runCmd(), e.validateCmd(), e.graphCmd(), e.servicesCmd(), e.benchCmd())
+	return root
+}

@@ -1,0 +1,222 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"strings"
+	"sync"
+
+	"github.com/serviceflow/serviceflow/flow"
+	"github.com/serviceflow/serviceflow/jsonl"
+)
+
+// sink takes every result of a run: it counts them by status, writes one
+// JSON line per result to out and the original input of every Failed one
+// to dead. Either writer may be nil. It is safe for concurrent use.
+type sink struct {
+	out, dead *jsonl.Writer
+
+	mu     sync.Mutex
+	counts counts
+	err    error // the first write error
+}
+
+// counts account for every input taken from a stream:
+// Read == Malformed + Done + Stopped + Failed once the run is over.
+type counts struct {
+	Read, Malformed, Done, Stopped, Failed int
+	Extra                                  int // results of dead letters replayed from the monitor
+}
+
+// resultLine is one line of run's output.
+type resultLine struct {
+	ID       uint64         `json:"id"`
+	Status   string         `json:"status"`
+	Values   map[string]any `json:"values"`
+	Error    string         `json:"error,omitempty"`
+	Stage    string         `json:"stage,omitempty"`
+	Attempts int            `json:"attempts"`
+}
+
+func (s *sink) malformed(*jsonl.LineError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.counts.Read++
+	s.counts.Malformed++
+}
+
+// taken counts an input taken from the stream.
+func (s *sink) taken() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.counts.Read++
+}
+
+// add records res; flush says the writers should flush (nothing else is
+// waiting), so results stream out promptly when the flow is not busy.
+func (s *sink) add(res flow.Result, flush bool) {
+	line := toLine(res)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch res.Status {
+	case flow.Done:
+		s.counts.Done++
+	case flow.Stopped:
+		s.counts.Stopped++
+	default:
+		s.counts.Failed++
+	}
+	if s.err != nil {
+		return
+	}
+	if s.out != nil {
+		s.keep(writeLine(s.out, line))
+	}
+	if s.dead != nil && res.Status == flow.Failed {
+		s.keep(writeValues(s.dead, visible(res.Context.Input())))
+	}
+	if flush {
+		s.keep(s.flush())
+	}
+}
+
+func (s *sink) keep(err error) {
+	if s.err == nil && err != nil {
+		s.err = err
+	}
+}
+
+func (s *sink) flush() error {
+	var errs []error
+	for _, w := range []*jsonl.Writer{s.out, s.dead} {
+		if w != nil {
+			errs = append(errs, w.Flush())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// close flushes and returns the first write error.
+func (s *sink) close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.keep(s.flush())
+	return s.err
+}
+
+// snapshot returns the counts so far. Extra counts the results beyond one
+// per input read: those of dead letters replayed from the monitor.
+func (s *sink) snapshot() counts {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.counts
+	c.Extra = max(0, c.Malformed+c.Done+c.Stopped+c.Failed-c.Read)
+	return c
+}
+
+func toLine(res flow.Result) resultLine {
+	l := resultLine{Status: statusName(res.Status)}
+	if res.Context != nil {
+		l.ID, l.Values, l.Attempts = res.Context.ID(), visible(res.Context.Map()), res.Context.Attempt()
+	}
+	if res.Err != nil {
+		l.Error = res.Err.Error()
+		var se *flow.StageError
+		if errors.As(res.Err, &se) {
+			l.Stage, l.Attempts = se.Stage, max(l.Attempts, se.Attempt)
+			if se.Err != nil {
+				l.Error = se.Err.Error()
+			}
+		}
+	}
+	if l.Values == nil {
+		l.Values = map[string]any{}
+	}
+	return l
+}
+
+func statusName(s flow.Status) string {
+	switch s {
+	case flow.Done:
+		return "done"
+	case flow.Stopped:
+		return "stopped"
+	}
+	return "failed"
+}
+
+// visible drops the keys services keep for themselves (those starting with
+// a NUL byte, like the timer's start time) from a copy of m.
+func visible(m map[string]any) map[string]any {
+	for k := range m {
+		if strings.HasPrefix(k, "\x00") {
+			m = maps.Clone(m)
+			maps.DeleteFunc(m, func(k string, _ any) bool { return strings.HasPrefix(k, "\x00") })
+			break
+		}
+	}
+	return m
+}
+
+// writeLine writes l; values JSON cannot encode (NaN, infinities, channels)
+// are replaced by their text, so every result still gets its line.
+func writeLine(w *jsonl.Writer, l resultLine) error {
+	err := w.Write(l)
+	if err == nil || !isEncodeError(err) {
+		return err
+	}
+	l.Values = encodable(l.Values).(map[string]any)
+	return w.Write(l)
+}
+
+func writeValues(w *jsonl.Writer, m map[string]any) error {
+	err := w.Write(m)
+	if err == nil || !isEncodeError(err) {
+		return err
+	}
+	return w.Write(encodable(m))
+}
+
+// isEncodeError tells an encoding failure (the value's fault; nothing was
+// written) from a failure of the underlying writer (sticky).
+func isEncodeError(err error) bool {
+	var (
+		uv *json.UnsupportedValueError
+		ut *json.UnsupportedTypeError
+		me *json.MarshalerError
+	)
+	return errors.As(err, &uv) || errors.As(err, &ut) || errors.As(err, &me)
+}
+
+// encodable returns v with every value encoding/json rejects replaced by
+// its fmt text.
+func encodable(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(v))
+		for k, e := range v {
+			m[k] = encodable(e)
+		}
+		return m
+	case []any:
+		s := make([]any, len(v))
+		for i, e := range v {
+			s[i] = encodable(e)
+		}
+		return s
+	case float64:
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Sprint(v)
+		}
+		return v
+	case nil, string, bool, int, int64, uint64, float32, int32:
+		return v
+	}
+	if _, err := json.Marshal(v); err != nil {
+		return fmt.Sprint(v)
+	}
+	return v
+}

@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/charmbracelet/x/term"
+
+	"github.com/serviceflow/serviceflow/tui"
+)
+
+// uiModes are the values of --ui.
+var uiModes = map[string]tui.Mode{"auto": tui.Auto, "tui": tui.TUI, "plain": tui.Plain, "json": tui.JSON, "off": tui.Off}
+
+// uiMode parses --ui and resolves auto: the terminal UI when out is a
+// terminal (and TERM is not dumb), plain progress otherwise.
+func uiMode(flag string, out io.Writer) (tui.Mode, error) {
+	m, ok := uiModes[flag]
+	if !ok {
+		return 0, usageError("--ui %q: want auto, tui, plain, json or off", flag)
+	}
+	if m == tui.Auto {
+		m = tui.Plain
+		if isTerminal(out) && os.Getenv("TERM") != "dumb" {
+			m = tui.TUI
+		}
+	}
+	if m == tui.TUI && !isTerminal(out) {
+		return 0, usageError("--ui tui: the output is not a terminal; use --ui plain or json")
+	}
+	return m, nil
+}
+
+func isTerminal(w any) bool {
+	f, ok := w.(interface{ Fd() uintptr })
+	return ok && term.IsTerminal(f.Fd())
+}
+
+// runtimeLogger is the logger for the actor runtime's restarts and
+// escalations: nowhere under the terminal UI (which shows them as events)
+// or the plain and JSON monitors (which print them), warnings and worse on
+// w otherwise.
+func runtimeLogger(mode tui.Mode, w io.Writer) *slog.Logger {
+	if mode != tui.Off {
+		return slog.New(slog.DiscardHandler)
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelWarn, ReplaceAttr: dropTime}))
+}
+
+// dropTime removes slog's time attribute: flowrun's messages are about
+// lines and inputs, and tests compare them.
+func dropTime(groups []string, a slog.Attr) slog.Attr {
+	if len(groups) == 0 && a.Key == slog.TimeKey {
+		return slog.Attr{}
+	}
+	return a
+}
+
+// errorf writes one "flowrun: ..." line to w.
+func errorf(w io.Writer, format string, args ...any) {
+	fmt.Fprintf(w, "flowrun: "+format+"\n", args...)
+}
