@@ -30,9 +30,9 @@ type File struct {
 	Flow        *flow.Flow // named Name, with Retry and the supervision's redelivery policy set
 
 	path   string
-	top    pos                // the steps: key, for problems of the whole flow
-	stages map[stageAt]pos    // where each stage was defined
-	byName map[string][]pos   // the same, by name alone
+	top    pos              // the steps: key, for problems of the whole flow
+	stages map[stageAt]pos  // where each stage was defined
+	byName map[string][]pos // the same, by name alone
 }
 
 type stageAt struct{ path, name string }
@@ -283,7 +283,9 @@ func (l *loader) retry(e kv) {
 	}
 	r := &l.f.Retry
 	for _, re := range es {
-		switch re.key {
+		key := re.key
+		re.key = "retry." + key
+		switch key {
 		case "attempts":
 			r.MaxAttempts, _ = l.integer(re, 1)
 		case "initial":
@@ -299,6 +301,7 @@ func (l *loader) retry(e kv) {
 			}
 			r.Backoff.Jitter = j
 		default:
+			re.key = key
 			l.unknown(re, "retry", retryFields)
 		}
 	}
@@ -317,12 +320,14 @@ func (l *loader) supervision(e kv) {
 	}
 	s := &l.f.Supervision
 	for _, se := range es {
-		switch se.key {
+		key := se.key
+		se.key = "supervision." + key
+		switch key {
 		case "strategy":
 			if v, ok := l.str(se, "a strategy name"); ok {
 				st, err := supervisor.ParseStrategy(v)
 				if err != nil {
-					l.errorf(posOf(se.val, se.at), "supervision: unknown strategy %q; known: one-for-one, all-for-one, rest-for-one", v)
+					l.errorf(posOf(se.val, se.at), "supervision.strategy: unknown strategy %q; known: one-for-one, all-for-one, rest-for-one", v)
 					continue
 				}
 				s.Strategy = st.String()
@@ -342,6 +347,7 @@ func (l *loader) supervision(e kv) {
 				s.MaxRedeliveries = zeroMeansNone(n)
 			}
 		default:
+			se.key = key
 			l.unknown(se, "supervision", supervisionFields)
 		}
 	}

@@ -310,13 +310,17 @@ func (l *loader) fork(kind kv, fields map[string]kv, path string) flow.Service {
 			return nil
 		}
 		for _, be := range es {
-			steps := l.steps(kv{key: "branch " + be.key, at: be.at, val: be.val}, join(path, key+"="+be.key))
+			bp := join(path, key+"="+be.key)
+			l.f.stages[stageAt{bp, name}] = be.at // where Validate's "branch is empty" points
+			steps := l.steps(kv{key: "branch " + be.key, at: be.at, val: be.val}, bp)
 			branches[be.key] = flow.New(steps...).Named(be.key)
 		}
 	}
 	var opts []flow.ForkOption
 	if e, ok := fields["default"]; ok {
-		steps := l.steps(kv{key: "default", at: e.at, val: e.val}, join(path, key+"=*"))
+		dp := join(path, key+"=*")
+		l.f.stages[stageAt{dp, name}] = e.at
+		steps := l.steps(kv{key: "default", at: e.at, val: e.val}, dp)
 		opts = append(opts, flow.Default(flow.New(steps...).Named("default")))
 	}
 	l.record(path, name, kind.at)

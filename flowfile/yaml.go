@@ -395,11 +395,13 @@ func suggest(s string, known []string) string {
 	return " (did you mean " + strconv.Quote(best) + "?)"
 }
 
-// distance is the Levenshtein distance between a and b.
+// distance is the edit distance between a and b, a swap of neighbours
+// counting as one edit (optimal string alignment).
 func distance(a, b string) int {
 	if len(a) > 64 || len(b) > 64 {
 		return 99
 	}
+	pprev := make([]int, len(b)+1)
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
@@ -413,8 +415,11 @@ func distance(a, b string) int {
 				c++
 			}
 			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] { // a transposition
+				cur[j] = min(cur[j], pprev[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		pprev, prev, cur = prev, cur, pprev
 	}
 	return prev[len(b)]
 }

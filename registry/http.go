@@ -60,13 +60,14 @@ func buildHTTP(p Params) (flow.Service, error) {
 	add(err)
 	headers, err := p.StringMap("headers")
 	add(err)
+	urlErrs := len(errs)
 	s.timeout, err = p.Duration("timeout")
 	add(err)
 	s.into, err = p.String("into")
 	add(err)
 	s.statusKey, err = p.String("status")
 	add(err)
-	if len(errs) > 0 {
+	if len(errs) > urlErrs {
 		return nil, errors.Join(errs...)
 	}
 	if s.method == "" || strings.ContainsAny(s.method, " \t\r\n") {
