@@ -95,4 +95,3 @@ func generate(ctx context.Context, count int, rate float64, emit func(input) boo
 	}
 	return nil
 }
-

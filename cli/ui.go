@@ -11,15 +11,12 @@ import (
 	"github.com/serviceflow/serviceflow/tui"
 )
 
-// uiModes are the values of --ui.
-var uiModes = map[string]tui.Mode{"auto": tui.Auto, "tui": tui.TUI, "plain": tui.Plain, "json": tui.JSON, "off": tui.Off}
-
 // uiMode parses --ui and resolves auto: the terminal UI when out is a
 // terminal (and TERM is not dumb), plain progress otherwise.
 func uiMode(flag string, out io.Writer) (tui.Mode, error) {
-	m, ok := uiModes[flag]
-	if !ok {
-		return 0, usageError("--ui %q: want auto, tui, plain, json or off", flag)
+	m, err := tui.ParseMode(flag)
+	if err != nil {
+		return 0, usageError("--ui: %w", err)
 	}
 	if m == tui.Auto {
 		m = tui.Plain

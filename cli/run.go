@@ -1,0 +1,250 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/serviceflow/serviceflow/actors"
+	"github.com/serviceflow/serviceflow/jsonl"
+	"github.com/serviceflow/serviceflow/tui"
+)
+
+// runFlags are run's options.
+type runFlags struct {
+	in, out, dead string
+	ui            string
+	maxInFlight   int
+	drainTimeout  time.Duration
+}
+
+func (e *env) runCmd() *cobra.Command {
+	var fl runFlags
+	cmd := &cobra.Command{
+		Use:   "run FLOW.yaml",
+		Short: "Run a flow file over JSON lines: one result line per input",
+		Long: `run runs a flow file over a stream of JSON lines, one object per input, and
+writes one JSON line per input:
+
+  {"id":7,"status":"done|stopped|failed","values":{...},"error":"...","stage":"...","attempts":1}
+
+Failed inputs are also written to --dead-letters as their original input
+line, so "flowrun run FLOW.yaml --in dead.jsonl" replays them. Malformed
+lines (invalid JSON, too long, too deep, not an object, ...) are reported
+on stderr, one structured line each, counted, and skipped. The monitor
+(--ui) and the final summary go to stderr; the summary accounts for every
+line: read = malformed + done + stopped + failed.
+
+SIGINT or SIGTERM stops reading and drains: inputs in flight get
+--drain-timeout to finish, then are reported failed (and dead-lettered).
+A second signal exits at once.
+
+Exit codes: 0 the run completed, even if some inputs failed (they are in the
+output and the dead letters); 1 the flow failed (a supervisor gave up) or
+the output could not be written; 2 usage or flow-file errors, before any
+input is read; 130 interrupted.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return e.run(cmd.Context(), args[0], fl)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&fl.in, "in", "-", "input JSON lines: a file, or - for stdin")
+	f.StringVar(&fl.out, "out", "-", "results as JSON lines: a file, or - for stdout")
+	f.StringVar(&fl.dead, "dead-letters", "", "write the original input of every failed input to this file")
+	f.StringVar(&fl.ui, "ui", "auto", "monitor on stderr: auto, tui, plain, json or off")
+	f.IntVar(&fl.maxInFlight, "max-in-flight", 0, "bound on inputs in flight (default: the flow file's max_in_flight, else 1024)")
+	f.DurationVar(&fl.drainTimeout, "drain-timeout", 10*time.Second, "after an interrupt, how long in-flight inputs may take to finish")
+	return cmd
+}
+
+func (e *env) run(ctx context.Context, path string, fl runFlags) error {
+	mode, err := uiMode(fl.ui, e.stderr)
+	if err != nil {
+		return err
+	}
+	if fl.maxInFlight < 0 || fl.drainTimeout < 0 {
+		return usageError("run: --max-in-flight and --drain-timeout must not be negative")
+	}
+	file, err := e.load(path, e.stderr, true)
+	if err != nil {
+		return err
+	}
+	var closers []io.Closer
+	defer func() {
+		for _, c := range closers {
+			c.Close()
+		}
+	}()
+	in, err := e.openIn(fl.in, &closers)
+	if err != nil {
+		return err
+	}
+	s := &sink{}
+	if s.out, err = e.create(fl.out, &closers); err != nil {
+		return err
+	}
+	if fl.dead != "" {
+		if s.dead, err = e.create(fl.dead, &closers); err != nil {
+			return err
+		}
+	}
+	keys := e.stdin
+	if mode == tui.TUI && fl.in == "-" {
+		// stdin carries the data: the monitor reads keys from the terminal.
+		tty, err := os.Open("/dev/tty")
+		if err != nil {
+			mode = tui.Plain
+		} else {
+			closers = append(closers, tty)
+			keys = tty
+		}
+	}
+	report := newMalformedReport(e.stderr, mode == tui.TUI)
+
+	opts := []actors.Option{
+		actors.Supervision(file.Supervision.Spec()),
+		actors.Logger(runtimeLogger(mode, e.stderr)),
+	}
+	if n := max(fl.maxInFlight, 0); n > 0 || file.MaxInFlight > 0 {
+		opts = append(opts, actors.MaxInFlight(cmpOr(n, file.MaxInFlight)))
+	}
+	j := &job{
+		flow:         file.Flow,
+		options:      opts,
+		feed:         readLines(in),
+		sink:         s,
+		ui:           tui.Options{Mode: mode, Out: e.stderr, In: keys},
+		drainTimeout: fl.drainTimeout,
+		malformed:    report.add,
+	}
+	out, err := j.run(ctx)
+	if err != nil {
+		return withCode(ExitFlowFailed, fmt.Errorf("run: %w", err))
+	}
+	report.flush()
+	werr := s.close()
+	var extra []string
+	if fl.dead != "" {
+		extra = append(extra, "dead_letters="+fl.dead)
+	}
+	printSummary(e.stderr, s.snapshot(), out, extra...)
+	if werr != nil {
+		return withCode(ExitFlowFailed, fmt.Errorf("run: writing results: %w", werr))
+	}
+	if code := exitCode(out); code != ExitOK {
+		return withCode(code, nil)
+	}
+	return nil
+}
+
+func cmpOr(a, b int) int {
+	if a != 0 {
+		return a
+	}
+	return b
+}
+
+// openIn opens --in: stdin for "-".
+func (e *env) openIn(name string, closers *[]io.Closer) (io.Reader, error) {
+	if name == "-" {
+		return e.stdin, nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, withCode(ExitUsage, fmt.Errorf("run: --in: %w", err))
+	}
+	*closers = append(*closers, f)
+	return f, nil
+}
+
+// create creates an output file: stdout for "-".
+func (e *env) create(name string, closers *[]io.Closer) (*jsonl.Writer, error) {
+	if name == "-" {
+		return jsonl.NewWriter(e.stdout), nil
+	}
+	f, err := os.Create(name)
+	if err != nil {
+		return nil, withCode(ExitUsage, fmt.Errorf("run: %w", err))
+	}
+	*closers = append(*closers, f)
+	return jsonl.NewWriter(f), nil
+}
+
+// readLines is the feed of a JSON-lines stream.
+func readLines(r io.Reader) feed {
+	return func(emit func(input) bool) error {
+		jr := jsonl.NewReader(r)
+		for {
+			rec, err := jr.Next()
+			var in input
+			var le *jsonl.LineError
+			switch {
+			case err == nil:
+				in = input{line: rec.Line, values: rec.Values}
+			case errors.As(err, &le):
+				in = input{line: le.Line, bad: le}
+			case errors.Is(err, io.EOF):
+				return nil
+			default:
+				return err
+			}
+			if !emit(in) {
+				return nil
+			}
+		}
+	}
+}
+
+// malformedReport writes one structured line per malformed input line to
+// stderr, or, under the terminal UI (which owns the screen), keeps the
+// first ones and writes them when the UI has closed.
+type malformedReport struct {
+	log      *slog.Logger
+	deferred bool
+	kept     []*jsonl.LineError
+	omitted  int
+	maxKept  int
+}
+
+func newMalformedReport(w io.Writer, deferred bool) *malformedReport {
+	h := slog.NewTextHandler(w, &slog.HandlerOptions{ReplaceAttr: dropTime})
+	return &malformedReport{log: slog.New(h), deferred: deferred, maxKept: 100}
+}
+
+func (r *malformedReport) add(le *jsonl.LineError) {
+	if !r.deferred {
+		r.write(le)
+		return
+	}
+	if len(r.kept) < r.maxKept {
+		r.kept = append(r.kept, le)
+		return
+	}
+	r.omitted++
+}
+
+func (r *malformedReport) write(le *jsonl.LineError) {
+	args := []any{"line", le.Line, "reason", le.Reason, "preview", le.Preview}
+	if le.Err != nil {
+		args = append(args, "detail", le.Err.Error())
+	}
+	r.log.Warn("malformed line", args...)
+}
+
+// flush writes what was kept under the terminal UI.
+func (r *malformedReport) flush() {
+	for _, le := range r.kept {
+		r.write(le)
+	}
+	r.kept = nil
+	if r.omitted > 0 {
+		r.log.Warn("more malformed lines not shown", "count", r.omitted)
+	}
+}
