@@ -210,7 +210,7 @@ func fit(lines []string, w, h int) []string {
 		if strings.IndexByte(l, '\n') >= 0 {
 			l = strings.ReplaceAll(l, "\n", " ")
 		}
-		if ansi.StringWidth(l) > w {
+		if len(l) > w && ansi.StringWidth(l) > w { // n bytes never take more than n cells
 			l = ansi.Truncate(l, w, "")
 		}
 		lines[i] = l

@@ -51,8 +51,12 @@ func (m model) render() string {
 		}
 	}
 	lines = append(lines, fit(b, w, body)...)
-	lines = append(lines, m.footer(w))
-	return strings.Join(fit(lines, w, h), "\n")
+	lines = append(lines, cut(m.footer(w), w))
+	// every part is cut to w already; only the height is left to bound
+	if len(lines) > h {
+		lines = lines[:h] // a screen too small for the body shows the header
+	}
+	return strings.Join(lines, "\n")
 }
 
 // state is the flow state the header shows.
