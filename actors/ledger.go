@@ -11,9 +11,8 @@ import (
 
 // item is one admitted input on its way through the actors.
 type item struct {
-	c        *flow.Context
-	slot     int32
-	admitted int64 // unix nanoseconds, for the end-to-end latency
+	c    *flow.Context
+	slot int32
 }
 
 // ledger accounts for every admitted input. Its slots are the inputs in
@@ -76,6 +75,10 @@ func (l *ledger) count(s flow.Status) {
 		l.failed.Add(1)
 	}
 }
+
+// idle reports whether every slot is back on the free list: no input is in
+// flight and no result is being sent.
+func (l *ledger) idle() bool { return len(l.free) == cap(l.free) }
 
 // inFlight is admitted minus reported; never negative.
 func (l *ledger) inFlight() int {

@@ -36,19 +36,69 @@ type instance struct {
 	mb    actor.Mailbox
 	stats *counters
 
-	mu  sync.Mutex
-	svc flow.Service
+	mu     sync.Mutex
+	locked bool // whether calls take mu: only when a restart can come from another goroutine
+	svc    flow.Service
+
+	worker *worker // runs the actor's mailbox
+
+	// Inputs entering the flow here (Submit, retries) wait in the intake and
+	// are taken in one go when a kick message arrives: one message per burst,
+	// not per input.
+	intakeMu sync.Mutex
+	intake   []*item
+	kicked   bool
+	spare    []*item // actor-local: the intake's other buffer
 
 	// Actor-local state: only the actor's goroutine touches these.
-	out map[*instance]*batch
+	out []outbox // batches being filled, one per destination in use
 	rr  []uint32 // round-robin position per destination node
+}
+
+type outbox struct {
+	dst *instance
+	b   *batch
+}
+
+// kick tells an actor that its intake has inputs.
+type kick struct{}
+
+var kickMsg = &kick{}
+
+// push adds it to the intake, sending a kick unless one is pending.
+func (in *instance) push(it *item) {
+	in.intakeMu.Lock()
+	in.intake = append(in.intake, it)
+	first := !in.kicked
+	in.kicked = true
+	in.intakeMu.Unlock()
+	in.stats.mailbox.Add(1)
+	if first {
+		in.rt.system.Root.Send(in.pid, kickMsg)
+	}
 }
 
 // Receive implements actor.Actor.
 func (in *instance) Receive(ctx actor.Context) {
 	switch m := ctx.Message().(type) {
+	case *kick:
+		in.intakeMu.Lock()
+		items := in.intake
+		in.intake, in.kicked = in.spare[:0], false
+		in.intakeMu.Unlock()
+		in.stats.mailbox.Add(-int64(len(items)))
+		in.stats.received.Add(uint64(len(items)))
+		for _, it := range items {
+			in.process(it)
+		}
+		clear(items)
+		in.spare = items[:0]
+		if in.mb.UserMessageCount() == 0 {
+			in.flush()
+		}
 	case *batch:
 		in.stats.mailbox.Add(-int64(len(m.items)))
+		in.stats.received.Add(uint64(len(m.items)))
 		for _, it := range m.items {
 			in.process(it)
 		}
@@ -64,14 +114,15 @@ func (in *instance) Receive(ctx actor.Context) {
 // process runs one context through this node and hands it on.
 func (in *instance) process(it *item) {
 	rt := in.rt
-	if !rt.led.live(it) {
-		return // already reported (escalation or drain deadline): drop it
+	if rt.stopping.Load() { // rare: after an escalation or a drain sweep
+		if !rt.led.live(it) {
+			return // already reported: drop it
+		}
+		if err := rt.escalated(); err != nil {
+			rt.abandon(it, err)
+			return
+		}
 	}
-	if err := rt.escalated(); err != nil {
-		rt.abandon(it, err)
-		return
-	}
-	add1(&in.stats.received)
 	p := rt.prog
 	c := it.c
 	n := &p.Nodes[in.node]
@@ -90,16 +141,14 @@ func (in *instance) process(it *item) {
 
 // call steps a service node: with restarts and redelivery on Fatal.
 func (in *instance) call(it *item) error {
-	rt, p, c := in.rt, in.rt.prog, it.c
+	rt, c := in.rt, it.c
 	timed := in.stats.calls%sampleEvery == 0
 	in.stats.calls++
 	var start time.Time
 	if timed {
 		start = time.Now()
 	}
-	in.mu.Lock()
-	err := p.Step(rt.ctx, c, in.svc)
-	in.mu.Unlock()
+	err := in.step(c)
 	if timed {
 		in.stats.hist.observe(time.Since(start))
 	}
@@ -111,12 +160,21 @@ func (in *instance) call(it *item) error {
 		if k > rt.redeliveries(in.node) {
 			return err // poison: failed, the service was restarted for the next input
 		}
-		in.mu.Lock()
-		err = p.Step(rt.ctx, c, in.svc)
-		in.mu.Unlock()
+		err = in.step(c)
 		in.count(err)
 	}
 	return err
+}
+
+// step runs the service on c, under the instance lock when restarts can
+// come from other goroutines.
+func (in *instance) step(c *flow.Context) error {
+	if !in.locked {
+		return in.rt.prog.Step(in.rt.ctx, c, in.svc)
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.rt.prog.Step(in.rt.ctx, c, in.svc)
 }
 
 // restart asks the supervision tree to restart this instance after cause.
@@ -154,15 +212,19 @@ func (in *instance) forward(it *item) {
 		return
 	}
 	dst := in.route(next, it.c)
-	b := in.out[dst]
-	if b == nil {
-		b = getBatch()
-		in.out[dst] = b
+	k := 0
+	for k < len(in.out) && in.out[k].dst != dst {
+		k++
 	}
+	if k == len(in.out) {
+		in.out = append(in.out, outbox{dst: dst, b: getBatch()})
+	}
+	b := in.out[k].b
 	b.items = append(b.items, it)
 	if len(b.items) >= rt.cfg.batchSize {
 		in.send(dst, b)
-		delete(in.out, dst)
+		in.out[k] = in.out[len(in.out)-1]
+		in.out = in.out[:len(in.out)-1]
 	}
 }
 
@@ -199,10 +261,11 @@ func hashValue(v any) uint64 {
 }
 
 func (in *instance) flush() {
-	for dst, b := range in.out {
-		in.send(dst, b)
-		delete(in.out, dst)
+	for _, o := range in.out {
+		in.send(o.dst, o.b)
 	}
+	clear(in.out)
+	in.out = in.out[:0]
 }
 
 func (in *instance) send(dst *instance, b *batch) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/serviceflow/serviceflow/flow"
 	"github.com/serviceflow/serviceflow/snapshot"
+	"github.com/serviceflow/serviceflow/supervisor"
 )
 
 // Errors Submit and Drain return.
@@ -49,7 +50,7 @@ type Runtime struct {
 	submitters sync.WaitGroup
 	gate       atomic.Pointer[chan struct{}] // non-nil while intake is paused
 	escErr     atomic.Pointer[error]
-	emitting   sync.WaitGroup // results being sent
+	stopping   atomic.Bool // set by escalation and drain sweeps: actors check their inputs
 	actorsDone sync.WaitGroup
 	replays    sync.WaitGroup
 	bg         sync.WaitGroup // sampler and retrier
@@ -90,6 +91,14 @@ func Start(ctx context.Context, f *flow.Flow, opts ...Option) (*Runtime, error) 
 		return nil, err
 	}
 	rt.sup = newSupervision(rt)
+	for _, pool := range rt.instances {
+		for _, in := range pool {
+			// A one-for-one root restarts a stage's own instances only, from
+			// the failing actor: a single instance is then only ever restarted
+			// by its own goroutine and needs no lock around calls.
+			in.locked = len(pool) > 1 || rt.cfg.supervision.Strategy != supervisor.OneForOne
+		}
+	}
 	rt.bg.Add(2)
 	go func() { defer rt.bg.Done(); rt.retry.run(rt.resend) }()
 	go func() { defer rt.bg.Done(); rt.sample() }()
@@ -106,7 +115,7 @@ func (rt *Runtime) spawn(ctx context.Context) error {
 			count = n.Config.Concurrency
 		}
 		for k := range count {
-			in := &instance{rt: rt, node: i, index: k, name: n.Name, out: map[*instance]*batch{}}
+			in := &instance{rt: rt, node: i, index: k, name: n.Name}
 			if count > 1 {
 				in.name = fmt.Sprintf("%s#%d", n.Name, k+1)
 			}
@@ -123,7 +132,9 @@ func (rt *Runtime) spawn(ctx context.Context) error {
 	}
 	for _, pool := range rt.instances {
 		for _, in := range pool {
+			in.worker = newWorker(300)
 			props := actor.PropsFromProducer(func() actor.Actor { return in },
+				actor.WithDispatcher(in.worker),
 				actor.WithMailbox(func() actor.Mailbox {
 					in.mb = actor.Unbounded()()
 					return in.mb
@@ -198,7 +209,7 @@ func (rt *Runtime) Submit(ctx context.Context, input map[string]any) error {
 		}
 	}
 	c := flow.NewContext(input)
-	it := &item{c: c, slot: slot, admitted: time.Now().UnixNano()}
+	it := &item{c: c, slot: slot}
 	rt.prog.Begin(c)
 	rt.led.admit(it)
 	rt.enter(it)
@@ -222,10 +233,7 @@ func (rt *Runtime) enter(it *item) {
 			dst = pool[hashValue(v)%uint64(len(pool))]
 		}
 	}
-	b := getBatch()
-	b.items = append(b.items, it)
-	dst.stats.mailbox.Add(1)
-	rt.system.Root.Send(dst.pid, b)
+	dst.push(it)
 }
 
 // finish ends an input that reached the end of the flow: retry it, or report
@@ -249,8 +257,6 @@ func (rt *Runtime) report(it *item, res flow.Result) {
 	if !rt.led.claim(it) {
 		return
 	}
-	rt.emitting.Add(1)
-	defer rt.emitting.Done()
 	rt.led.count(res.Status)
 	if res.Status == flow.Failed {
 		dl := rt.led.bury(res, stageOf(res.Err))
@@ -287,6 +293,7 @@ func (rt *Runtime) escalate(err error) {
 	if !rt.escErr.CompareAndSwap(nil, &err) {
 		return
 	}
+	rt.stopping.Store(true)
 	rt.cfg.logger.Error("flow failed: supervision gave up", "flow", rt.prog.Name, "err", err)
 	for _, it := range rt.led.sweep() {
 		rt.reportSwept(it, err)
@@ -295,8 +302,6 @@ func (rt *Runtime) escalate(err error) {
 
 // reportSwept reports an input whose slot a sweep already claimed.
 func (rt *Runtime) reportSwept(it *item, err error) {
-	rt.emitting.Add(1)
-	defer rt.emitting.Done()
 	c := it.c.Original()
 	res := flow.Result{Context: c, Status: flow.Failed, Err: &flow.StageError{Err: err}}
 	rt.led.count(flow.Failed)
@@ -382,14 +387,17 @@ func (rt *Runtime) drain(ctx context.Context) error {
 	rt.submitters.Wait()
 	rt.replays.Wait()
 
+	// Every slot back on the free list means every input's result was sent:
+	// a slot is released only after its result.
 	var errs []error
 	tick := time.NewTicker(time.Millisecond)
-	for rt.led.inFlight() > 0 {
+	for !rt.led.idle() {
 		select {
 		case <-tick.C:
 			continue
 		case <-ctx.Done():
 		}
+		rt.stopping.Store(true)
 		swept := rt.led.sweep()
 		for _, it := range swept {
 			rt.reportSwept(it, fmt.Errorf("%w (%v)", ErrDrainTimeout, ctx.Err()))
@@ -399,13 +407,15 @@ func (rt *Runtime) drain(ctx context.Context) error {
 		}
 		break
 	}
+	for !rt.led.idle() { // results claimed before the sweep, still being sent
+		<-tick.C
+	}
 	tick.Stop()
 	rt.cancel() // services still running see their context end
 	rt.retry.close()
 	rt.stopActors()
 	rt.stopServices(context.WithoutCancel(ctx))
 	rt.bg.Wait()
-	rt.emitting.Wait()
 	close(rt.results)
 	if err := rt.escalated(); err != nil {
 		errs = append([]error{err}, errs...)
@@ -428,7 +438,16 @@ func (rt *Runtime) stopActors() {
 	go func() { rt.actorsDone.Wait(); close(done) }()
 	select {
 	case <-done:
+		for _, pool := range rt.instances {
+			for _, in := range pool {
+				if in.worker != nil {
+					in.worker.stop()
+				}
+			}
+		}
 	case <-time.After(5 * time.Second):
+		// A worker stuck in a service call cannot be stopped, only left:
+		// its input has been reported already.
 		rt.cfg.logger.Warn("actors did not stop in 5s; a service call is stuck")
 	}
 	rt.system.Shutdown()

@@ -38,21 +38,39 @@ type entry struct {
 
 var lastID atomic.Uint64
 
+// smallContext is a Context and its values in one allocation, for inputs of
+// up to smallInputs keys (most streams): room for the original values, the
+// current ones, and a few more keys set on the way.
+type smallContext struct {
+	c   Context
+	buf [2*smallInputs + 4]entry
+}
+
+const smallInputs = 4
+
 // NewContext returns a context holding a copy of input, with a new
 // process-unique ID and attempt 1. The input map is not retained.
 func NewContext(input map[string]any) *Context {
 	n := len(input)
-	// One allocation holds both the original values and room for the current
-	// ones to grow: [orig n][current n + room].
-	buf := make([]entry, 2*n+4)
+	var c *Context
+	var buf []entry
+	if n <= smallInputs {
+		sc := &smallContext{}
+		c, buf = &sc.c, sc.buf[:]
+	} else {
+		c, buf = &Context{}, make([]entry, 2*n+4)
+	}
+	// buf holds [original n][current n + room]: retries restore from the first.
 	orig := buf[:0:n]
 	for k, v := range input {
 		orig = append(orig, entry{k, v})
 	}
-	slices.SortFunc(orig, func(a, b entry) int { return strings.Compare(a.key, b.key) })
-	vals := buf[n:n]
-	vals = append(vals, orig...)
-	return &Context{id: lastID.Add(1), attempt: 1, vals: vals, orig: orig}
+	if n > 1 {
+		slices.SortFunc(orig, func(a, b entry) int { return strings.Compare(a.key, b.key) })
+	}
+	c.id, c.attempt = lastID.Add(1), 1
+	c.orig, c.vals = orig, append(buf[n:n], orig...)
+	return c
 }
 
 // ID identifies the input, unique within the process.

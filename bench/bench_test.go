@@ -1,0 +1,41 @@
+package bench
+
+import (
+	"context"
+	"testing"
+)
+
+// Every pipeline moves every input through all five stages.
+func TestPipelinesComplete(t *testing.T) {
+	for _, name := range Cases() {
+		t.Run(name, func(t *testing.T) {
+			r, err := Measure(context.Background(), name, 5000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Inputs != 5000 || r.InputsPerSec <= 0 {
+				t.Fatalf("result %+v", r)
+			}
+		})
+	}
+	if _, err := Open(context.Background(), "nope"); err == nil {
+		t.Fatal("unknown case accepted")
+	}
+}
+
+func BenchmarkPipeline(b *testing.B) {
+	for _, name := range Cases() {
+		b.Run(name, func(b *testing.B) {
+			p, err := Open(context.Background(), name)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer p.Close()
+			b.ReportAllocs()
+			b.ResetTimer()
+			if err := p.Run(b.N); err != nil {
+				b.Fatal(err)
+			}
+		})
+	}
+}
