@@ -1,0 +1,72 @@
+// Package flowfile loads flows from YAML files, so a flow can be written,
+// validated and run without writing Go.
+//
+// A flow file names its inputs, its policies and its steps; each step is a
+// service from a registry (see package registry for the built-ins), a fork,
+// or a decorator that wraps the rest of its step list:
+//
+//	name: orders                      # default: the file name
+//	description: Price orders.        # free text
+//	input: {line: string, customer: string}  # or a list: [line, customer]
+//	max_in_flight: 256                # inputs in flight at once (the runtime's bound)
+//	retry: {attempts: 4, initial: 5ms, max: 100ms, multiplier: 2, jitter: 0.2}
+//	supervision:                      # how the actor runtime restarts services
+//	  strategy: one-for-one           # or all-for-one, rest-for-one
+//	  max_restarts: 20                # at most 20 restarts ...
+//	  within: 10s                     # ... in any 10 s, else escalate
+//	  initial: 10ms                   # backoff between restarts
+//	  max: 1s
+//	  max_redeliveries: 3             # of one input to a restarted service
+//	steps:
+//	  - around: timer                 # decorators wrap the rest of their step list
+//	    with: {key: elapsed_ms}
+//	  - around: catch                 # failures below become an error key, status Done
+//	    with: {key: error}
+//	  - service: expr
+//	    name: parse                   # stage name; default the service name
+//	    with:
+//	      set:
+//	        fields: 'split(line, ",")'
+//	  - service: expr
+//	    name: fields                  # names must be unique: Validate says so
+//	    with:
+//	      set: {kind: 'fields[0]', price: 'float(fields[1])', qty: 'int(fields[2])'}
+//	  - service: filter               # Stop (not a failure) unless true
+//	    with: {if: "qty > 0", reason: "empty order"}
+//	  - service: chaos                # demo fault injection
+//	    with: {retry: 0.05, fatal: 0.01, seed: 7}
+//	    concurrency: 4                # instances running at once
+//	    by_key: customer              # same customer, same instance: per-key order
+//	    timeout: 200ms                # per call; a timed-out call is retried
+//	  - fork: kind                    # route on the value of a key
+//	    branches:
+//	      book:
+//	        - service: set
+//	          with: {values: {shipping: 5}}
+//	      digital:
+//	        - service: set
+//	          with: {values: {shipping: 0}}
+//	    default:                      # other values; without it they fail the input
+//	      - service: set
+//	        with: {values: {shipping: 10}}
+//	  - service: expr                 # after the fork, every branch continues here
+//	    name: total
+//	    with: {set: {total: "price * qty + shipping"}}
+//
+// A step has exactly one of service, fork or around. Service steps take
+// name, with, concurrency, timeout and by_key; fork steps take branches and
+// default (each a list of steps); around steps take name and with. Durations
+// are written with a unit (150ms, 2s, 1m30s). Typed inputs (int, float,
+// number, string, bool, map, list, any) let expressions be type-checked when
+// the file loads. Top-level fields starting with "x-" are ignored: a place
+// for YAML anchors that steps merge with <<: *name.
+//
+// Load reports every problem it can find at once, each as an *Error with
+// the file, line and column: YAML syntax, unknown fields (naming the known
+// ones, and the closest), unknown services, bad durations and parameters,
+// expressions that do not compile. (*File).Validate then checks the wiring
+// with flow.Validate and reports each problem at the step concerned:
+//
+//	orders.yaml:5:7: unknown field "concurency" in service step (did you mean "concurrency"?); known: service, name, with, concurrency, timeout, by_key
+//	orders.yaml:31:5: stage "ship": expects key "weight", which is neither an input nor promised upstream on every path (only kind=book set it)
+package flowfile
