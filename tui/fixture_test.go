@@ -186,6 +186,9 @@ func (f *fakeSource) Snapshot() snapshot.Snapshot {
 		return s
 	}
 	s = moving(s, 40+f.calls)
+	if f.paused > f.resumed {
+		s.State = snapshot.Paused
+	}
 	return s
 }
 

@@ -30,6 +30,8 @@ func TestSession(t *testing.T) {
 	waitFor("THROUGHPUT")
 	tm.Send(keyPress("3"))
 	waitFor("×17")
+	tm.Send(keyPress("p"))
+	waitFor("intake paused")
 	tm.Send(keyPress("space"))
 	waitFor("display paused")
 	tm.Send(keyPress("4"))
@@ -41,7 +43,7 @@ func TestSession(t *testing.T) {
 	if !final.draining || !final.frozen || final.view != viewDead {
 		t.Errorf("final model: draining=%v frozen=%v view=%v", final.draining, final.frozen, final.view)
 	}
-	if _, _, drained, _ := src.counts(); drained != 1 {
-		t.Errorf("Drain called %d times, want 1", drained)
+	if paused, _, drained, _ := src.counts(); drained != 1 || paused != 1 {
+		t.Errorf("Drain called %d times, Pause %d times; want 1 and 1", drained, paused)
 	}
 }
