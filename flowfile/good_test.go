@@ -61,3 +61,40 @@ func TestGoodFiles(t *testing.T) {
 		})
 	}
 }
+
+func TestOrdersSettings(t *testing.T) {
+	f, err := flowfile.LoadFile(filepath.Join("testdata", "good", "orders.yaml"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Name != "orders" || f.MaxInFlight != 256 || !reflect.DeepEqual(f.Inputs, []string{"line", "customer"}) {
+		t.Errorf("name %q, max_in_flight %d, inputs %v", f.Name, f.MaxInFlight, f.Inputs)
+	}
+	if f.InputTypes["line"] != "string" {
+		t.Errorf("input types %v", f.InputTypes)
+	}
+	if f.Retry.MaxAttempts != 4 || f.Retry.Backoff.Initial != 5*time.Millisecond || f.Retry.Backoff.Max != 100*time.Millisecond {
+		t.Errorf("retry %+v", f.Retry)
+	}
+	want := flowfile.Supervision{Strategy: "one-for-one", MaxRestarts: 20, Within: 10 * time.Second,
+		Initial: 10 * time.Millisecond, Max: time.Second, MaxRedeliveries: 3}
+	if f.Supervision != want {
+		t.Errorf("supervision %+v, want %+v", f.Supervision, want)
+	}
+	if spec := f.Supervision.Spec(); spec.MaxRestarts != 20 || spec.Backoff.Max != time.Second {
+		t.Errorf("spec %+v", spec)
+	}
+	if p, err := f.Flow.Program(); err != nil || p.RetryPolicy.MaxAttempts != 4 || p.RestartPolicy.MaxRedeliveries != 3 {
+		t.Errorf("program policies: %v %+v", err, p)
+	}
+}
+
+func TestZeroMeansNone(t *testing.T) {
+	f, err := flowfile.Load("z.yaml", []byte("supervision: {max_restarts: 0, max_redeliveries: 0, strategy: Rest_For_One}\nsteps: [{service: log}]\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := f.Supervision; s.MaxRestarts >= 0 || s.MaxRedeliveries >= 0 || s.Strategy != "rest-for-one" {
+		t.Errorf("supervision %+v: a written 0 must mean none", s)
+	}
+}
