@@ -145,6 +145,7 @@ func moving(base snapshot.Snapshot, i int) snapshot.Snapshot {
 		st.P99 = time.Duration(float64(st.P99) * (2 - f))
 	}
 	s.Totals.Done += uint64(i * 25)
+	s.InRate, s.OutRate = s.InRate*f, s.OutRate*f
 	return s
 }
 

@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/serviceflow/serviceflow/snapshot"
 )
@@ -86,6 +87,9 @@ func (m model) header(w int) []string {
 		st.r(st.flow(state), string(state)) + "  up " + up +
 		"   in " + rate(s.InRate) + "/s  out " + rate(s.OutRate) + "/s" +
 		"   in flight " + itoa(s.Totals.InFlight) + "/" + itoa(s.MaxInFlight)
+	if room := w - ansi.StringWidth(l1) - 3; room >= 10 { // the flow's output over the last minute
+		l1 += "   " + st.r(st.ok, spark(m.hist.out.values(), min(room, 40)))
+	}
 	t := s.Totals
 	l2 := "done " + count(t.Done) + "  stopped " + count(t.Stopped) +
 		"  failed " + st.r(failStyle(st, t.Failed), count(t.Failed)) +
