@@ -51,9 +51,11 @@ type Options struct {
 var ErrNotTerminal = errors.New("tui: output is not a terminal")
 
 // Run shows src until ctx is done or, in the terminal UI, until the user
-// quits (which drains src first). Plain and JSON modes write a final
-// summary or snapshot when ctx is done. Run blocks; it returns nil on a
-// normal end.
+// quits. Quitting (q or ctrl+c) calls src.Drain and returns once it does,
+// with its error if it failed; a second ctrl+c returns at once, cancelling
+// the drain's context. Plain and JSON modes write a final summary or
+// snapshot when ctx is done. Run blocks and returns nil on a normal end; it
+// never starts the terminal UI without a terminal.
 func Run(ctx context.Context, src Source, opts Options) error {
 	opts = opts.withDefaults()
 	mode := opts.Mode
