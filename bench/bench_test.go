@@ -39,3 +39,13 @@ func BenchmarkPipeline(b *testing.B) {
 		})
 	}
 }
+
+func TestLatencyMeasures(t *testing.T) {
+	l, err := MeasureLatency(context.Background(), 20_000, 2000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.P50 <= 0 || l.P99 < l.P50 || l.Max < l.P99 {
+		t.Fatalf("latency %+v", l)
+	}
+}
