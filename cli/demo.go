@@ -66,9 +66,10 @@ func (e *env) demo(ctx context.Context, count int, rate float64, mode tui.Mode) 
 			actors.Supervision(demoSupervision),
 			actors.Logger(runtimeLogger(mode, e.stderr)),
 		},
-		feed: func(emit func(input) bool) error { return generate(ctx, count, rate, emit) },
-		sink: s,
-		ui:   tui.Options{Mode: mode, Out: e.stdout, In: e.stdin},
+		feed:    func(emit func(input) bool) error { return generate(ctx, count, rate, emit) },
+		sink:    s,
+		ui:      tui.Options{Mode: mode, Out: e.stdout, In: e.stdin},
+		muteLog: true,
 	}
 	out, err := j.run(ctx)
 	if err != nil {

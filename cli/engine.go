@@ -33,11 +33,13 @@ type job struct {
 	ui           tui.Options   // Mode Off: no monitor
 	drainTimeout time.Duration // after an interrupt; 0 means 10 s
 	malformed    func(*jsonl.LineError)
+	muteLog      bool // mute the default logger while running (always under the terminal UI)
 }
 
 // outcome is how a job ended.
 type outcome struct {
 	lastLine    int           // the last line taken from the stream
+	ended       bool          // the stream ended (or broke) and its feed returned
 	interrupted bool          // a signal ended intake early
 	quit        bool          // the user quit the terminal UI
 	flowErr     error         // the flow's escalation, if any
@@ -51,6 +53,9 @@ type outcome struct {
 // Every input taken from the stream gets exactly one result in j.sink.
 func (j *job) run(ctx context.Context) (outcome, error) {
 	start := time.Now()
+	if j.muteLog || j.ui.Mode == tui.TUI {
+		defer muteDefaultLog()()
+	}
 	rt, err := actors.Start(ctx, j.flow, j.options...)
 	if err != nil {
 		return outcome{}, fmt.Errorf("start the flow: %w", err)
@@ -100,7 +105,7 @@ intake:
 		select {
 		case in, ok := <-inputs:
 			if !ok {
-				out.readErr = <-feedErr
+				out.readErr, out.ended = <-feedErr, true
 				break intake
 			}
 			out.lastLine = in.line

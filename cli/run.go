@@ -115,10 +115,11 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 	if n := max(fl.maxInFlight, 0); n > 0 || file.MaxInFlight > 0 {
 		opts = append(opts, actors.MaxInFlight(cmpOr(n, file.MaxInFlight)))
 	}
+	lines, blank := readLines(in)
 	j := &job{
 		flow:         file.Flow,
 		options:      opts,
-		feed:         readLines(in),
+		feed:         lines,
 		sink:         s,
 		ui:           tui.Options{Mode: mode, Out: e.stderr, In: keys},
 		drainTimeout: fl.drainTimeout,
@@ -131,6 +132,10 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 	report.flush()
 	werr := s.close()
 	var extra []string
+	if out.ended && blank() > 0 {
+		// The feed has returned (the stream ended), so its count is final.
+		extra = append(extra, fmt.Sprintf("blank=%d", blank()))
+	}
 	if fl.dead != "" {
 		extra = append(extra, "dead_letters="+fl.dead)
 	}
@@ -177,10 +182,11 @@ func (e *env) create(name string, closers *[]io.Closer) (*jsonl.Writer, error) {
 	return jsonl.NewWriter(f), nil
 }
 
-// readLines is the feed of a JSON-lines stream.
-func readLines(r io.Reader) feed {
+// readLines is the feed of a JSON-lines stream. blank is how many empty
+// or whitespace-only lines it skipped, once the feed has returned.
+func readLines(r io.Reader) (f feed, blank func() int) {
+	jr := jsonl.NewReader(r)
 	return func(emit func(input) bool) error {
-		jr := jsonl.NewReader(r)
 		for {
 			rec, err := jr.Next()
 			var in input
@@ -199,7 +205,7 @@ func readLines(r io.Reader) feed {
 				return nil
 			}
 		}
-	}
+	}, func() int { return jr.Stats().Blank }
 }
 
 // malformedReport writes one structured line per malformed input line to

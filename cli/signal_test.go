@@ -1,0 +1,170 @@
+package cli_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// flowrunProcess starts the test binary as flowrun (see TestMain) with args.
+func flowrunProcess(t *testing.T, args ...string) (*exec.Cmd, *lockedBuffer) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), asMain+"=1")
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return cmd, stderr
+}
+
+// lockedBuffer is a bytes.Buffer the test reads while the process writes.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// waitForLines waits until the file at path has n lines.
+func waitForLines(t *testing.T, path string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		data, _ := os.ReadFile(path)
+		if bytes.Count(data, []byte("\n")) >= n {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("%s never reached %d lines", path, n)
+}
+
+// waitExit waits for cmd, failing the test after limit, and returns its code.
+func waitExit(t *testing.T, cmd *exec.Cmd, limit time.Duration, stderr *lockedBuffer) (int, time.Duration) {
+	t.Helper()
+	start := time.Now()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		var ee *exec.ExitError
+		if err != nil && !errors.As(err, &ee) {
+			t.Fatal(err)
+		}
+		return cmd.ProcessState.ExitCode(), time.Since(start)
+	case <-time.After(limit):
+		cmd.Process.Kill()
+		<-done
+		t.Fatalf("still running %v after the signal; stderr:\n%s", limit, tail(stderr.String()))
+	}
+	return 0, 0
+}
+
+func inputFile(t *testing.T, n int) string {
+	t.Helper()
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "{\"id\": %d}\n", i)
+	}
+	path := filepath.Join(t.TempDir(), "in.jsonl")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestSIGINTDrains(t *testing.T) {
+	t.Parallel()
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			out, dead := filepath.Join(dir, "out.jsonl"), filepath.Join(dir, "dead.jsonl")
+			cmd, stderr := flowrunProcess(t, "run", "testdata/slow.yaml", "--in", inputFile(t, 5000),
+				"--out", out, "--dead-letters", dead, "--ui", "off", "--drain-timeout", "2s")
+			waitForLines(t, out, 10)
+			cmd.Process.Signal(sig)
+			code, took := waitExit(t, cmd, 3*time.Second, stderr)
+			if code != 130 {
+				t.Errorf("exit %d after %v, want 130; stderr:\n%s", code, took, stderr)
+			}
+			s := parseSummary(t, stderr.String())
+			s.accounts(t)
+			if s.state != "interrupted" || s.read == 0 || s.read >= 5000 {
+				t.Errorf("summary %+v; want interrupted, some lines read", s)
+			}
+			if got := len(readLines(t, out)); got != s.read {
+				t.Errorf("%d results for %d lines read", got, s.read)
+			}
+			if got := len(readLines(t, dead)); got != s.failed {
+				t.Errorf("%d dead letters for %d failed", got, s.failed)
+			}
+		})
+	}
+}
+
+func TestSIGINTDrainDeadline(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	out, dead := filepath.Join(dir, "out.jsonl"), filepath.Join(dir, "dead.jsonl")
+	cmd, stderr := flowrunProcess(t, "run", "testdata/stuck.yaml", "--in", inputFile(t, 100),
+		"--out", out, "--dead-letters", dead, "--ui", "off", "--drain-timeout", "500ms")
+	time.Sleep(500 * time.Millisecond) // every service is asleep for 30 s
+	cmd.Process.Signal(syscall.SIGINT)
+	code, _ := waitExit(t, cmd, 1500*time.Millisecond, stderr)
+	if code != 130 {
+		t.Errorf("exit %d, want 130; stderr:\n%s", code, stderr)
+	}
+	s := parseSummary(t, stderr.String())
+	s.accounts(t)
+	if s.failed == 0 || s.done != 0 {
+		t.Errorf("summary %+v; want the inputs in flight failed at the deadline", s)
+	}
+	letters := readLines(t, dead)
+	if len(letters) != s.failed {
+		t.Errorf("%d dead letters for %d failed", len(letters), s.failed)
+	}
+	// Replaying them runs them again (and they are still stuck: interrupt again).
+	if len(letters) > 0 && letters[0]["id"] == nil {
+		t.Errorf("dead letter is not the original input: %v", letters[0])
+	}
+}
+
+func TestSecondSignalExitsAtOnce(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cmd, stderr := flowrunProcess(t, "run", "testdata/stuck.yaml", "--in", inputFile(t, 100),
+		"--out", filepath.Join(dir, "out.jsonl"), "--ui", "off", "--drain-timeout", "1m")
+	time.Sleep(500 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGINT)
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(stderr.String(), "draining") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	code, _ := waitExit(t, cmd, time.Second, stderr)
+	if code != 130 {
+		t.Errorf("exit %d, want 130; stderr:\n%s", code, stderr)
+	}
+}
