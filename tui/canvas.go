@@ -7,10 +7,12 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// canvas is a grid of cells: text, line directions and a style.
+// canvas is a window of w×h cells at (ox, oy) onto an unbounded grid of
+// cells: text, line directions and a style. Drawing outside it is a no-op,
+// so a huge graph costs only what is on the screen.
 type canvas struct {
-	w, h  int
-	cells []cell
+	ox, oy, w, h int
+	cells        []cell
 }
 
 type cell struct {
@@ -37,11 +39,13 @@ const (
 	styleEdge
 )
 
-func newCanvas(w, h int) *canvas {
-	return &canvas{w: w, h: h, cells: make([]cell, w*h)}
+func newCanvas(ox, oy, w, h int) *canvas {
+	w, h = max(w, 0), max(h, 0)
+	return &canvas{ox: ox, oy: oy, w: w, h: h, cells: make([]cell, w*h)}
 }
 
 func (c *canvas) at(x, y int) *cell {
+	x, y = x-c.ox, y-c.oy
 	if x < 0 || y < 0 || x >= c.w || y >= c.h {
 		return nil
 	}
@@ -79,7 +83,10 @@ func (c *canvas) hline(x1, x2, y int) {
 	if x1 > x2 {
 		x1, x2 = x2, x1
 	}
-	for x := x1; x < x2; x++ {
+	if y < c.oy || y >= c.oy+c.h {
+		return
+	}
+	for x := max(x1, c.ox-1); x < min(x2, c.ox+c.w); x++ {
 		if p := c.at(x, y); p != nil {
 			p.lines |= lineRight
 			p.style = styleEdge
@@ -95,7 +102,10 @@ func (c *canvas) vline(x, y1, y2 int) {
 	if y1 > y2 {
 		y1, y2 = y2, y1
 	}
-	for y := y1; y < y2; y++ {
+	if x < c.ox || x >= c.ox+c.w {
+		return
+	}
+	for y := max(y1, c.oy-1); y < min(y2, c.oy+c.h); y++ {
 		if p := c.at(x, y); p != nil {
 			p.lines |= lineDown
 			p.style = styleEdge
@@ -126,8 +136,8 @@ var lineRunes = [16]rune{
 	lineLeft | lineRight | lineUp | lineDown: '┼',
 }
 
-// window renders rows [y0, y0+h) and columns [x0, x0+w) of the canvas.
-func (c *canvas) window(st styles, x0, y0, w, h int) []string {
+// lines renders the canvas.
+func (c *canvas) lines(st styles) []string {
 	var pal [7]lipgloss.Style
 	if st.color {
 		pal = [7]lipgloss.Style{styleOK: st.ok, styleWarn: st.warn, styleRestart: st.restart,
@@ -135,7 +145,7 @@ func (c *canvas) window(st styles, x0, y0, w, h int) []string {
 	}
 	var lines []string
 	var run strings.Builder
-	for y := y0; y < min(y0+h, c.h); y++ {
+	for y := 0; y < c.h; y++ {
 		var b strings.Builder
 		cur := styleNone
 		flush := func() {
@@ -149,7 +159,7 @@ func (c *canvas) window(st styles, x0, y0, w, h int) []string {
 			}
 			run.Reset()
 		}
-		for x := x0; x < min(x0+w, c.w); x++ {
+		for x := 0; x < c.w; x++ {
 			p := &c.cells[y*c.w+x]
 			r := p.r
 			if r == wideTail {

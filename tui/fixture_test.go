@@ -113,6 +113,26 @@ func hostile() snapshot.Snapshot {
 	return s
 }
 
+// weird is the fixture with numbers no runtime should send: NaN and
+// infinite rates, negative counts, edges to nowhere, a cycle, no names.
+func weird() snapshot.Snapshot {
+	s := fixture()
+	s.InRate, s.OutRate = math.NaN(), math.Inf(1)
+	s.Totals.InFlight, s.MaxInFlight = -3, 0
+	s.Started = s.Taken.Add(time.Hour)
+	for i := range s.Stages {
+		st := &s.Stages[i]
+		st.InRate, st.OutRate = math.Inf(1), math.NaN()
+		st.Mailbox, st.MailboxCap, st.InFlight = -5, -1, -2
+		st.P50, st.P99 = -time.Second, math.MaxInt64
+		st.Name = ""
+	}
+	s.Edges = append(s.Edges, snapshot.Edge{From: 8, To: 0}, snapshot.Edge{From: 3, To: 42}, snapshot.Edge{From: 5, To: 5})
+	s.Supervisors[0].MaxRestarts, s.Supervisors[0].Restarts = 0, 7
+	s.Supervisors[1].Parent = "branches" // its own parent
+	return s
+}
+
 // manyStages is a straight line of n services.
 func manyStages(n int) snapshot.Snapshot {
 	s := fixture()

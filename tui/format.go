@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +31,8 @@ func rate(r float64) string {
 	switch {
 	case math.IsNaN(r) || r <= 0:
 		return "0"
+	case math.IsInf(r, 0):
+		return "∞"
 	case r < 10:
 		return strconv.FormatFloat(r, 'f', 1, 64)
 	case r < 1000:
@@ -139,8 +142,20 @@ func tallSpark(vals []float64, w, h int) []string {
 	return rows
 }
 
-// buckets averages vals into at most w buckets, keeping the newest.
+// buckets averages vals into at most w buckets, keeping the newest;
+// samples that are not finite and positive count as 0.
 func buckets(vals []float64, w int) []float64 {
+	for _, v := range vals {
+		if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+			vals = slices.Clone(vals)
+			for i, v := range vals {
+				if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+					vals[i] = 0
+				}
+			}
+			break
+		}
+	}
 	if len(vals) <= w {
 		return vals
 	}

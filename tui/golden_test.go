@@ -85,6 +85,7 @@ func TestViewsFit(t *testing.T) {
 		"fixture": func() func() snapshot.Snapshot { return fixture },
 		"hostile": func() func() snapshot.Snapshot { return hostile },
 		"many":    func() func() snapshot.Snapshot { return func() snapshot.Snapshot { return manyStages(60) } },
+		"weird":   func() func() snapshot.Snapshot { return weird },
 	}
 	screens := [][]string{{"1"}, {"2"}, {"3"}, {"4"}, {"5"}, {"?"}, {"2", "enter"}, {"4", "enter"},
 		{"1", "G", "enter"}, {"4", "G", "enter", "G"}, {"5", "j", "j", "enter"}, {"3", "/", "x"}, {"4", "R"}}

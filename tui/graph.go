@@ -42,7 +42,7 @@ func bottleneck(stages []snapshot.Stage) int {
 // drawGraph draws every edge of the flow and the boxes that intersect the
 // window of w×h cells at (x0, y0).
 func drawGraph(s snapshot.Snapshot, l glayout, selected string, x0, y0, w, h int) *canvas {
-	c := newCanvas(l.w, l.h)
+	c := newCanvas(x0, y0, min(w, l.w-x0), min(h, l.h-y0))
 	for _, e := range l.edges {
 		a, b := e[0], e[1]
 		if l.vertical {
@@ -196,7 +196,7 @@ func (m model) graphView(w, h int) []string {
 		info += "   (j/k select, enter details)"
 	}
 	lines := []string{m.st.r(m.st.dim, info)}
-	return append(lines, c.window(m.st, m.gXOf, m.gOff, w, h-1)...)
+	return append(lines, c.lines(m.st)...)
 }
 
 // revealGraph scrolls the graph so the selected stage's box is visible.

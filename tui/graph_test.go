@@ -62,7 +62,7 @@ func TestLayoutNoOverlap(t *testing.T) {
 				}
 			}
 			c := drawGraph(snapshot.Snapshot{Stages: stages, Edges: edges}, l, "s0", 0, 0, l.w, l.h)
-			for _, line := range c.window(newStyles(false), 0, 0, l.w, l.h) {
+			for _, line := range c.lines(newStyles(false)) {
 				if strings.ContainsRune(line, 0) {
 					t.Fatal("NUL on the canvas")
 				}

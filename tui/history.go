@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"math"
 	"time"
 
 	"github.com/serviceflow/serviceflow/snapshot"
@@ -19,6 +20,9 @@ type ring struct {
 func newRing(n int) ring { return ring{buf: make([]float64, n)} }
 
 func (r *ring) add(v float64) {
+	if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 { // a sample the sparklines can scale
+		v = 0
+	}
 	r.buf[r.head] = v
 	r.head++
 	if r.head == len(r.buf) {
