@@ -11,11 +11,25 @@ import (
 // WiringError is one problem Validate found: a stage, where it sits, and what
 // is wrong with it.
 type WiringError struct {
+	Kind  Problem
 	Stage string // the stage concerned ("" for the flow itself)
 	Path  string // the branches leading to it, "" on the main line
 	Key   string // the context key concerned, if any
+	Index int    // for DuplicateName: which occurrence (1 for the second, ...)
 	Msg   string
 }
+
+// Problem classifies a WiringError.
+type Problem string
+
+// The problems Validate reports.
+const (
+	MissingKey      Problem = "missing-key"        // a stage expects a key not set on every path
+	ForkKeyNeverSet Problem = "fork-key-never-set" // a fork routes on a key never set
+	DuplicateName   Problem = "duplicate-name"     // a stage shares its name with an earlier one
+	EmptyFlow       Problem = "empty"              // a flow, branch or default branch has no steps
+	NoBranches      Problem = "no-branches"        // a fork has neither branches nor a default
+)
 
 func (e *WiringError) Error() string {
 	var b strings.Builder
@@ -56,16 +70,26 @@ func (f *Flow) Validate(inputKeys ...string) error {
 		in.keys[k] = true
 	}
 	if f != nil && len(f.steps) == 0 {
-		v.add(&WiringError{Msg: fmt.Sprintf("flow %q has no steps", f.name)})
+		v.add(&WiringError{Kind: EmptyFlow, Msg: fmt.Sprintf("flow %q has no steps", f.name)})
 	}
 	v.seq(f, "", in, map[*Flow]bool{})
 	for _, name := range slices.Sorted(maps.Keys(v.stages)) {
-		if at := v.stages[name]; len(at) > 1 {
-			v.add(&WiringError{Stage: name, Msg: fmt.Sprintf("%d stages share this name (at %s); give each its own with flow.Stage(s, flow.Name(...))",
-				len(at), strings.Join(at, ", "))})
+		at := v.stages[name]
+		for i := 1; i < len(at); i++ {
+			v.add(&WiringError{Kind: DuplicateName, Stage: name, Path: at[i], Index: i,
+				Msg: fmt.Sprintf("%d stages share this name (at %s); give each its own with flow.Stage(s, flow.Name(...))",
+					len(at), strings.Join(where2(at), ", "))})
 		}
 	}
 	return errors.Join(v.errs...)
+}
+
+func where2(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = where(p)
+	}
+	return out
 }
 
 type validator struct {
@@ -119,10 +143,10 @@ func (v *validator) step(s Service, path string, in keyset, open map[*Flow]bool)
 	case *fork:
 		name := s.Name()
 		if !in.has(s.key) {
-			v.add(&WiringError{Stage: name, Path: path, Key: s.key, Msg: fmt.Sprintf("forks on key %q, which is never set: it is not an input and no service upstream promises it%s", s.key, partialNote(in, s.key))})
+			v.add(&WiringError{Kind: ForkKeyNeverSet, Stage: name, Path: path, Key: s.key, Msg: fmt.Sprintf("forks on key %q, which is never set: it is not an input and no service upstream promises it%s", s.key, partialNote(in, s.key))})
 		}
 		if len(s.branches) == 0 && s.deflt == nil {
-			v.add(&WiringError{Stage: name, Path: path, Key: s.key, Msg: "has no branches"})
+			v.add(&WiringError{Kind: NoBranches, Stage: name, Path: path, Key: s.key, Msg: "has no branches"})
 			return in
 		}
 		var outs []keyset
@@ -135,7 +159,7 @@ func (v *validator) step(s Service, path string, in keyset, open map[*Flow]bool)
 				continue // reported by the compiler
 			}
 			if len(b.steps) == 0 {
-				v.add(&WiringError{Stage: name, Path: bp, Msg: fmt.Sprintf("branch %s is empty", label)})
+				v.add(&WiringError{Kind: EmptyFlow, Stage: name, Path: bp, Msg: fmt.Sprintf("branch %s is empty", label)})
 			}
 			outs = append(outs, v.seq(b, bp, in.clone(), open))
 			labels = append(labels, label)
@@ -143,7 +167,7 @@ func (v *validator) step(s Service, path string, in keyset, open map[*Flow]bool)
 		if s.deflt != nil {
 			label := s.key + "=*"
 			if len(s.deflt.steps) == 0 {
-				v.add(&WiringError{Stage: name, Path: join(path, label), Msg: "the default branch is empty"})
+				v.add(&WiringError{Kind: EmptyFlow, Stage: name, Path: join(path, label), Msg: "the default branch is empty"})
 			}
 			outs = append(outs, v.seq(s.deflt, join(path, label), in.clone(), open))
 			labels = append(labels, "default")
@@ -151,7 +175,7 @@ func (v *validator) step(s Service, path string, in keyset, open map[*Flow]bool)
 		return meet(outs, labels)
 	default:
 		name := NameOf(s)
-		v.stages[name] = append(v.stages[name], where(path))
+		v.stages[name] = append(v.stages[name], path)
 		if !declared(s) {
 			in.any = true
 			return in
@@ -168,7 +192,7 @@ func (v *validator) step(s Service, path string, in keyset, open map[*Flow]bool)
 func (v *validator) expect(name, path string, keys []string, in keyset) {
 	for _, k := range keys {
 		if !in.has(k) {
-			v.add(&WiringError{Stage: name, Path: path, Key: k, Msg: fmt.Sprintf("expects key %q, which is neither an input nor promised upstream on every path%s", k, partialNote(in, k))})
+			v.add(&WiringError{Kind: MissingKey, Stage: name, Path: path, Key: k, Msg: fmt.Sprintf("expects key %q, which is neither an input nor promised upstream on every path%s", k, partialNote(in, k))})
 		}
 	}
 }

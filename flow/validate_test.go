@@ -3,6 +3,8 @@ package flow_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -140,5 +142,33 @@ func TestValidate(t *testing.T) {
 				t.Errorf("no *flow.WiringError in %v", err)
 			}
 		})
+	}
+}
+
+func TestValidateKinds(t *testing.T) {
+	f := flow.New(
+		svc("a", keys("x"), nil),
+		flow.Fork("k", flow.Branches{"e": flow.New(), "f": flow.New(svc("a", nil, nil))}),
+		flow.Fork("j", nil),
+		svc("a", nil, nil),
+	)
+	err := f.Validate("j")
+	var got []string
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		var we *flow.WiringError
+		if errors.As(e, &we) {
+			got = append(got, fmt.Sprintf("%s %s %q %d", we.Kind, we.Stage, we.Path, we.Index))
+		}
+	}
+	want := []string{
+		`missing-key a "" 0`,
+		`fork-key-never-set fork(k) "" 0`,
+		`empty fork(k) "k=e" 0`,
+		`no-branches fork(j) "" 0`,
+		`duplicate-name a "k=f" 1`,
+		`duplicate-name a "" 2`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

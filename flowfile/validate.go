@@ -36,8 +36,8 @@ func (f *File) locate(err error) error {
 		}
 	}
 	msg := strings.TrimPrefix(we.Error(), "flow: ")
-	if ps := f.byName[we.Stage]; strings.Contains(we.Msg, "share this name") && len(ps) > 1 {
-		at, ok = ps[1], true // point at the second: the first is fine on its own
+	if ps := f.byName[we.Stage]; we.Kind == flow.DuplicateName && we.Index < len(ps) {
+		at, ok = ps[we.Index], true // point at the repeat: the first is fine on its own
 		msg = strings.Replace(msg, "give each its own with flow.Stage(s, flow.Name(...))", "give each step its own name:", 1)
 	}
 	if !ok {
