@@ -9,7 +9,8 @@ import (
 	"github.com/serviceflow/serviceflow/snapshot"
 )
 
-// item is one admitted input on its way through the actors.
+// item is one admitted input on its way through the actors: its context and
+// its ledger slot. Items travel by value, so admitting one allocates nothing.
 type item struct {
 	c    *flow.Context
 	slot int32
@@ -21,7 +22,7 @@ type item struct {
 // whoever clears its slot (finish, or a sweep at escalation or the drain
 // deadline) and nobody else.
 type ledger struct {
-	slots []atomic.Pointer[item]
+	slots []atomic.Pointer[flow.Context] // the context holding each slot, nil if free
 	free  chan int32
 
 	admitted, done, stopped, failed, retried atomic.Uint64
@@ -35,7 +36,7 @@ type ledger struct {
 
 func newLedger(maxInFlight, deadCap int) *ledger {
 	l := &ledger{
-		slots:   make([]atomic.Pointer[item], maxInFlight),
+		slots:   make([]atomic.Pointer[flow.Context], maxInFlight),
 		free:    make(chan int32, maxInFlight),
 		deadCap: deadCap,
 		inputs:  map[uint64]map[string]any{},
@@ -47,22 +48,22 @@ func newLedger(maxInFlight, deadCap int) *ledger {
 }
 
 // admit records it in slot (which the caller took from free).
-func (l *ledger) admit(it *item) {
-	l.slots[it.slot].Store(it)
+func (l *ledger) admit(it item) {
+	l.slots[it.slot].Store(it.c)
 	l.admitted.Add(1)
 }
 
-// claim clears it's slot if it still holds it: true means the caller now
+// claim clears it's slot if it still holds it's context: true means the caller now
 // reports the input, exactly once.
-func (l *ledger) claim(it *item) bool {
-	return l.slots[it.slot].CompareAndSwap(it, nil)
+func (l *ledger) claim(it item) bool {
+	return l.slots[it.slot].CompareAndSwap(it.c, nil)
 }
 
 // live reports whether it is still unreported.
-func (l *ledger) live(it *item) bool { return l.slots[it.slot].Load() == it }
+func (l *ledger) live(it item) bool { return l.slots[it.slot].Load() == it.c }
 
 // release returns a claimed slot to the free list.
-func (l *ledger) release(it *item) { l.free <- it.slot }
+func (l *ledger) release(it item) { l.free <- it.slot }
 
 // count records a reported result.
 func (l *ledger) count(s flow.Status) {
@@ -92,11 +93,11 @@ func (l *ledger) inFlight() int {
 
 // sweep claims every input still in flight, for escalation and the drain
 // deadline, and returns them.
-func (l *ledger) sweep() []*item {
-	var out []*item
+func (l *ledger) sweep() []item {
+	var out []item
 	for i := range l.slots {
-		if it := l.slots[i].Load(); it != nil && l.slots[i].CompareAndSwap(it, nil) {
-			out = append(out, it)
+		if c := l.slots[i].Load(); c != nil && l.slots[i].CompareAndSwap(c, nil) {
+			out = append(out, item{c: c, slot: int32(i)})
 		}
 	}
 	return out

@@ -12,9 +12,9 @@ import (
 )
 
 // batch is the message between actors: contexts in order. Batches are pooled.
-type batch struct{ items []*item }
+type batch struct{ items []item }
 
-var batches = sync.Pool{New: func() any { return &batch{items: make([]*item, 0, 64)} }}
+var batches = sync.Pool{New: func() any { return &batch{items: make([]item, 0, 64)} }}
 
 func getBatch() *batch { return batches.Get().(*batch) }
 
@@ -46,9 +46,9 @@ type instance struct {
 	// are taken in one go when a kick message arrives: one message per burst,
 	// not per input.
 	intakeMu sync.Mutex
-	intake   []*item
+	intake   []item
 	kicked   bool
-	spare    []*item // actor-local: the intake's other buffer
+	spare    []item // actor-local: the intake's other buffer
 
 	// Actor-local state: only the actor's goroutine touches these.
 	out []outbox // batches being filled, one per destination in use
@@ -66,7 +66,7 @@ type kick struct{}
 var kickMsg = &kick{}
 
 // push adds it to the intake, sending a kick unless one is pending.
-func (in *instance) push(it *item) {
+func (in *instance) push(it item) {
 	in.intakeMu.Lock()
 	in.intake = append(in.intake, it)
 	first := !in.kicked
@@ -112,7 +112,7 @@ func (in *instance) Receive(ctx actor.Context) {
 }
 
 // process runs one context through this node and hands it on.
-func (in *instance) process(it *item) {
+func (in *instance) process(it item) {
 	rt := in.rt
 	if rt.stopping.Load() { // rare: after an escalation or a drain sweep
 		if !rt.led.live(it) {
@@ -140,7 +140,7 @@ func (in *instance) process(it *item) {
 }
 
 // call steps a service node: with restarts and redelivery on Fatal.
-func (in *instance) call(it *item) error {
+func (in *instance) call(it item) error {
 	rt, c := in.rt, it.c
 	timed := in.stats.calls%sampleEvery == 0
 	in.stats.calls++
@@ -204,7 +204,7 @@ func (in *instance) count(err error) {
 }
 
 // forward hands it to the next node's outbox, or finishes it.
-func (in *instance) forward(it *item) {
+func (in *instance) forward(it item) {
 	rt := in.rt
 	next := rt.prog.At(it.c)
 	if next == flow.End {

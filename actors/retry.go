@@ -18,7 +18,7 @@ type retrier struct {
 
 type due struct {
 	at time.Time
-	it *item
+	it item
 }
 
 type dueHeap []due
@@ -38,7 +38,7 @@ func newRetrier() *retrier {
 	return &retrier{wake: make(chan struct{}, 1), stop: make(chan struct{}), stopped: make(chan struct{})}
 }
 
-func (r *retrier) schedule(it *item, wait time.Duration) {
+func (r *retrier) schedule(it item, wait time.Duration) {
 	r.mu.Lock()
 	heap.Push(&r.queue, due{at: time.Now().Add(wait), it: it})
 	r.mu.Unlock()
@@ -49,13 +49,13 @@ func (r *retrier) schedule(it *item, wait time.Duration) {
 }
 
 // run re-admits due items through resend until stopped.
-func (r *retrier) run(resend func(*item)) {
+func (r *retrier) run(resend func(item)) {
 	defer close(r.stopped)
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	for {
 		r.mu.Lock()
-		var ready []*item
+		var ready []item
 		now := time.Now()
 		for len(r.queue) > 0 && !r.queue[0].at.After(now) {
 			ready = append(ready, heap.Pop(&r.queue).(due).it)

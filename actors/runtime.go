@@ -209,7 +209,7 @@ func (rt *Runtime) Submit(ctx context.Context, input map[string]any) error {
 		}
 	}
 	c := flow.NewContext(input)
-	it := &item{c: c, slot: slot}
+	it := item{c: c, slot: slot}
 	rt.prog.Begin(c)
 	rt.led.admit(it)
 	rt.enter(it)
@@ -218,7 +218,7 @@ func (rt *Runtime) Submit(ctx context.Context, input map[string]any) error {
 
 // enter sends it to the node its context is at (the entry, for a new or
 // retried input) from outside the actors.
-func (rt *Runtime) enter(it *item) {
+func (rt *Runtime) enter(it item) {
 	at := rt.prog.At(it.c)
 	if at == flow.End {
 		rt.finish(it)
@@ -238,7 +238,7 @@ func (rt *Runtime) enter(it *item) {
 
 // finish ends an input that reached the end of the flow: retry it, or report
 // its one result.
-func (rt *Runtime) finish(it *item) {
+func (rt *Runtime) finish(it item) {
 	res, retry, wait := rt.prog.Finish(it.c)
 	if retry {
 		if err := rt.escalated(); err != nil {
@@ -253,7 +253,7 @@ func (rt *Runtime) finish(it *item) {
 }
 
 // report emits res for it if nobody has yet.
-func (rt *Runtime) report(it *item, res flow.Result) {
+func (rt *Runtime) report(it item, res flow.Result) {
 	if !rt.led.claim(it) {
 		return
 	}
@@ -269,13 +269,13 @@ func (rt *Runtime) report(it *item, res flow.Result) {
 // abandon reports it Failed with err without running it further: after an
 // escalation, or at the drain deadline. The context may still be held by an
 // actor, so the result carries a copy of the original input.
-func (rt *Runtime) abandon(it *item, err error) {
+func (rt *Runtime) abandon(it item, err error) {
 	c := it.c.Original()
 	rt.report(it, flow.Result{Context: c, Status: flow.Failed, Err: &flow.StageError{Stage: "", Attempt: 0, Err: err}})
 }
 
 // resend re-admits a retried input at the flow's entry.
-func (rt *Runtime) resend(it *item) {
+func (rt *Runtime) resend(it item) {
 	if !rt.led.live(it) {
 		return
 	}
@@ -301,7 +301,7 @@ func (rt *Runtime) escalate(err error) {
 }
 
 // reportSwept reports an input whose slot a sweep already claimed.
-func (rt *Runtime) reportSwept(it *item, err error) {
+func (rt *Runtime) reportSwept(it item, err error) {
 	c := it.c.Original()
 	res := flow.Result{Context: c, Status: flow.Failed, Err: &flow.StageError{Err: err}}
 	rt.led.count(flow.Failed)
