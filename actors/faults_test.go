@@ -513,3 +513,20 @@ func TestPerKeyOrder(t *testing.T) {
 		t.Fatalf("concurrency %d", s.Stages[0].Concurrency)
 	}
 }
+
+// Repeated stage names (which Validate reports) do not stop a flow from
+// running: the program names them apart.
+func TestDuplicateNamesRun(t *testing.T) {
+	s := func() flow.Service { return flow.Func("same", func(context.Context, *flow.Context) error { return nil }) }
+	rt, err := Start(context.Background(), flow.New(s(), s()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, _, err := collect(t, rt, numbered(10))
+	if err != nil || len(res) != 10 {
+		t.Fatal(err, len(res))
+	}
+	if st := rt.Snapshot().Stages; st[0].Name != "same" || st[1].Name != "same#2" {
+		t.Fatalf("stages %q %q", st[0].Name, st[1].Name)
+	}
+}

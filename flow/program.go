@@ -89,7 +89,31 @@ func (f *Flow) Program() (*Program, error) {
 	}
 	p := &Program{Name: f.name, Nodes: c.nodes, RetryPolicy: f.retry, RestartPolicy: f.restart}
 	p.reorder(entry)
+	p.uniqueNames()
 	return p, nil
+}
+
+// uniqueNames suffixes repeated node names with #2, #3, ... in flow order, so
+// runtimes and monitors can key on names. (Validate reports repeated service
+// names; a flow run without validating still runs.)
+func (p *Program) uniqueNames() {
+	seen := map[string]int{}
+	for i := range p.Nodes {
+		n := &p.Nodes[i]
+		seen[n.Name]++
+		if k := seen[n.Name]; k > 1 {
+			name := fmt.Sprintf("%s#%d", n.Name, k)
+			for seen[name] > 0 {
+				k++
+				name = fmt.Sprintf("%s#%d", n.Name, k)
+			}
+			seen[name]++
+			n.Name = name
+			if n.Op == OpCall {
+				n.Config.Name = name
+			}
+		}
+	}
 }
 
 type compiler struct {
@@ -124,7 +148,7 @@ func (c *compiler) flow(f *Flow, path string, cont int) int {
 func (c *compiler) seq(steps []Service, path string, cont int) int {
 	for i, s := range steps {
 		if a, ok := s.(*around); ok {
-			exit := c.add(Node{Op: OpExit, Name: a.Name(), Path: path, Next: cont, Decorator: a.d})
+			exit := c.add(Node{Op: OpExit, Name: a.Name() + ".after", Path: path, Next: cont, Decorator: a.d})
 			inner := c.seq(steps[i+1:], path, exit)
 			enter := c.add(Node{Op: OpEnter, Name: a.Name(), Path: path, Next: inner, Decorator: a.d, Exit: exit})
 			return c.chain(steps[:i], path, enter)

@@ -206,3 +206,19 @@ type startCounter struct{ starts *atomic.Int32 }
 
 func (s *startCounter) Start(context.Context) error               { s.starts.Add(1); return nil }
 func (s *startCounter) Call(context.Context, *flow.Context) error { return nil }
+
+func TestProgramNamesAreUnique(t *testing.T) {
+	f := flow.New(flow.Around(Timer{}), noop("a"), noop("a"), flow.Fork("k", flow.Branches{"x": flow.New(noop("a"))}), flow.Fork("k", flow.Branches{"y": flow.New(noop("b"))}))
+	p, err := f.Program()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, n := range p.Nodes {
+		names = append(names, n.Name)
+	}
+	want := "around(Timer),a,a#2,fork(k),a#3,fork(k)#2,b,around(Timer).after"
+	if got := strings.Join(names, ","); got != want {
+		t.Errorf("names = %s, want %s", got, want)
+	}
+}
