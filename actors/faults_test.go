@@ -517,7 +517,9 @@ func TestPerKeyOrder(t *testing.T) {
 // Repeated stage names (which Validate reports) do not stop a flow from
 // running: the program names them apart.
 func TestDuplicateNamesRun(t *testing.T) {
-	s := func() flow.Service { return flow.Func("same", func(context.Context, *flow.Context) error { return nil }) }
+	s := func() flow.Service {
+		return flow.Func("same", func(context.Context, *flow.Context) error { return nil })
+	}
 	rt, err := Start(context.Background(), flow.New(s(), s()))
 	if err != nil {
 		t.Fatal(err)
