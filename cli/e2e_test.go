@@ -186,7 +186,7 @@ func TestRunStdinToStdout(t *testing.T) {
 	if len(lines) != 2 {
 		t.Fatalf("want 2 results, got:\n%s", r.stdout)
 	}
-	want := `level=WARN msg="malformed line" line=3 reason="invalid JSON" preview="\"oops\""`
+	want := `level=WARN msg="malformed line" line=3 reason="invalid JSON" preview=oops`
 	if !strings.Contains(r.stderr, want) {
 		t.Errorf("stderr lacks %s:\n%s", want, r.stderr)
 	}

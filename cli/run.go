@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -33,6 +34,10 @@ func (e *env) runCmd() *cobra.Command {
 writes one JSON line per input:
 
   {"id":7,"status":"done|stopped|failed","values":{...},"error":"...","stage":"...","attempts":1}
+
+where id is the runtime's input ID (the one the monitor's events and dead
+letters show), values the input's values when it ended, and error and
+stage, for stopped and failed inputs, what ended it and where.
 
 Failed inputs are also written to --dead-letters as their original input
 line, so "flowrun run FLOW.yaml --in dead.jsonl" replays them. Malformed
@@ -237,7 +242,11 @@ func (r *malformedReport) add(le *jsonl.LineError) {
 }
 
 func (r *malformedReport) write(le *jsonl.LineError) {
-	args := []any{"line", le.Line, "reason", le.Reason, "preview", le.Preview}
+	preview, err := strconv.Unquote(le.Preview) // slog quotes it again, safely
+	if err != nil {
+		preview = le.Preview
+	}
+	args := []any{"line", le.Line, "reason", le.Reason, "preview", preview}
 	if le.Err != nil {
 		args = append(args, "detail", le.Err.Error())
 	}

@@ -1,0 +1,78 @@
+package streaming_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/serviceflow/serviceflow/cli"
+	"github.com/serviceflow/serviceflow/registry"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// flowrun runs the CLI in-process, from the repository root like the
+// documented command.
+func flowrun(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = cli.Execute(context.Background(), args, strings.NewReader(""), &out, &errb, registry.Builtin())
+	return code, out.String(), errb.String()
+}
+
+func TestDocumentedCommand(t *testing.T) {
+	t.Chdir("../..")
+	dead := filepath.Join(t.TempDir(), "dead.jsonl")
+	code, stdout, stderr := flowrun(t, "run", "examples/streaming/orders.yaml",
+		"--in", "examples/streaming/orders.jsonl", "--dead-letters", dead, "--ui", "off")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	totals := map[string]any{}
+	statuses := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n") {
+		var r struct {
+			Status string         `json:"status"`
+			Values map[string]any `json:"values"`
+		}
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("not a result line: %q", line)
+		}
+		id := r.Values["id"].(string)
+		statuses[id], totals[id] = r.Status, r.Values["total"]
+	}
+	want := map[string]string{"o-1": "done", "o-2": "done", "o-3": "stopped", "o-4": "failed", "o-6": "failed", "o-7": "done"}
+	for id, st := range want {
+		if statuses[id] != st {
+			t.Errorf("%s: status %q, want %q", id, statuses[id], st)
+		}
+	}
+	if totals["o-1"] != 28.75 || totals["o-7"] != 30.45 {
+		t.Errorf("totals %v", totals)
+	}
+	if !strings.Contains(stderr, `msg="malformed line" line=5`) {
+		t.Errorf("line 5 not reported as malformed:\n%s", stderr)
+	}
+	if !strings.Contains(stderr, "summary: complete read=7 malformed=1 done=3 stopped=1 failed=2") {
+		t.Errorf("summary does not account for the 7 lines:\n%s", stderr)
+	}
+
+	// The dead letters replay.
+	data, err := os.ReadFile(dead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(string(data), "\n"); got != 2 {
+		t.Fatalf("%d dead letters, want 2:\n%s", got, data)
+	}
+	code, _, stderr = flowrun(t, "run", "examples/streaming/orders.yaml", "--in", dead, "--ui", "off")
+	if code != 0 || !strings.Contains(stderr, "summary: complete read=2 malformed=0 done=0 stopped=0 failed=2") {
+		t.Errorf("replay: exit %d:\n%s", code, stderr)
+	}
+}
