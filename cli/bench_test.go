@@ -1,0 +1,28 @@
+package cli_test
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestBench(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("measures throughput")
+	}
+	r := execute(t, "", "bench", "--inputs", "2000", "--rounds", "1")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"linear/channels", "linear/channels-batched", "linear/actors", "fork/channels", "fork/actors", "× linear/channels", "× fork/channels", "reference"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("bench table lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
+
+func TestBenchUsage(t *testing.T) {
+	t.Parallel()
+	if r := execute(t, "", "bench", "--inputs", "0"); r.code != 2 {
+		t.Errorf("exit %d, want 2", r.code)
+	}
+}
