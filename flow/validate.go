@@ -53,7 +53,8 @@ func (e *WiringError) Error() string {
 //     by a service upstream on every path to it (through every branch of
 //     every fork before it);
 //   - a fork on a key that is never set;
-//   - two stages with the same name;
+//   - two stages with the same name that can run for one input (the same
+//     name in sibling branches is fine: the branch tells them apart);
 //   - an empty flow or branch, a fork without branches, a nil step, a flow
 //     that contains itself.
 //
@@ -76,20 +77,26 @@ func (f *Flow) Validate(inputKeys ...string) error {
 	for _, name := range slices.Sorted(maps.Keys(v.stages)) {
 		at := v.stages[name]
 		for i := 1; i < len(at); i++ {
-			v.add(&WiringError{Kind: DuplicateName, Stage: name, Path: at[i], Index: i,
-				Msg: fmt.Sprintf("%d stages share this name (at %s); give each its own with flow.Stage(s, flow.Name(...))",
-					len(at), strings.Join(where2(at), ", "))})
+			for j := range i {
+				if samePath(at[i], at[j]) {
+					v.add(&WiringError{Kind: DuplicateName, Stage: name, Path: at[i], Index: i,
+						Msg: fmt.Sprintf("another stage on the same path has this name (at %s); give each its own with flow.Stage(s, flow.Name(...))", where(at[j]))})
+					break
+				}
+			}
 		}
 	}
 	return errors.Join(v.errs...)
 }
 
-func where2(paths []string) []string {
-	out := make([]string, len(paths))
-	for i, p := range paths {
-		out[i] = where(p)
+// samePath reports whether stages at branch paths a and b can both run for
+// one input: one path contains the other. Stages in sibling branches cannot,
+// and their paths tell them apart.
+func samePath(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
 	}
-	return out
+	return a == "" || a == b || strings.HasPrefix(b, a+"/")
 }
 
 type validator struct {

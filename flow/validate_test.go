@@ -87,7 +87,16 @@ func TestValidate(t *testing.T) {
 			name:   "duplicate names, empty branch, empty default, no branches",
 			flow:   flow.New(svc("a", nil, nil), flow.Fork("k", flow.Branches{"x": flow.New()}, flow.Default(flow.New())), flow.Fork("j", nil), svc("a", nil, nil)),
 			inputs: keys("k", "j"),
-			want:   []string{`stage "fork(k)" (in k=x): branch k=x is empty`, `the default branch is empty`, `stage "fork(j)": has no branches`, `stage "a": 2 stages share this name`},
+			want:   []string{`stage "fork(k)" (in k=x): branch k=x is empty`, `the default branch is empty`, `stage "fork(j)": has no branches`, `stage "a": another stage on the same path has this name (at the main line)`},
+		},
+		{
+			name: "the same name in sibling branches is fine, not on one path",
+			flow: flow.New(flow.Fork("k", flow.Branches{
+				"x": flow.New(svc("set", nil, nil)),
+				"y": flow.New(svc("set", nil, nil), flow.Fork("j", flow.Branches{"z": flow.New(svc("set", nil, nil))})),
+			})),
+			inputs: keys("k", "j"),
+			want:   []string{`stage "set" (in k=y/j=z): another stage on the same path has this name (at k=y)`},
 		},
 		{
 			name: "empty flow",

@@ -38,7 +38,7 @@ func (f *File) locate(err error) error {
 	msg := strings.TrimPrefix(we.Error(), "flow: ")
 	if ps := f.byName[we.Stage]; we.Kind == flow.DuplicateName && we.Index < len(ps) {
 		at, ok = ps[we.Index], true // point at the repeat: the first is fine on its own
-		msg = strings.Replace(msg, "give each its own with flow.Stage(s, flow.Name(...))", "give each step its own name:", 1)
+		msg = strings.Replace(msg, "give each its own with flow.Stage(s, flow.Name(...))", "give each step its own name (name: ...)", 1)
 	}
 	if !ok {
 		at = f.top
