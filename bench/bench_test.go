@@ -23,23 +23,6 @@ func TestPipelinesComplete(t *testing.T) {
 	}
 }
 
-func BenchmarkPipeline(b *testing.B) {
-	for _, name := range Cases() {
-		b.Run(name, func(b *testing.B) {
-			p, err := Open(context.Background(), name)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer p.Close()
-			b.ReportAllocs()
-			b.ResetTimer()
-			if err := p.Run(b.N); err != nil {
-				b.Fatal(err)
-			}
-		})
-	}
-}
-
 func TestLatencyMeasures(t *testing.T) {
 	l, err := MeasureLatency(context.Background(), 20_000, 2000)
 	if err != nil {
