@@ -47,7 +47,7 @@ type Runtime struct {
 
 	draining   atomic.Bool
 	closing    chan struct{} // closed by Drain: wakes blocked Submits
-	submitters sync.WaitGroup
+	admitting  sync.RWMutex // Submit holds it shared while admitting; Drain takes it once to wait them out
 	gate       atomic.Pointer[chan struct{}] // non-nil while intake is paused
 	escErr     atomic.Pointer[error]
 	stopping   atomic.Bool // set by escalation and drain sweeps: actors check their inputs
@@ -179,8 +179,8 @@ func (rt *Runtime) redeliveries(int) int {
 // or intake is paused, until ctx is done (returning its error) or Drain is
 // called (ErrDraining). After an escalation it returns the flow's error.
 func (rt *Runtime) Submit(ctx context.Context, input map[string]any) error {
-	rt.submitters.Add(1)
-	defer rt.submitters.Done()
+	rt.admitting.RLock()
+	defer rt.admitting.RUnlock()
 	if rt.draining.Load() {
 		return ErrDraining
 	}
@@ -384,7 +384,8 @@ func (rt *Runtime) drain(ctx context.Context) error {
 	close(rt.closing)
 	rt.Resume()
 	rt.ev.add(snapshot.EventDrain, "", 0, "draining")
-	rt.submitters.Wait()
+	rt.admitting.Lock() // Submits in progress have returned (blocked ones were woken by closing)
+	rt.admitting.Unlock()
 	rt.replays.Wait()
 
 	// Every slot back on the free list means every input's result was sent:
