@@ -66,16 +66,17 @@ func (e *env) demo(ctx context.Context, count int, rate float64, mode tui.Mode) 
 			actors.Supervision(demoSupervision),
 			actors.Logger(runtimeLogger(mode, e.stderr)),
 		},
-		feed:    func(emit func(input) bool) error { return generate(ctx, count, rate, emit) },
-		sink:    s,
-		ui:      tui.Options{Mode: mode, Out: e.stdout, In: e.stdin},
-		muteLog: true,
+		feed:      func(emit func(input) bool) error { return generate(ctx, count, rate, emit) },
+		sink:      s,
+		ui:        tui.Options{Mode: mode, Out: e.stdout, In: e.stdin},
+		muteLog:   true,
+		generated: true,
 	}
 	out, err := j.run(ctx)
 	if err != nil {
 		return withCode(ExitFlowFailed, fmt.Errorf("demo: %w", err))
 	}
-	printSummary(e.stdout, s.snapshot(), out)
+	printSummary(e.stdout, s.snapshot(), out, "order")
 	if out.flowErr != nil {
 		return withCode(ExitFlowFailed, nil)
 	}

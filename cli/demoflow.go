@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/serviceflow/serviceflow/backoff"
 	"github.com/serviceflow/serviceflow/flow"
 	"github.com/serviceflow/serviceflow/registry"
 	"github.com/serviceflow/serviceflow/supervisor"
@@ -57,8 +58,14 @@ func demoFlow(reg *registry.Registry) (*flow.Flow, error) {
 }
 
 // demoSupervision gives the demo's warehouse room to crash: at most 200
-// restarts within 10 s before the flow fails.
-var demoSupervision = supervisor.Spec{MaxRestarts: 200, Within: 10 * time.Second}
+// restarts within 10 s before the flow fails, each after a short backoff
+// (the default grows to 1 s, which at thousands of orders a second would
+// show little but a stalled warehouse).
+var demoSupervision = supervisor.Spec{
+	MaxRestarts: 200,
+	Within:      10 * time.Second,
+	Backoff:     backoff.Exponential{Initial: time.Millisecond, Max: 20 * time.Millisecond},
+}
 
 // demoPrice computes the subtotal.
 var demoPrice = flow.Typed("price", func(_ context.Context, in struct {

@@ -34,6 +34,10 @@ type job struct {
 	drainTimeout time.Duration // after an interrupt; 0 means 10 s
 	malformed    func(*jsonl.LineError)
 	muteLog      bool // mute the default logger while running (always under the terminal UI)
+	// generated says the stream is made up (the demo): an input that could
+	// not be submitted because intake stopped is not counted as read, since
+	// nobody loses it.
+	generated bool
 }
 
 // outcome is how a job ended.
@@ -120,7 +124,11 @@ intake:
 			if err := rt.Submit(ctx, in.values); err != nil {
 				// Not admitted: interrupted, the monitor drained, or the
 				// flow failed. The input still gets its one result.
-				j.sink.add(notAdmitted(in.values, err), true)
+				if j.generated {
+					j.sink.untake()
+				} else {
+					j.sink.add(notAdmitted(in.values, err), true)
+				}
 				out.interrupted = rt.Err() == nil && ctx.Err() != nil
 				out.quit = rt.Err() == nil && ctx.Err() == nil
 				break intake

@@ -51,22 +51,23 @@ func (p *pacer) Wait(ctx context.Context) error {
 	if p.rate <= 0 {
 		return ctx.Err()
 	}
-	now := time.Now()
-	p.tokens = min(p.burst, p.tokens+now.Sub(p.last).Seconds()*p.rate)
-	p.last = now
-	if p.tokens >= 1 {
-		p.tokens--
-		return nil
+	for {
+		now := time.Now()
+		p.tokens = min(p.burst, p.tokens+now.Sub(p.last).Seconds()*p.rate)
+		p.last = now
+		if p.tokens >= 1 {
+			p.tokens--
+			return nil
+		}
+		// Sleep at least a millisecond: timers are no finer, and the
+		// tokens that accrue meanwhile are kept for the next calls.
+		wait := max(time.Millisecond, time.Duration((1-p.tokens)/p.rate*float64(time.Second)))
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
 	}
-	wait := time.Duration((1 - p.tokens) / p.rate * float64(time.Second))
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-	}
-	p.tokens = 0
-	p.last = time.Now()
-	return nil
 }

@@ -144,7 +144,7 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 	if fl.dead != "" {
 		extra = append(extra, "dead_letters="+fl.dead)
 	}
-	printSummary(e.stderr, s.snapshot(), out, extra...)
+	printSummary(e.stderr, s.snapshot(), out, "line", extra...)
 	if werr != nil {
 		return withCode(ExitFlowFailed, fmt.Errorf("run: writing results: %w", werr))
 	}

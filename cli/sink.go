@@ -55,6 +55,14 @@ func (s *sink) taken() {
 	s.counts.Read++
 }
 
+// untake takes back the count of an input that got no result (see
+// job.generated).
+func (s *sink) untake() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.counts.Read--
+}
+
 // add records res; flush says the writers should flush (nothing else is
 // waiting), so results stream out promptly when the flow is not busy.
 func (s *sink) add(res flow.Result, flush bool) {

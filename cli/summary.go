@@ -13,7 +13,7 @@ import (
 //
 // read counts every non-blank line taken from the stream; after a run,
 // read == malformed + done + stopped + failed.
-func printSummary(w io.Writer, c counts, out outcome, extra ...string) {
+func printSummary(w io.Writer, c counts, out outcome, noun string, extra ...string) {
 	var b strings.Builder
 	state := "complete"
 	switch {
@@ -42,10 +42,10 @@ func printSummary(w io.Writer, c counts, out outcome, extra ...string) {
 		fmt.Fprintf(w, "flowrun: the flow failed: %v\n", out.flowErr)
 	}
 	if (out.interrupted || out.quit) && out.lastLine > 0 {
-		fmt.Fprintf(w, "flowrun: interrupted: intake stopped after line %d; later lines were not read\n", out.lastLine)
+		fmt.Fprintf(w, "flowrun: intake stopped after %s %d; later ones were not read\n", noun, out.lastLine)
 	}
 	if out.readErr != nil {
-		fmt.Fprintf(w, "flowrun: reading the input failed after line %d: %v\n", out.lastLine, out.readErr)
+		fmt.Fprintf(w, "flowrun: reading the input failed after %s %d: %v\n", noun, out.lastLine, out.readErr)
 	}
 }
 
