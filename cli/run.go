@@ -1,13 +1,12 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
-	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -118,7 +117,7 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 		actors.Logger(runtimeLogger(mode, e.stderr)),
 	}
 	if n := max(fl.maxInFlight, 0); n > 0 || file.MaxInFlight > 0 {
-		opts = append(opts, actors.MaxInFlight(cmpOr(n, file.MaxInFlight)))
+		opts = append(opts, actors.MaxInFlight(cmp.Or(n, file.MaxInFlight)))
 	}
 	lines, blank := readLines(in)
 	j := &job{
@@ -152,13 +151,6 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 		return withCode(code, nil)
 	}
 	return nil
-}
-
-func cmpOr(a, b int) int {
-	if a != 0 {
-		return a
-	}
-	return b
 }
 
 // openIn opens --in: stdin for "-".
@@ -211,55 +203,4 @@ func readLines(r io.Reader) (f feed, blank func() int) {
 			}
 		}
 	}, func() int { return jr.Stats().Blank }
-}
-
-// malformedReport writes one structured line per malformed input line to
-// stderr, or, under the terminal UI (which owns the screen), keeps the
-// first ones and writes them when the UI has closed.
-type malformedReport struct {
-	log      *slog.Logger
-	deferred bool
-	kept     []*jsonl.LineError
-	omitted  int
-	maxKept  int
-}
-
-func newMalformedReport(w io.Writer, deferred bool) *malformedReport {
-	h := slog.NewTextHandler(w, &slog.HandlerOptions{ReplaceAttr: dropTime})
-	return &malformedReport{log: slog.New(h), deferred: deferred, maxKept: 100}
-}
-
-func (r *malformedReport) add(le *jsonl.LineError) {
-	if !r.deferred {
-		r.write(le)
-		return
-	}
-	if len(r.kept) < r.maxKept {
-		r.kept = append(r.kept, le)
-		return
-	}
-	r.omitted++
-}
-
-func (r *malformedReport) write(le *jsonl.LineError) {
-	preview, err := strconv.Unquote(le.Preview) // slog quotes it again, safely
-	if err != nil {
-		preview = le.Preview
-	}
-	args := []any{"line", le.Line, "reason", le.Reason, "preview", preview}
-	if le.Err != nil {
-		args = append(args, "detail", le.Err.Error())
-	}
-	r.log.Warn("malformed line", args...)
-}
-
-// flush writes what was kept under the terminal UI.
-func (r *malformedReport) flush() {
-	for _, le := range r.kept {
-		r.write(le)
-	}
-	r.kept = nil
-	if r.omitted > 0 {
-		r.log.Warn("more malformed lines not shown", "count", r.omitted)
-	}
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -53,11 +52,6 @@ func dropTime(groups []string, a slog.Attr) slog.Attr {
 		return slog.Attr{}
 	}
 	return a
-}
-
-// errorf writes one "flowrun: ..." line to w.
-func errorf(w io.Writer, format string, args ...any) {
-	fmt.Fprintf(w, "flowrun: "+format+"\n", args...)
 }
 
 // muteDefaultLog sends the process's default slog logger nowhere until the
