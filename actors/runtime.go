@@ -46,8 +46,8 @@ type Runtime struct {
 	started   time.Time
 
 	draining   atomic.Bool
-	closing    chan struct{} // closed by Drain: wakes blocked Submits
-	admitting  sync.RWMutex // Submit holds it shared while admitting; Drain takes it once to wait them out
+	closing    chan struct{}                 // closed by Drain: wakes blocked Submits
+	admitting  sync.RWMutex                  // Submit holds it shared while admitting; Drain takes it once to wait them out
 	gate       atomic.Pointer[chan struct{}] // non-nil while intake is paused
 	escErr     atomic.Pointer[error]
 	stopping   atomic.Bool // set by escalation and drain sweeps: actors check their inputs
