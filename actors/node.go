@@ -93,6 +93,7 @@ func (in *instance) Receive(ctx actor.Context) {
 		}
 		clear(items)
 		in.spare = items[:0]
+		in.stats.publish()
 		if in.mb.UserMessageCount() == 0 {
 			in.flush()
 		}
@@ -103,6 +104,7 @@ func (in *instance) Receive(ctx actor.Context) {
 			in.process(it)
 		}
 		putBatch(m)
+		in.stats.publish()
 		if in.mb.UserMessageCount() == 0 {
 			in.flush()
 		}
@@ -186,21 +188,21 @@ func (in *instance) restart(cause error) error {
 
 // count classifies a step's outcome in the stage's counters.
 func (in *instance) count(err error) {
-	s := in.stats
+	s := &in.stats.local
 	switch {
 	case err == nil:
-		add1(&s.done)
+		s.done++
 		return
 	case errors.Is(err, flow.ErrStopped):
-		add1(&s.stopped)
+		s.stopped++
 		return
 	case errors.Is(err, flow.ErrRetry):
-		add1(&s.retried)
+		s.retried++
 	default:
-		add1(&s.failed)
+		s.failed++
 	}
 	msg := bound(err.Error(), 300)
-	s.lastErr.Store(&msg)
+	in.stats.lastErr.Store(&msg)
 }
 
 // forward hands it to the next node's outbox, or finishes it.

@@ -7,20 +7,31 @@ import (
 	"time"
 )
 
-// counters are one actor's statistics. Each field but mailbox has a single
-// writer, the actor itself, so it is bumped with a plain atomic store
-// (add1), not a locked add: the hot path pays for no contention. Readers
-// (Snapshot) load them at any time.
+// counters are one actor's statistics. The actor counts outcomes in plain
+// fields (local) and publishes them to the atomics once per message, so the
+// hot path does no atomic operation per input; readers (Snapshot) load the
+// atomics at any time and see counts at most one batch old.
 type counters struct {
 	received, done, stopped, retried, failed, restarts atomic.Uint64
 	mailbox                                            atomic.Int64 // written by senders and the actor
 	restarting                                         atomic.Bool
-	calls                                              uint64 // actor-local: latency sampling
 	hist                                               histogram
 	lastErr                                            atomic.Pointer[string]
+
+	// Actor-local: only the actor's goroutine touches these.
+	calls uint64 // for latency sampling
+	local struct{ done, stopped, retried, failed uint64 }
 }
 
-func add1(c *atomic.Uint64) { c.Store(c.Load() + 1) }
+// publish makes the locally counted outcomes visible to readers.
+func (c *counters) publish() {
+	c.done.Store(c.local.done)
+	c.stopped.Store(c.local.stopped)
+	c.retried.Store(c.local.retried)
+	c.failed.Store(c.local.failed)
+}
+
+func add1(c *atomic.Uint64) { c.Add(1) }
 
 // sampleEvery: one call in this many is timed for the latency histogram.
 // Reading the clock twice per call would cost more than a trivial service.
@@ -34,7 +45,7 @@ func (h *histogram) observe(d time.Duration) {
 	if d > 0 {
 		i = min(bits.Len64(uint64(d)), len(h.b)-1)
 	}
-	h.b[i].Store(h.b[i].Load() + 1)
+	h.b[i].Add(1) // sampled: one call in sampleEvery
 }
 
 func (h *histogram) load() (out [48]uint64) {
