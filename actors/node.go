@@ -2,6 +2,7 @@ package actors
 
 import (
 	"errors"
+	"fmt"
 	"hash/maphash"
 	"sync"
 	"time"
@@ -181,6 +182,10 @@ func (in *instance) step(c *flow.Context) error {
 
 // restart asks the supervision tree to restart this instance after cause.
 func (in *instance) restart(cause error) error {
+	var pe *flow.PanicError
+	if errors.As(cause, &pe) {
+		in.rt.cfg.logger.Warn("service panicked", "stage", in.name, "panic", fmt.Sprint(pe.Value), "stack", string(pe.Stack))
+	}
 	in.stats.restarting.Store(true)
 	defer in.stats.restarting.Store(false)
 	return in.rt.sup.failed(in, cause)

@@ -69,7 +69,6 @@ func (e *env) demo(ctx context.Context, count int, rate float64, mode tui.Mode) 
 		feed:      func(emit func(input) bool) error { return generate(ctx, count, rate, emit) },
 		sink:      s,
 		ui:        tui.Options{Mode: mode, Out: e.stdout, In: e.stdin},
-		muteLog:   true,
 		generated: true,
 	}
 	out, err := j.run(ctx)

@@ -33,7 +33,6 @@ type job struct {
 	ui           tui.Options   // Mode Off: no monitor
 	drainTimeout time.Duration // after an interrupt; 0 means 10 s
 	malformed    func(*jsonl.LineError)
-	muteLog      bool // mute the default logger while running (always under the terminal UI)
 	// generated says the stream is made up (the demo): an input that could
 	// not be submitted because intake stopped is not counted as read, since
 	// nobody loses it.
@@ -57,9 +56,6 @@ type outcome struct {
 // Every input taken from the stream gets exactly one result in j.sink.
 func (j *job) run(ctx context.Context) (outcome, error) {
 	start := time.Now()
-	if j.muteLog || j.ui.Mode == tui.TUI {
-		defer muteDefaultLog()()
-	}
 	rt, err := actors.Start(ctx, j.flow, j.options...)
 	if err != nil {
 		return outcome{}, fmt.Errorf("start the flow: %w", err)

@@ -53,15 +53,3 @@ func dropTime(groups []string, a slog.Attr) slog.Attr {
 	}
 	return a
 }
-
-// muteDefaultLog sends the process's default slog logger nowhere until the
-// returned function restores it. Package flow logs a service's panic, with
-// its stack, on the default logger; under the terminal UI that would
-// scribble over the screen, and in the demo (whose warehouse panics on
-// purpose) it buries the monitor's output. The monitor shows each panic as
-// a restart event instead.
-func muteDefaultLog() (restore func()) {
-	old := slog.Default()
-	slog.SetDefault(slog.New(slog.DiscardHandler))
-	return func() { slog.SetDefault(old) }
-}

@@ -89,7 +89,9 @@ func (e *fatalError) Unwrap() error        { return e.err }
 func (e *fatalError) Is(target error) bool { return target == ErrFatal }
 
 // PanicError is the error a panicking service is turned into. It matches
-// ErrFatal, so the service is restarted like after Fatal.
+// ErrFatal, so the service is restarted like after Fatal. Package flow logs
+// nothing: log Stack where your logs go (package actors logs it with its
+// Logger).
 type PanicError struct {
 	Value any    // what was passed to panic
 	Stack []byte // the goroutine's stack at the panic

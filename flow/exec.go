@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"runtime/debug"
 	"time"
 )
@@ -111,9 +110,9 @@ func (p *Program) call(ctx context.Context, n *Node, c *Context, svc Service) er
 func safeCall(ctx context.Context, svc Service, c *Context) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			pe := &PanicError{Value: r, Stack: debug.Stack()}
-			slog.Warn("service panicked", "service", NameOf(svc), "input", c.id, "panic", fmt.Sprint(r), "stack", string(pe.Stack))
-			err = pe
+			// No logging here: the error carries the stack, and the runtime
+			// (or Run's caller) logs it where its logs go.
+			err = &PanicError{Value: r, Stack: debug.Stack()}
 		}
 	}()
 	return svc.Call(ctx, c)
