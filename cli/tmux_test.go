@@ -1,0 +1,78 @@
+package cli_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestTUIUnderTmux runs the real demo flow with the terminal UI in a tmux
+// session, as a user would, and reads the screen: the stage names are drawn,
+// the counters move, the views switch, and q drains and quits.
+func TestTUIUnderTmux(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("tmux is not installed; .ci/run installs it")
+		}
+		t.Skip("tmux is not installed (apt-get install tmux); CI installs it and runs this test")
+	}
+	session := fmt.Sprintf("flowrun-test-%d", os.Getpid())
+	tmux := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command("tmux", args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("tmux %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	cmd := fmt.Sprintf("env %s=1 TERM=xterm-256color %q demo --rate 500; echo EXITED $?; sleep 30", asMain, os.Args[0])
+	tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", cmd)
+	defer exec.Command("tmux", "kill-session", "-t", session).Run()
+
+	screen := func() string { return strings.TrimRight(tmux("capture-pane", "-t", session, "-p"), "\n ") }
+	waitFor := func(what string, ok func(string) bool) string {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			s := screen()
+			if ok(s) {
+				return s
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	doneCount := func(s string) int {
+		m := regexp.MustCompile(`done (\d+)`).FindStringSubmatch(s)
+		if m == nil {
+			return -1
+		}
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+
+	first := waitFor("the graph with stage names", func(s string) bool {
+		return strings.Contains(s, "orders") && strings.Contains(s, "fork(kind)") && doneCount(s) > 0
+	})
+	waitFor("counters to move", func(s string) bool { return doneCount(s) > doneCount(first) })
+
+	tmux("send-keys", "-t", session, "2")
+	waitFor("the services table", func(s string) bool {
+		return strings.Contains(s, "SERVICE") && strings.Contains(s, "warehouse") && strings.Contains(s, "P99")
+	})
+	tmux("send-keys", "-t", session, "5")
+	waitFor("the supervision tree", func(s string) bool { return strings.Contains(s, "one-for-one") })
+
+	tmux("send-keys", "-t", session, "q")
+	end := waitFor("flowrun to drain and exit", func(s string) bool { return strings.Contains(s, "EXITED") })
+	if !strings.Contains(end, "EXITED 0") {
+		t.Fatalf("flowrun did not exit 0:\n%s", end)
+	}
+}
