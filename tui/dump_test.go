@@ -6,16 +6,21 @@ import (
 	"testing"
 )
 
-func TestDump(t *testing.T) {
-	if os.Getenv("DUMP") == "" {
-		t.Skip()
+// TestPrintViews prints every view of the fixture, for screenshots:
+//
+//	TUI_PRINT=120x40 go test ./tui -run TestPrintViews -v
+func TestPrintViews(t *testing.T) {
+	size := os.Getenv("TUI_PRINT")
+	if size == "" {
+		t.Skip("set TUI_PRINT=WxH")
 	}
 	var w, h int
-	fmt.Sscanf(os.Getenv("DUMP"), "%dx%d", &w, &h)
+	if _, err := fmt.Sscanf(size, "%dx%d", &w, &h); err != nil {
+		t.Fatal(err)
+	}
 	m := fixtureModel(fixture(), w, h)
-	for _, k := range []string{"1", "2", "3", "4", "5"} {
-		m = update(m, keyPress(k))
+	for v := range numViews {
+		m = press(m, itoa(int(v)+1))
 		fmt.Println(m.render())
-		fmt.Println("=====")
 	}
 }
