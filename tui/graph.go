@@ -3,14 +3,19 @@ package tui
 import (
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/serviceflow/serviceflow/snapshot"
 )
 
 // Graph geometry.
 const (
-	boxH     = 5  // border, name, rate and p99, mailbox bar, border
+	boxH     = 5  // left to right: border, name, rate and p99, mailbox bar, border
 	minBoxW  = 14 // the narrowest box that fits "1.2k/s 180ms"
 	maxBoxW  = 24
+	flatH    = 3 // top-down: name in the border, then rate, p99 and mailbox bar
+	minFlatW = 28
+	maxFlatW = 44
 	layerGap = 3 // columns between layers: the edge's start, bend and arrow
 	laneGap  = 1 // rows between lanes, left to right
 )
@@ -46,7 +51,7 @@ func drawGraph(s snapshot.Snapshot, l glayout, selected string, x0, y0, w, h int
 	for _, e := range l.edges {
 		a, b := e[0], e[1]
 		if l.vertical {
-			ox, oy := l.x[a]+l.boxW/2, l.y[a]+boxH
+			ox, oy := l.x[a]+l.boxW/2, l.y[a]+l.boxH
 			ix, iy := l.x[b]+l.boxW/2, l.y[b]-1
 			if ox == ix {
 				c.vline(ox, oy, iy)
@@ -89,15 +94,16 @@ func drawGraph(s snapshot.Snapshot, l glayout, selected string, x0, y0, w, h int
 	}
 	hot := bottleneck(s.Stages)
 	for i, st := range s.Stages {
-		if l.x[i]+l.boxW <= x0 || l.x[i] >= x0+w || l.y[i]+boxH <= y0 || l.y[i] >= y0+h {
+		if l.x[i]+l.boxW <= x0 || l.x[i] >= x0+w || l.y[i]+l.boxH <= y0 || l.y[i] >= y0+h {
 			continue
 		}
-		drawBox(c, l.x[i], l.y[i], l.boxW, st, label[i], i == hot, st.Name == selected)
+		drawBox(c, l.x[i], l.y[i], l.boxW, l.boxH, st, label[i], i == hot, st.Name == selected)
 	}
 	return c
 }
 
-func drawBox(c *canvas, x, y, w int, s snapshot.Stage, label string, hot, sel bool) {
+// drawBox draws a stage w cells wide and h (boxH or flatH) tall.
+func drawBox(c *canvas, x, y, w, h int, s snapshot.Stage, label string, hot, sel bool) {
 	style := stageCellStyle(s.State)
 	tl, tr, bl, br, hz, vt := "┌", "┐", "└", "┘", "─", "│"
 	switch {
@@ -110,10 +116,18 @@ func drawBox(c *canvas, x, y, w int, s snapshot.Stage, label string, hot, sel bo
 	}
 	iw := w - 2
 	tag := stateTag(s)
+	name := clean(s.Name, maxName)
 	top := hz
 	if label != "" {
-		top += cut(label, iw-3-len([]rune(tag)))
+		top += label
+		if h == flatH {
+			top += ": "
+		}
 	}
+	if h == flatH {
+		top += name
+	}
+	top = cut(top, iw-2-len([]rune(tag)))
 	top = padWith(top, iw-1-len([]rune(tag)), hz) + tag + hz
 	bottom := hz
 	if hot {
@@ -124,12 +138,22 @@ func drawBox(c *canvas, x, y, w int, s snapshot.Stage, label string, hot, sel bo
 	var line3 string
 	if s.MailboxCap > 0 {
 		suffix := itoa(s.Mailbox) + "/" + itoa(s.MailboxCap)
-		line3 = bar(fill(s), max(iw-len(suffix)-1, 1)) + " " + suffix
+		barW := iw - len(suffix) - 1
+		if h == flatH {
+			barW -= 15 // around it: " 1.2k/s 180ms " and " "
+		}
+		line3 = bar(fill(s), max(barW, 1)) + " " + suffix
 	} else {
 		line3 = "mailbox " + itoa(s.Mailbox)
 	}
+	if h == flatH {
+		c.text(x, y, tl+top+tr, style)
+		c.text(x, y+1, vt+" "+pad(line2, 12)+" "+pad(line3, iw-15)+" "+vt, style)
+		c.text(x, y+2, bl+bottom+br, style)
+		return
+	}
 	c.text(x, y, tl+top+tr, style)
-	for i, t := range []string{clean(s.Name, maxName), line2, line3} {
+	for i, t := range []string{name, line2, line3} {
 		c.text(x, y+1+i, vt+pad(t, iw)+vt, style)
 	}
 	c.text(x, y+4, bl+bottom+br, style)
@@ -137,7 +161,7 @@ func drawBox(c *canvas, x, y, w int, s snapshot.Stage, label string, hot, sel bo
 
 func padWith(s string, w int, fill string) string {
 	s = cut(s, w)
-	if n := len([]rune(s)); n < w {
+	if n := ansi.StringWidth(s); n < w {
 		s += strings.Repeat(fill, w-n)
 	}
 	return s
@@ -211,8 +235,8 @@ func (m *model) revealGraph() {
 	if y < m.gOff {
 		m.gOff = y
 	}
-	if y+boxH > m.gOff+wh {
-		m.gOff = y + boxH - wh
+	if y+l.boxH > m.gOff+wh {
+		m.gOff = y + l.boxH - wh
 	}
 	if x < m.gXOf {
 		m.gXOf = x

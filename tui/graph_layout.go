@@ -6,13 +6,13 @@ import "github.com/serviceflow/serviceflow/snapshot"
 // source) left to right and lanes (a fork's branches) top to bottom, or, when
 // that is too wide, layers top to bottom and lanes left to right.
 type glayout struct {
-	vertical bool
-	boxW     int
-	x, y     []int // top-left corner of stage i's box
-	w, h     int   // canvas size
-	edges    [][2]int
-	labels   []string
-	indeg    []int
+	vertical   bool
+	boxW, boxH int
+	x, y       []int // top-left corner of stage i's box
+	w, h       int   // canvas size
+	edges      [][2]int
+	labels     []string
+	indeg      []int
 }
 
 func layoutGraph(stages []snapshot.Stage, edges []snapshot.Edge, width int) glayout {
@@ -112,23 +112,24 @@ func layoutGraph(stages []snapshot.Stage, edges []snapshot.Edge, width int) glay
 	}
 
 	if layers*(minBoxW+layerGap)-layerGap <= width || n == 0 {
-		l.boxW = max(minBoxW, min(maxBoxW, (width+layerGap)/layers-layerGap))
+		l.boxW, l.boxH = max(minBoxW, min(maxBoxW, (width+layerGap)/layers-layerGap)), boxH
 		for v := range stages {
 			l.x[v] = layer[v] * (l.boxW + layerGap)
-			l.y[v] = lane[v] * (boxH + laneGap)
+			l.y[v] = lane[v] * (l.boxH + laneGap)
 		}
 		l.w = layers*(l.boxW+layerGap) - layerGap
-		l.h = lanes*(boxH+laneGap) - laneGap
+		l.h = lanes*(l.boxH+laneGap) - laneGap
 		return l
 	}
+	// Top down, height is scarce and width is not: flat boxes.
 	l.vertical = true
-	l.boxW = max(minBoxW, min(maxBoxW, (width+2)/lanes-2))
+	l.boxW, l.boxH = max(minFlatW, min(maxFlatW, (width+2)/lanes-2)), flatH
 	for v := range stages {
 		l.x[v] = lane[v] * (l.boxW + 2)
-		l.y[v] = layer[v] * (boxH + 2)
+		l.y[v] = layer[v] * (l.boxH + 2)
 	}
 	l.w = lanes*(l.boxW+2) - 2
-	l.h = layers*(boxH+2) - 2
+	l.h = layers*(l.boxH+2) - 2
 	return l
 }
 

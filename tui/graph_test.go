@@ -52,11 +52,11 @@ func TestLayoutNoOverlap(t *testing.T) {
 		for _, w := range []int{40, 120, 300} {
 			l := layoutGraph(stages, edges, w)
 			for i := range stages {
-				if l.x[i] < 0 || l.y[i] < 0 || l.x[i]+l.boxW > l.w || l.y[i]+boxH > l.h {
+				if l.x[i] < 0 || l.y[i] < 0 || l.x[i]+l.boxW > l.w || l.y[i]+l.boxH > l.h {
 					t.Fatalf("flow %d width %d: box %d at (%d,%d) off the %dx%d canvas", n, w, i, l.x[i], l.y[i], l.w, l.h)
 				}
 				for j := 0; j < i; j++ {
-					if abs(l.x[i]-l.x[j]) < l.boxW && abs(l.y[i]-l.y[j]) < boxH {
+					if abs(l.x[i]-l.x[j]) < l.boxW && abs(l.y[i]-l.y[j]) < l.boxH {
 						t.Fatalf("flow %d width %d: boxes %d and %d overlap", n, w, i, j)
 					}
 				}
