@@ -532,3 +532,38 @@ func TestDuplicateNamesRun(t *testing.T) {
 		t.Fatalf("stages %q %q", st[0].Name, st[1].Name)
 	}
 }
+
+// A service that fails now and then but works in between is restarted after
+// the initial backoff each time; only a crash loop backs off further. (With
+// backoff growing over all restarts in the window, these 20 restarts would
+// wait 1 ms, 2 ms, ... up to 10 s each: minutes.)
+func TestIntermittentFatalDoesNotStall(t *testing.T) {
+	f := flow.New(flow.Func("sometimes", func(_ context.Context, c *flow.Context) error {
+		if n, _ := flow.Value[int](c, "n"); n%50 == 49 && c.Attempt() == 1 {
+			if _, again := c.Get("seen"); !again {
+				c.Set("seen", true)
+				return flow.Fatal(errors.New("hiccup"))
+			}
+		}
+		return nil
+	}))
+	rt, err := Start(context.Background(), f, Supervision(supervisor.Spec{MaxRestarts: 100, Within: time.Minute,
+		Backoff: backoff.Exponential{Initial: time.Millisecond, Max: 10 * time.Second, Jitter: -1}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	var res []flow.Result
+	go func() {
+		defer close(done)
+		res, _, err = collect(t, rt, numbered(1000))
+	}()
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		t.Fatal("restarts backed off as a crash loop: the run stalled")
+	}
+	if err != nil || len(res) != 1000 || rt.Snapshot().Totals.Restarts != 20 {
+		t.Fatalf("err %v, %d results, %d restarts", err, len(res), rt.Snapshot().Totals.Restarts)
+	}
+}

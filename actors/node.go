@@ -43,6 +43,8 @@ type instance struct {
 
 	worker *worker // runs the actor's mailbox
 
+	doneAtRestart uint64 // actor-local: calls done when last restarted
+
 	// Inputs entering the flow here (Submit, retries) wait in the intake and
 	// are taken in one go when a kick message arrives: one message per burst,
 	// not per input.
@@ -188,7 +190,12 @@ func (in *instance) restart(cause error) error {
 	}
 	in.stats.restarting.Store(true)
 	defer in.stats.restarting.Store(false)
-	return in.rt.sup.failed(in, cause)
+	if in.stats.local.done > in.doneAtRestart {
+		in.rt.sup.recovered(in) // it worked since its last restart: back off from the start
+	}
+	err := in.rt.sup.failed(in, cause)
+	in.doneAtRestart = in.stats.local.done
+	return err
 }
 
 // count classifies a step's outcome in the stage's counters.

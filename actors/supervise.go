@@ -71,6 +71,9 @@ func newSupervision(rt *Runtime) *supervision {
 	return s
 }
 
+// recovered tells in's supervisor that it has worked since its last restart.
+func (s *supervision) recovered(in *instance) { s.stages[in.node].Recovered(in.name) }
+
 // failed handles a Fatal error (or panic) of in; it returns once the service
 // is restarted, or with the error that gave up.
 func (s *supervision) failed(in *instance, cause error) error {

@@ -33,9 +33,10 @@ type Spec struct {
 	MaxRestarts int
 	Within      time.Duration
 
-	// Backoff is the wait before each restart. Restart n inside the current
-	// window waits Backoff.Delay(n), so a crash loop slows down
-	// exponentially. Zero fields mean 10ms initial, doubling, capped at 1s,
+	// Backoff is the wait before each restart. A child's n-th restart since
+	// it last recovered (Supervisor.Recovered, or a window with no restart)
+	// waits Backoff.Delay(n), so a crash loop slows down exponentially while
+	// a service that fails now and then is restarted promptly. Zero fields mean 10ms initial, doubling, capped at 1s,
 	// with 20% jitter; a negative Jitter means none.
 	Backoff backoff.Exponential
 

@@ -28,6 +28,7 @@ type Supervisor struct {
 	gen       []uint64   // per child: bumped on every successful Start
 	failures  []int
 	restarts  []int
+	streak    []int // per child: restarts since it last recovered; drives the backoff
 	stopErrs  []int
 	total     int
 	escalated *EscalationError
@@ -56,6 +57,7 @@ func New(name string, spec Spec, children ...Child) *Supervisor {
 		gen:       make([]uint64, len(children)),
 		failures:  make([]int, len(children)),
 		restarts:  make([]int, len(children)),
+		streak:    make([]int, len(children)),
 		stopErrs:  make([]int, len(children)),
 		now:       time.Now,
 		sleep:     backoff.Sleep,
@@ -90,8 +92,9 @@ func (s *Supervisor) Spec() Spec { return s.spec }
 // ErrEscalated and cause), and the supervisor stays escalated: every later
 // Failed returns that same error until Start is called (a parent supervisor
 // restarting this one does so). Otherwise Failed waits
-// Spec.Backoff.Delay(n), n being the restarts inside the window including
-// this one, then stops the affected children in reverse start order and
+// Spec.Backoff.Delay(n), n being the child's restarts since it last
+// recovered (see Recovered; a window with no restart counts as recovered),
+// this one included, then stops the affected children in reverse start order and
 // starts them in start order. A Start that fails is another failure of that
 // child: it is recorded, backed off and restarted the same way, until it
 // succeeds or the intensity is exceeded; the escalation then carries that
@@ -131,6 +134,19 @@ func (s *Supervisor) Failed(ctx context.Context, child string, cause error) erro
 	return s.restart(ctx, i, cause)
 }
 
+// Recovered reports that child has worked since its last restart: its next
+// restart backs off from Spec.Backoff's initial delay again. The backoff
+// guards against a restart loop, so a service that fails now and then but
+// works in between is restarted promptly each time; the restart intensity
+// still bounds how often. An unknown name is ignored.
+func (s *Supervisor) Recovered(child string) {
+	if i, ok := s.index[child]; ok {
+		s.mu.Lock()
+		s.streak[i] = 0
+		s.mu.Unlock()
+	}
+}
+
 // restart runs the record, back off, stop, start loop. restartMu is held.
 func (s *Supervisor) restart(ctx context.Context, failed int, cause error) error {
 	for {
@@ -139,6 +155,11 @@ func (s *Supervisor) restart(ctx context.Context, failed int, cause error) error
 			return fmt.Errorf("supervisor %q: restart of child %q abandoned: %w", s.name, name, err)
 		}
 		now := s.now()
+		if s.intensity.Used(now) == 0 { // no restart within the window: healthy since
+			s.mu.Lock()
+			s.streak[failed] = 0
+			s.mu.Unlock()
+		}
 		if !s.intensity.Record(now) {
 			err := &EscalationError{
 				Supervisor: s.name,
@@ -154,8 +175,10 @@ func (s *Supervisor) restart(ctx context.Context, failed int, cause error) error
 		}
 		s.mu.Lock()
 		s.total++
+		s.streak[failed]++
+		streak := s.streak[failed]
 		s.mu.Unlock()
-		if err := s.sleep(ctx, s.spec.Backoff.Delay(s.intensity.Used(now))); err != nil {
+		if err := s.sleep(ctx, s.spec.Backoff.Delay(streak)); err != nil {
 			return fmt.Errorf("supervisor %q: restart of child %q abandoned during backoff: %w", s.name, name, err)
 		}
 

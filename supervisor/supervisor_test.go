@@ -202,6 +202,31 @@ func TestStartFailureAppliesStrategyToThatChild(t *testing.T) {
 	}
 }
 
+func TestRecoveredResetsBackoff(t *testing.T) {
+	t.Parallel()
+	fx := newFixture(Spec{
+		MaxRestarts: 10,
+		Within:      time.Minute,
+		Backoff:     backoff.Exponential{Initial: time.Microsecond, Max: 10 * time.Microsecond, Multiplier: 2, Jitter: -1},
+	})
+	for i := range 4 {
+		if i == 2 {
+			fx.s.Recovered("a") // it worked between the second and third failure
+		}
+		if err := fx.s.Failed(t.Context(), "a", errors.New("boom")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fx.s.Recovered("nobody") // ignored
+	want := []time.Duration{1000, 2000, 1000, 2000}
+	if !slices.Equal(fx.delays, want) {
+		t.Errorf("delays = %v, want %v", fx.delays, want)
+	}
+	if st := fx.s.Stats(); st.Used != 4 {
+		t.Errorf("Used = %d: recovery must not refund the restart budget", st.Used)
+	}
+}
+
 func TestBackoffGrowsWithRestartsInWindow(t *testing.T) {
 	t.Parallel()
 	fx := newFixture(Spec{
