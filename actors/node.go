@@ -34,7 +34,6 @@ type instance struct {
 	index int
 	name  string // unique: the stage name, with #i in a pool
 	pid   *actor.PID
-	mb    actor.Mailbox
 	stats *counters
 
 	mu     sync.Mutex
@@ -97,9 +96,7 @@ func (in *instance) Receive(ctx actor.Context) {
 		clear(items)
 		in.spare = items[:0]
 		in.stats.publish()
-		if in.mb.UserMessageCount() == 0 {
-			in.flush()
-		}
+		in.flush()
 	case *batch:
 		in.stats.mailbox.Add(-int64(len(m.items)))
 		in.stats.received.Add(uint64(len(m.items)))
@@ -108,9 +105,7 @@ func (in *instance) Receive(ctx actor.Context) {
 		}
 		putBatch(m)
 		in.stats.publish()
-		if in.mb.UserMessageCount() == 0 {
-			in.flush()
-		}
+		in.flush()
 	case *actor.Stopped:
 		in.rt.actorsDone.Done()
 	}

@@ -78,8 +78,9 @@ func Events(n int) Option {
 }
 
 // BatchSize caps how many contexts one message between actors carries
-// (default 64). Batches form only when an actor has more work queued than it
-// can hand on at once, so a quiet stream still moves one input at a time.
+// (default 64). An actor hands on what it processed at the end of each
+// message it receives, so batches are as large as the bursts that arrive: a
+// busy stream moves in batches, a quiet one one input at a time.
 func BatchSize(n int) Option {
 	return func(c *config) {
 		if n > 0 {

@@ -133,12 +133,7 @@ func (rt *Runtime) spawn(ctx context.Context) error {
 	for _, pool := range rt.instances {
 		for _, in := range pool {
 			in.worker = newWorker(300)
-			props := actor.PropsFromProducer(func() actor.Actor { return in },
-				actor.WithDispatcher(in.worker),
-				actor.WithMailbox(func() actor.Mailbox {
-					in.mb = actor.Unbounded()()
-					return in.mb
-				}))
+			props := actor.PropsFromProducer(func() actor.Actor { return in }, actor.WithDispatcher(in.worker))
 			rt.actorsDone.Add(1)
 			in.pid = rt.system.Root.Spawn(props)
 		}
