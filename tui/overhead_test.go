@@ -20,9 +20,6 @@ import (
 	"github.com/serviceflow/serviceflow/flow"
 )
 
-// *actors.Runtime is what the monitor watches in process.
-var _ Source = (*actors.Runtime)(nil)
-
 // BenchmarkMonitorOverhead runs the same forked flow of cheap services bare
 // and with the monitor attached at its fastest refresh (100 ms: a
 // snapshot, Update and View of the graph each tick). Compare the ns/op of
