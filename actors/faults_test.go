@@ -567,3 +567,25 @@ func TestIntermittentFatalDoesNotStall(t *testing.T) {
 		t.Fatalf("err %v, %d results, %d restarts", err, len(res), rt.Snapshot().Totals.Restarts)
 	}
 }
+
+// A stage's own supervision overrides the flow's, redelivery limit included.
+func TestStageSupervisionOverride(t *testing.T) {
+	var calls atomic.Int64
+	poison := flow.Func("poison", func(context.Context, *flow.Context) error {
+		calls.Add(1)
+		return flow.Fatal(errors.New("always"))
+	})
+	spec := fastSupervision
+	spec.MaxRedeliveries = 1
+	rt, err := Start(context.Background(), flow.New(poison), Supervision(fastSupervision), StageSupervision("poison", spec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, _, err := collect(t, rt, numbered(1))
+	if err != nil || len(res) != 1 || res[0].Status != flow.Failed {
+		t.Fatal(err, res)
+	}
+	if calls.Load() != 2 {
+		t.Fatalf("%d calls, want 2: the first and one redelivery", calls.Load())
+	}
+}

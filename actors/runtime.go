@@ -141,33 +141,20 @@ func (rt *Runtime) spawn(ctx context.Context) error {
 	return nil
 }
 
-// newService returns a started service for node i: a fresh build when the
-// stage has a factory, else the node's service.
+// newService returns a started service for node i (see flow.Node.Start).
 func (rt *Runtime) newService(ctx context.Context, i int) (flow.Service, error) {
-	n := &rt.prog.Nodes[i]
-	svc := n.Service
-	if n.Config.New != nil {
-		var err error
-		if svc, err = n.Config.New(); err != nil {
-			return nil, err
-		}
-		if svc == nil {
-			return nil, fmt.Errorf("build of %q returned a nil service", n.Name)
-		}
-	}
-	if s, ok := svc.(flow.Starter); ok {
-		if err := s.Start(ctx); err != nil {
-			return nil, err
-		}
-	}
-	return svc, nil
+	return rt.prog.Nodes[i].Start(ctx)
 }
 
-func (rt *Runtime) redeliveries(int) int {
-	if n := rt.cfg.supervision.MaxRedeliveries; n > 0 {
-		return n
+// redeliveries is how many times node i redelivers one input after
+// restarts: its stage's supervision (an override, or the flow's), where a
+// negative MaxRedeliveries means never.
+func (rt *Runtime) redeliveries(i int) int {
+	spec, ok := rt.cfg.stageSpecs[rt.prog.Nodes[i].Name]
+	if !ok {
+		spec = rt.cfg.supervision
 	}
-	return 0
+	return max(spec.MaxRedeliveries, 0)
 }
 
 // Submit admits one input. It blocks while MaxInFlight inputs are in flight

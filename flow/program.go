@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -67,6 +68,29 @@ type Node struct {
 	Exit      int       // OpEnter: index of the matching OpExit node
 
 	routes map[any]int // OpFork: value → branch entry
+}
+
+// Start returns a started instance of an OpCall node's service: a fresh build
+// when the stage has a factory (Config.New, from Build), else the node's
+// Service; then its Start, if it is a Starter. Runtimes call it for each
+// instance and again after each restart (after stopping the old one).
+func (n *Node) Start(ctx context.Context) (Service, error) {
+	svc := n.Service
+	if n.Config.New != nil {
+		var err error
+		if svc, err = n.Config.New(); err != nil {
+			return nil, err
+		}
+		if svc == nil {
+			return nil, fmt.Errorf("build of %q returned a nil service", n.Name)
+		}
+	}
+	if s, ok := svc.(Starter); ok {
+		if err := s.Start(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return svc, nil
 }
 
 // NoDefault is a fork node's Default when it has no Default branch.

@@ -135,23 +135,7 @@ func (r *runner) instance(ctx context.Context, i int) (Service, error) {
 }
 
 func (r *runner) start(ctx context.Context, i int) (Service, error) {
-	n := &r.p.Nodes[i]
-	svc := n.Service
-	if n.Config.New != nil {
-		var err error
-		if svc, err = n.Config.New(); err != nil {
-			return nil, err
-		}
-		if svc == nil {
-			return nil, fmt.Errorf("build of %q returned a nil service", n.Name)
-		}
-	}
-	if s, ok := svc.(Starter); ok {
-		if err := s.Start(ctx); err != nil {
-			return nil, err
-		}
-	}
-	return svc, nil
+	return r.p.Nodes[i].Start(ctx)
 }
 
 // restart stops node i's service and starts it (or a new build) again. A
