@@ -68,7 +68,7 @@ func (e *env) demo(ctx context.Context, count int, rate float64, mode tui.Mode) 
 		},
 		feed:      func(emit func(input) bool) error { return generate(ctx, count, rate, emit) },
 		sink:      s,
-		ui:        tui.Options{Mode: mode, Out: e.stdout, In: e.stdin},
+		ui:        tui.Options{Mode: mode, Out: e.stdout, In: e.stdin, NoSummary: true},
 		generated: true,
 	}
 	out, err := j.run(ctx)

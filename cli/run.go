@@ -125,7 +125,7 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 		options:      opts,
 		feed:         lines,
 		sink:         s,
-		ui:           tui.Options{Mode: mode, Out: e.stderr, In: keys},
+		ui:           tui.Options{Mode: mode, Out: e.stderr, In: keys, NoSummary: true},
 		drainTimeout: fl.drainTimeout,
 		malformed:    report.add,
 	}

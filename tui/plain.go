@@ -120,6 +120,9 @@ func runPlain(ctx context.Context, src Source, opts Options) error {
 		case <-ctx.Done():
 			s := src.Snapshot()
 			p.printedEvents(s)
+			if opts.NoSummary {
+				return nil
+			}
 			return p.summary(s)
 		case <-t.C:
 		}

@@ -161,3 +161,17 @@ func TestRunModes(t *testing.T) {
 		t.Errorf("default refresh %v", o.Refresh)
 	}
 }
+
+func TestPlainNoSummary(t *testing.T) {
+	for _, no := range []bool{false, true} {
+		var out strings.Builder
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel() // print the first progress line, then finish at once
+		if err := Run(ctx, &fakeSource{snap: fixture()}, Options{Mode: Plain, Out: &out, NoSummary: no}); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(out.String(), "msg=summary"); got == no {
+			t.Errorf("NoSummary %v: summary printed %v:\n%s", no, got, out.String())
+		}
+	}
+}

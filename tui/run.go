@@ -45,6 +45,9 @@ type Options struct {
 	Out     io.Writer     // default os.Stdout
 	In      io.Reader     // the TUI's keyboard; nil: the terminal, even when stdin is a pipe of inputs
 	NoColor bool          // no colours; also when the NO_COLOR variable is set
+	// NoSummary leaves out plain mode's final summary line, for a caller
+	// that prints its own accounting (as flowrun does).
+	NoSummary bool
 }
 
 // ErrNotTerminal is returned by Run in TUI mode when Out is not a terminal.
