@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -16,9 +17,10 @@ const demoDefaultCount = 2000
 
 func (e *env) demoCmd() *cobra.Command {
 	var (
-		count int
-		rate  float64
-		ui    string
+		count   int
+		rate    float64
+		ui      string
+		refresh time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -38,22 +40,27 @@ panics now and then, so its supervisor restarts it.`,
 			if err != nil {
 				return err
 			}
+			if err := checkRefresh(refresh); err != nil {
+				return err
+			}
 			if count < 0 || rate < 0 {
 				return usageError("demo: --count and --rate must not be negative")
 			}
 			if !cmd.Flags().Changed("count") && mode != tui.TUI {
 				count = demoDefaultCount
 			}
-			return e.demo(cmd.Context(), count, rate, mode)
+			return e.demo(cmd.Context(), count, rate, tui.Options{Mode: mode, Refresh: refresh})
 		},
 	}
 	cmd.Flags().IntVar(&count, "count", 0, "orders to generate; 0 means endless (default: endless in the terminal UI, 2000 otherwise)")
 	cmd.Flags().Float64Var(&rate, "rate", 2000, "orders per second; 0 means as fast as the flow takes them")
 	cmd.Flags().StringVar(&ui, "ui", "auto", "monitor: auto, tui, plain, json or off")
+	addRefresh(cmd.Flags(), &refresh)
 	return cmd
 }
 
-func (e *env) demo(ctx context.Context, count int, rate float64, mode tui.Mode) error {
+func (e *env) demo(ctx context.Context, count int, rate float64, ui tui.Options) error {
+	mode := ui.Mode
 	f, err := demoFlow(e.reg)
 	if err != nil {
 		return withCode(ExitFlowFailed, err)
@@ -68,7 +75,7 @@ func (e *env) demo(ctx context.Context, count int, rate float64, mode tui.Mode) 
 		},
 		feed:      func(emit func(input) bool) error { return generate(ctx, count, rate, emit) },
 		sink:      s,
-		ui:        tui.Options{Mode: mode, Out: e.stdout, In: e.stdin, NoSummary: true},
+		ui:        tui.Options{Mode: mode, Refresh: ui.Refresh, Out: e.stdout, In: e.stdin, NoSummary: true},
 		generated: true,
 	}
 	out, err := j.run(ctx)

@@ -22,6 +22,7 @@ type runFlags struct {
 	ui            string
 	maxInFlight   int
 	drainTimeout  time.Duration
+	refresh       time.Duration
 }
 
 func (e *env) runCmd() *cobra.Command {
@@ -63,6 +64,7 @@ input is read; 130 interrupted.`,
 	f.StringVar(&fl.out, "out", "-", "results as JSON lines: a file, or - for stdout")
 	f.StringVar(&fl.dead, "dead-letters", "", "write the original input of every failed input to this file")
 	f.StringVar(&fl.ui, "ui", "auto", "monitor on stderr: auto, tui, plain, json or off")
+	addRefresh(f, &fl.refresh)
 	f.IntVar(&fl.maxInFlight, "max-in-flight", 0, "bound on inputs in flight (default: the flow file's max_in_flight, else 1024)")
 	f.DurationVar(&fl.drainTimeout, "drain-timeout", 10*time.Second, "after an interrupt, how long in-flight inputs may take to finish")
 	return cmd
@@ -71,6 +73,9 @@ input is read; 130 interrupted.`,
 func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 	mode, err := uiMode(fl.ui, e.stderr)
 	if err != nil {
+		return err
+	}
+	if err := checkRefresh(fl.refresh); err != nil {
 		return err
 	}
 	if fl.maxInFlight < 0 || fl.drainTimeout < 0 {
@@ -125,7 +130,7 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 		options:      opts,
 		feed:         lines,
 		sink:         s,
-		ui:           tui.Options{Mode: mode, Out: e.stderr, In: keys, NoSummary: true},
+		ui:           tui.Options{Mode: mode, Refresh: fl.refresh, Out: e.stderr, In: keys, NoSummary: true},
 		drainTimeout: fl.drainTimeout,
 		malformed:    report.add,
 	}

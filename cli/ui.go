@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/charmbracelet/x/term"
+	"github.com/spf13/pflag"
 
 	"github.com/serviceflow/serviceflow/tui"
 )
@@ -52,4 +55,17 @@ func dropTime(groups []string, a slog.Attr) slog.Attr {
 		return slog.Attr{}
 	}
 	return a
+}
+
+// addRefresh adds --refresh, how often the monitor takes a snapshot.
+func addRefresh(f *pflag.FlagSet, d *time.Duration) {
+	f.DurationVar(d, "refresh", tui.DefaultRefresh, fmt.Sprintf("how often the monitor refreshes, %v to %v", tui.MinRefresh, tui.MaxRefresh))
+}
+
+// checkRefresh rejects a --refresh outside the monitor's range.
+func checkRefresh(d time.Duration) error {
+	if d < tui.MinRefresh || d > tui.MaxRefresh {
+		return usageError("--refresh %v: must be between %v and %v", d, tui.MinRefresh, tui.MaxRefresh)
+	}
+	return nil
 }

@@ -72,3 +72,12 @@ func TestServices(t *testing.T) {
 		}
 	}
 }
+
+func TestRefreshOutOfRange(t *testing.T) {
+	for _, args := range [][]string{{"demo", "--refresh", "5ms"}, {"run", "x.yaml", "--refresh", "1m"}} {
+		r := execute(t, "", args...)
+		if r.code != 2 || !strings.Contains(r.stderr, "--refresh") {
+			t.Errorf("%v: exit %d, stderr %q", args, r.code, r.stderr)
+		}
+	}
+}
