@@ -12,6 +12,7 @@ import (
 
 	"github.com/serviceflow/serviceflow/backoff"
 	"github.com/serviceflow/serviceflow/flow"
+	"github.com/serviceflow/serviceflow/snapshot"
 	"github.com/serviceflow/serviceflow/supervisor"
 )
 
@@ -171,6 +172,13 @@ func TestAccountingUnderFaults(t *testing.T) {
 	}
 	if s.Totals.Retried != uint64(want['R']) {
 		t.Fatalf("retried %d, planned %d", s.Totals.Retried, want['R'])
+	}
+	kinds := map[snapshot.EventKind]int{}
+	for _, e := range s.Events {
+		kinds[e.Kind]++
+	}
+	if kinds[snapshot.EventRetry] == 0 || kinds[snapshot.EventRestart] == 0 || kinds[snapshot.EventDrain] != 1 {
+		t.Fatalf("recent events by kind: %v; want retries, restarts and one drain", kinds)
 	}
 	t.Logf("%d inputs: %d done, %d stopped, %d retried, %d restarts", n, done, stopped, s.Totals.Retried, s.Totals.Restarts)
 }

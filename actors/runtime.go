@@ -228,6 +228,9 @@ func (rt *Runtime) finish(it item) {
 			return
 		}
 		rt.led.retried.Add(1)
+		err := rt.prog.Err(it.c)
+		rt.ev.add(snapshot.EventRetry, stageOf(err), it.c.ID(),
+			fmt.Sprintf("attempt %d failed, retrying in %v: %v", it.c.Attempt(), wait.Round(time.Microsecond), err))
 		rt.retry.schedule(it, wait)
 		return
 	}
