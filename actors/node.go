@@ -88,27 +88,27 @@ func (in *instance) Receive(ctx actor.Context) {
 		items := in.intake
 		in.intake, in.kicked = in.spare[:0], false
 		in.intakeMu.Unlock()
-		in.stats.mailbox.Add(-int64(len(items)))
-		in.stats.received.Add(uint64(len(items)))
-		for _, it := range items {
-			in.process(it)
-		}
+		in.handle(items)
 		clear(items)
 		in.spare = items[:0]
-		in.stats.publish()
-		in.flush()
 	case *batch:
-		in.stats.mailbox.Add(-int64(len(m.items)))
-		in.stats.received.Add(uint64(len(m.items)))
-		for _, it := range m.items {
-			in.process(it)
-		}
+		in.handle(m.items)
 		putBatch(m)
-		in.stats.publish()
-		in.flush()
 	case *actor.Stopped:
 		in.rt.actorsDone.Done()
 	}
+}
+
+// handle processes one message's contexts, then publishes the counts and
+// hands the outputs on: batches are as large as the bursts that arrive.
+func (in *instance) handle(items []item) {
+	in.stats.mailbox.Add(-int64(len(items)))
+	in.stats.received.Add(uint64(len(items)))
+	for _, it := range items {
+		in.process(it)
+	}
+	in.stats.publish()
+	in.flush()
 }
 
 // process runs one context through this node and hands it on.
