@@ -21,6 +21,7 @@ func (e *env) demoCmd() *cobra.Command {
 		rate    float64
 		ui      string
 		refresh time.Duration
+		metrics string
 	)
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -49,17 +50,18 @@ panics now and then, so its supervisor restarts it.`,
 			if !cmd.Flags().Changed("count") && mode != tui.TUI {
 				count = demoDefaultCount
 			}
-			return e.demo(cmd.Context(), count, rate, tui.Options{Mode: mode, Refresh: refresh})
+			return e.demo(cmd.Context(), count, rate, tui.Options{Mode: mode, Refresh: refresh}, metrics)
 		},
 	}
 	cmd.Flags().IntVar(&count, "count", 0, "orders to generate; 0 means endless (default: endless in the terminal UI, 2000 otherwise)")
 	cmd.Flags().Float64Var(&rate, "rate", 2000, "orders per second; 0 means as fast as the flow takes them")
 	cmd.Flags().StringVar(&ui, "ui", "auto", "monitor: auto, tui, plain, json or off")
 	addRefresh(cmd.Flags(), &refresh)
+	addMetrics(cmd.Flags(), &metrics)
 	return cmd
 }
 
-func (e *env) demo(ctx context.Context, count int, rate float64, ui tui.Options) error {
+func (e *env) demo(ctx context.Context, count int, rate float64, ui tui.Options, metricsAddr string) error {
 	mode := ui.Mode
 	f, err := demoFlow(e.reg)
 	if err != nil {
@@ -73,10 +75,11 @@ func (e *env) demo(ctx context.Context, count int, rate float64, ui tui.Options)
 			actors.Supervision(demoSupervision),
 			actors.Logger(runtimeLogger(mode, e.stderr)),
 		},
-		feed:      func(emit func(input) bool) error { return generate(ctx, count, rate, emit) },
-		sink:      s,
-		ui:        tui.Options{Mode: mode, Refresh: ui.Refresh, Out: e.stdout, In: e.stdin, NoSummary: true},
-		generated: true,
+		feed:        func(emit func(input) bool) error { return generate(ctx, count, rate, emit) },
+		sink:        s,
+		ui:          tui.Options{Mode: mode, Refresh: ui.Refresh, Out: e.stdout, In: e.stdin, NoSummary: true},
+		generated:   true,
+		metricsAddr: metricsAddr,
 	}
 	out, err := j.run(ctx)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/serviceflow/serviceflow/actors"
 	"github.com/serviceflow/serviceflow/flow"
 	"github.com/serviceflow/serviceflow/jsonl"
+	"github.com/serviceflow/serviceflow/metrics"
 	"github.com/serviceflow/serviceflow/tui"
 )
 
@@ -33,6 +34,7 @@ type job struct {
 	ui           tui.Options   // Mode Off: no monitor
 	drainTimeout time.Duration // after an interrupt; 0 means 10 s
 	malformed    func(*jsonl.LineError)
+	metricsAddr  string // serve Prometheus metrics here while running; "" for none
 	// generated says the stream is made up (the demo): an input that could
 	// not be submitted because intake stopped is not counted as read, since
 	// nobody loses it.
@@ -59,6 +61,14 @@ func (j *job) run(ctx context.Context) (outcome, error) {
 	rt, err := actors.Start(ctx, j.flow, j.options...)
 	if err != nil {
 		return outcome{}, fmt.Errorf("start the flow: %w", err)
+	}
+	if j.metricsAddr != "" {
+		srv, err := metrics.Listen(j.metricsAddr, rt)
+		if err != nil {
+			_ = rt.Drain(ctx)
+			return outcome{}, usageError("--metrics %s: %v", j.metricsAddr, err)
+		}
+		defer srv.Close(context.WithoutCancel(ctx))
 	}
 
 	// The owner of Results: it must read them concurrently with Submit.

@@ -23,6 +23,7 @@ type runFlags struct {
 	maxInFlight   int
 	drainTimeout  time.Duration
 	refresh       time.Duration
+	metrics       string
 }
 
 func (e *env) runCmd() *cobra.Command {
@@ -65,6 +66,7 @@ input is read; 130 interrupted.`,
 	f.StringVar(&fl.dead, "dead-letters", "", "write the original input of every failed input to this file")
 	f.StringVar(&fl.ui, "ui", "auto", "monitor on stderr: auto, tui, plain, json or off")
 	addRefresh(f, &fl.refresh)
+	addMetrics(f, &fl.metrics)
 	f.IntVar(&fl.maxInFlight, "max-in-flight", 0, "bound on inputs in flight (default: the flow file's max_in_flight, else 1024)")
 	f.DurationVar(&fl.drainTimeout, "drain-timeout", 10*time.Second, "after an interrupt, how long in-flight inputs may take to finish")
 	return cmd
@@ -132,6 +134,7 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 		sink:         s,
 		ui:           tui.Options{Mode: mode, Refresh: fl.refresh, Out: e.stderr, In: keys, NoSummary: true},
 		drainTimeout: fl.drainTimeout,
+		metricsAddr:  fl.metrics,
 		malformed:    report.add,
 	}
 	out, err := j.run(ctx)

@@ -69,3 +69,8 @@ func checkRefresh(d time.Duration) error {
 	}
 	return nil
 }
+
+// addMetrics adds --metrics, the address to serve Prometheus metrics on.
+func addMetrics(f *pflag.FlagSet, addr *string) {
+	f.StringVar(addr, "metrics", "", "serve Prometheus metrics at http://ADDR/metrics while running, e.g. 127.0.0.1:9090")
+}

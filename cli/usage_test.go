@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"net"
 	"strings"
 	"testing"
 )
@@ -79,5 +80,17 @@ func TestRefreshOutOfRange(t *testing.T) {
 		if r.code != 2 || !strings.Contains(r.stderr, "--refresh") {
 			t.Errorf("%v: exit %d, stderr %q", args, r.code, r.stderr)
 		}
+	}
+}
+
+func TestMetricsAddressInUse(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	r := execute(t, "", "demo", "--ui", "off", "--count", "10", "--metrics", ln.Addr().String())
+	if r.code == 0 || !strings.Contains(r.stderr, "--metrics") || !strings.Contains(r.stderr, "in use") {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
 }
