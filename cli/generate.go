@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/serviceflow/serviceflow/backoff"
+
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -40,10 +42,13 @@ type pacer struct {
 	burst  float64
 	tokens float64
 	last   time.Time
+
+	now   func() time.Time                                 // the clock; tests replace it
+	sleep func(ctx context.Context, d time.Duration) error // likewise
 }
 
 func newPacer(rate float64) *pacer {
-	return &pacer{rate: rate, burst: max(1, rate/20), tokens: 1, last: time.Now()}
+	return &pacer{rate: rate, burst: max(1, rate/20), tokens: 1, last: time.Now(), now: time.Now, sleep: backoff.Sleep}
 }
 
 // Wait takes one token, sleeping until there is one or ctx is done.
@@ -52,7 +57,7 @@ func (p *pacer) Wait(ctx context.Context) error {
 		return ctx.Err()
 	}
 	for {
-		now := time.Now()
+		now := p.now()
 		p.tokens = min(p.burst, p.tokens+now.Sub(p.last).Seconds()*p.rate)
 		p.last = now
 		if p.tokens >= 1 {
@@ -62,12 +67,8 @@ func (p *pacer) Wait(ctx context.Context) error {
 		// Sleep at least a millisecond: timers are no finer, and the
 		// tokens that accrue meanwhile are kept for the next calls.
 		wait := max(time.Millisecond, time.Duration((1-p.tokens)/p.rate*float64(time.Second)))
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+		if err := p.sleep(ctx, wait); err != nil {
+			return err
 		}
 	}
 }
