@@ -5,10 +5,10 @@ import (
 	"testing"
 )
 
+// The bench command prints its table; the figures themselves are not
+// checked (a test with timing asserts would flake), only that every case ran
+// and was compared with its reference.
 func TestBench(t *testing.T) {
-	if testing.Short() || raceEnabled {
-		t.Skip("measures throughput")
-	}
 	r := execute(t, "", "bench", "--inputs", "2000", "--rounds", "1")
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)

@@ -24,7 +24,7 @@ func TestDemoPlain(t *testing.T) {
 func TestDemoDefaultCountWithoutTerminal(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
-		t.Skip("runs 2000 orders")
+		t.Skip("-short: this test runs the demo's full 2000 orders; the other demo tests run a few")
 	}
 	r := execute(t, "", "demo", "--ui", "off", "--rate", "0")
 	if r.code != 0 {

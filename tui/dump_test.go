@@ -12,7 +12,7 @@ import (
 func TestPrintViews(t *testing.T) {
 	size := os.Getenv("TUI_PRINT")
 	if size == "" {
-		t.Skip("set TUI_PRINT=WxH")
+		t.Skip("a tool, not a check: TUI_PRINT=120x40 go test ./tui -run TestPrintViews -v prints every view")
 	}
 	var w, h int
 	if _, err := fmt.Sscanf(size, "%dx%d", &w, &h); err != nil {

@@ -19,7 +19,7 @@ import (
 // process under test is this test binary, re-executed as TestTmuxHelper.
 func TestTmux(t *testing.T) {
 	if testing.Short() {
-		t.Skip("-short")
+		t.Skip("-short: this test drives a real terminal in tmux for several seconds")
 	}
 	tmux, err := exec.LookPath("tmux")
 	if err != nil {
@@ -97,7 +97,7 @@ func TestTmux(t *testing.T) {
 func TestTmuxHelper(t *testing.T) {
 	result := os.Getenv("TUI_TMUX_HELPER")
 	if result == "" {
-		t.Skip("run by TestTmux")
+		t.Skip("not a test on its own: TestTmux re-executes the test binary to run the monitor here")
 	}
 	src := &fakeSource{snap: fixture()}
 	err := Run(context.Background(), src, Options{Refresh: 100 * time.Millisecond})
