@@ -597,3 +597,22 @@ func TestStageSupervisionOverride(t *testing.T) {
 		t.Fatalf("%d calls, want 2: the first and one redelivery", calls.Load())
 	}
 }
+
+// SubmitContext lets the caller know the input's ID before its result: the
+// result carries the very context submitted.
+func TestSubmitContext(t *testing.T) {
+	rt, err := Start(context.Background(), flow.New(flow.Func("x", func(context.Context, *flow.Context) error { return nil })))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := flow.NewContext(map[string]any{"n": 1})
+	if err := rt.SubmitContext(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	if r := <-rt.Results(); r.Context != c || r.Context.ID() != c.ID() || r.Status != flow.Done {
+		t.Fatalf("result %v for context %d", r, c.ID())
+	}
+	if err := rt.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -161,6 +161,14 @@ func (rt *Runtime) redeliveries(i int) int {
 // or intake is paused, until ctx is done (returning its error) or Drain is
 // called (ErrDraining). After an escalation it returns the flow's error.
 func (rt *Runtime) Submit(ctx context.Context, input map[string]any) error {
+	return rt.SubmitContext(ctx, flow.NewContext(input))
+}
+
+// SubmitContext is Submit for a context the caller made with
+// flow.NewContext, so it knows the input's ID (c.ID()) before its result
+// arrives: to match results to its own records, say. c must be new and the
+// caller must not touch it afterwards; its result's Context is c.
+func (rt *Runtime) SubmitContext(ctx context.Context, c *flow.Context) error {
 	rt.admitting.RLock()
 	defer rt.admitting.RUnlock()
 	if rt.draining.Load() {
@@ -190,7 +198,6 @@ func (rt *Runtime) Submit(ctx context.Context, input map[string]any) error {
 			return ErrDraining
 		}
 	}
-	c := flow.NewContext(input)
 	it := item{c: c, slot: slot}
 	rt.prog.Begin(c)
 	rt.led.admit(it)

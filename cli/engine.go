@@ -127,13 +127,18 @@ intake:
 				continue
 			}
 			j.sink.taken()
-			if err := rt.Submit(ctx, in.values); err != nil {
+			c := flow.NewContext(in.values)
+			j.sink.expect(c.ID(), in.line)
+			if err := rt.SubmitContext(ctx, c); err != nil {
 				// Not admitted: interrupted, the monitor drained, or the
 				// flow failed. The input still gets its one result.
+				j.sink.forget(c.ID())
 				if j.generated {
 					j.sink.untake()
 				} else {
-					j.sink.add(notAdmitted(in.values, err), true)
+					res := notAdmitted(in.values, err)
+					j.sink.expect(res.Context.ID(), in.line)
+					j.sink.add(res, true)
 				}
 				out.interrupted = rt.Err() == nil && ctx.Err() != nil
 				out.quit = rt.Err() == nil && ctx.Err() == nil

@@ -21,7 +21,8 @@ type sink struct {
 
 	mu     sync.Mutex
 	counts counts
-	err    error // the first write error
+	err    error          // the first write error
+	lines  map[uint64]int // input ID → its line, while in flight
 }
 
 // counts account for every input taken from a stream:
@@ -34,6 +35,7 @@ type counts struct {
 // resultLine is one line of run's output.
 type resultLine struct {
 	ID       uint64         `json:"id"`
+	Line     int            `json:"line,omitempty"` // the input's line (or order number, in the demo)
 	Status   string         `json:"status"`
 	Values   map[string]any `json:"values"`
 	Error    string         `json:"error,omitempty"`
@@ -65,10 +67,32 @@ func (s *sink) untake() {
 
 // add records res; flush says the writers should flush (nothing else is
 // waiting), so results stream out promptly when the flow is not busy.
+// expect records that the input with this ID came from line, so its result
+// line says so. Call it before submitting the input.
+func (s *sink) expect(id uint64, line int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.lines == nil {
+		s.lines = map[uint64]int{}
+	}
+	s.lines[id] = line
+}
+
+// forget drops an expectation whose input was not admitted.
+func (s *sink) forget(id uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.lines, id)
+}
+
 func (s *sink) add(res flow.Result, flush bool) {
 	line := toLine(res)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if n, ok := s.lines[line.ID]; ok {
+		line.Line = n
+		delete(s.lines, line.ID)
+	}
 	switch res.Status {
 	case flow.Done:
 		s.counts.Done++
