@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -105,14 +106,32 @@ func isTerminal(w io.Writer) bool {
 
 func runTUI(ctx context.Context, src Source, opts Options) error {
 	m := newModel(ctx, src, opts.Refresh, !opts.NoColor)
-	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(opts.Out)}
+	// No tea.WithContext: bubbletea treats a program whose context ends as
+	// killed and then closes its input reader without waiting for the reader
+	// goroutine, a data race (bubbletea #1599). When ctx ends we quit it the
+	// normal way instead, which joins the reader first.
+	popts := []tea.ProgramOption{tea.WithOutput(opts.Out)}
 	if opts.In != nil { // else bubbletea reads keys from stdin, or from /dev/tty when stdin is not one
 		popts = append(popts, tea.WithInput(opts.In))
 	}
 	if opts.NoColor {
 		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
 	}
-	final, err := tea.NewProgram(m, popts...).Run()
+	p := tea.NewProgram(m, popts...)
+	stop := make(chan struct{})
+	var watcher sync.WaitGroup
+	watcher.Add(1)
+	go func() {
+		defer watcher.Done()
+		select {
+		case <-ctx.Done():
+			p.Quit() // returns once the program takes it, or has ended
+		case <-stop:
+		}
+	}()
+	final, err := p.Run()
+	close(stop)
+	watcher.Wait()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil || errors.Is(err, tea.ErrInterrupted) {
 		return nil
 	}
