@@ -616,3 +616,33 @@ func TestSubmitContext(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Frequent retries are summarised, at most one event per stage per second,
+// so they cannot push restarts out of the ring of recent events.
+func TestRetryEventsAreCoalesced(t *testing.T) {
+	f := flow.New(flow.Func("flaky", func(_ context.Context, c *flow.Context) error {
+		if c.Attempt() == 1 {
+			return flow.Retry(errors.New("busy"))
+		}
+		return nil
+	})).WithRetry(flow.RetryPolicy{Backoff: backoff.Exponential{Initial: time.Microsecond, Max: time.Microsecond}})
+	rt, err := Start(context.Background(), f, Events(16))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, _, err := collect(t, rt, numbered(2000)); err != nil {
+		t.Fatal(err)
+	}
+	allowed := int(time.Since(start)/time.Second) + 1 // one per second of run, per stage
+	s := rt.Snapshot()
+	retries := 0
+	for _, e := range s.Events {
+		if e.Kind == snapshot.EventRetry {
+			retries++
+		}
+	}
+	if s.Totals.Retried != 2000 || retries == 0 || retries > allowed {
+		t.Fatalf("%d retries made %d events in the ring: want a summary, not one each", s.Totals.Retried, retries)
+	}
+}

@@ -25,6 +25,11 @@ var (
 	ErrDrainTimeout = errors.New("actors: drain deadline passed before the input finished")
 )
 
+type retryNote struct {
+	last  time.Time
+	count int // retries since last
+}
+
 // Runtime runs a flow as actors over a stream of inputs. Create it with
 // Start; feed it with Submit; read every result from Results; end it with
 // Drain. Its methods are safe for concurrent use.
@@ -55,6 +60,9 @@ type Runtime struct {
 	replays    sync.WaitGroup
 	bg         sync.WaitGroup // sampler and retrier
 
+	retryMu  sync.Mutex
+	retryLog map[string]retryNote // per stage: when its last retry event was recorded
+
 	drainOnce sync.Once
 	drainErr  error
 }
@@ -75,12 +83,13 @@ func Start(ctx context.Context, f *flow.Flow, opts ...Option) (*Runtime, error) 
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	rt := &Runtime{
 		cfg: cfg, prog: p, ctx: rctx, cancel: cancel,
-		led:     newLedger(cfg.maxInFlight, cfg.deadLetterCap),
-		ev:      newEvents(cfg.eventCap),
-		retry:   newRetrier(),
-		results: make(chan flow.Result, cfg.maxInFlight),
-		closing: make(chan struct{}),
-		started: time.Now(),
+		led:      newLedger(cfg.maxInFlight, cfg.deadLetterCap),
+		ev:       newEvents(cfg.eventCap),
+		retry:    newRetrier(),
+		results:  make(chan flow.Result, cfg.maxInFlight),
+		closing:  make(chan struct{}),
+		started:  time.Now(),
+		retryLog: map[string]retryNote{},
 	}
 	logger := slog.New(discard{})
 	rt.system = actor.NewActorSystem(actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger { return logger }))
@@ -235,13 +244,39 @@ func (rt *Runtime) finish(it item) {
 			return
 		}
 		rt.led.retried.Add(1)
-		err := rt.prog.Err(it.c)
-		rt.ev.add(snapshot.EventRetry, stageOf(err), it.c.ID(),
-			fmt.Sprintf("attempt %d failed, retrying in %v: %v", it.c.Attempt(), wait.Round(time.Microsecond), err))
+		rt.noteRetry(it, wait)
 		rt.retry.schedule(it, wait)
 		return
 	}
 	rt.report(it, res)
+}
+
+// noteRetry records a retry event, at most one per stage per second: a
+// service that asks for retries often would otherwise fill the ring and push
+// out the restarts and escalations people look for. The event counts the
+// retries it stands for.
+func (rt *Runtime) noteRetry(it item, wait time.Duration) {
+	err := rt.prog.Err(it.c)
+	stage := stageOf(err)
+	now := time.Now()
+	rt.retryMu.Lock()
+	r := rt.retryLog[stage]
+	r.count++
+	due := now.Sub(r.last) >= time.Second
+	n := r.count
+	if due {
+		r.last, r.count = now, 0
+	}
+	rt.retryLog[stage] = r
+	rt.retryMu.Unlock()
+	if !due {
+		return
+	}
+	msg := fmt.Sprintf("attempt %d failed, retrying in %v: %v", it.c.Attempt(), wait.Round(time.Microsecond), err)
+	if n > 1 {
+		msg = fmt.Sprintf("%d retries in the last second; latest: %s", n, msg)
+	}
+	rt.ev.add(snapshot.EventRetry, stage, it.c.ID(), msg)
 }
 
 // report emits res for it if nobody has yet.
