@@ -22,6 +22,7 @@ func (e *env) demoCmd() *cobra.Command {
 		ui      string
 		refresh time.Duration
 		metrics string
+		monitor string
 	)
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -50,7 +51,7 @@ panics now and then, so its supervisor restarts it.`,
 			if !cmd.Flags().Changed("count") && mode != tui.TUI {
 				count = demoDefaultCount
 			}
-			return e.demo(cmd.Context(), count, rate, tui.Options{Mode: mode, Refresh: refresh}, metrics)
+			return e.demo(cmd.Context(), count, rate, tui.Options{Mode: mode, Refresh: refresh}, serve{metrics: metrics, monitor: monitor})
 		},
 	}
 	cmd.Flags().IntVar(&count, "count", 0, "orders to generate; 0 means endless (default: endless in the terminal UI, 2000 otherwise)")
@@ -58,10 +59,14 @@ panics now and then, so its supervisor restarts it.`,
 	cmd.Flags().StringVar(&ui, "ui", "auto", "monitor: auto, tui, plain, json or off")
 	addRefresh(cmd.Flags(), &refresh)
 	addMetrics(cmd.Flags(), &metrics)
+	addMonitor(cmd.Flags(), &monitor)
 	return cmd
 }
 
-func (e *env) demo(ctx context.Context, count int, rate float64, ui tui.Options, metricsAddr string) error {
+// serve is where a job serves itself to others: Prometheus metrics, attach.
+type serve struct{ metrics, monitor string }
+
+func (e *env) demo(ctx context.Context, count int, rate float64, ui tui.Options, srv serve) error {
 	mode := ui.Mode
 	f, err := demoFlow(e.reg)
 	if err != nil {
@@ -79,7 +84,8 @@ func (e *env) demo(ctx context.Context, count int, rate float64, ui tui.Options,
 		sink:        s,
 		ui:          tui.Options{Mode: mode, Refresh: ui.Refresh, Out: e.stdout, In: e.stdin, NoSummary: true},
 		generated:   true,
-		metricsAddr: metricsAddr,
+		metricsAddr: srv.metrics,
+		monitorAddr: srv.monitor,
 	}
 	out, err := j.run(ctx)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/serviceflow/serviceflow/flow"
 	"github.com/serviceflow/serviceflow/jsonl"
 	"github.com/serviceflow/serviceflow/metrics"
+	"github.com/serviceflow/serviceflow/monitor"
 	"github.com/serviceflow/serviceflow/tui"
 )
 
@@ -35,6 +36,7 @@ type job struct {
 	drainTimeout time.Duration // after an interrupt; 0 means 10 s
 	malformed    func(*jsonl.LineError)
 	metricsAddr  string // serve Prometheus metrics here while running; "" for none
+	monitorAddr  string // serve the flow to flowrun attach here; "" for none
 	// generated says the stream is made up (the demo): an input that could
 	// not be submitted because intake stopped is not counted as read, since
 	// nobody loses it.
@@ -67,6 +69,14 @@ func (j *job) run(ctx context.Context) (outcome, error) {
 		if err != nil {
 			_ = rt.Drain(ctx)
 			return outcome{}, usageError("--metrics %s: %v", j.metricsAddr, err)
+		}
+		defer srv.Close(context.WithoutCancel(ctx))
+	}
+	if j.monitorAddr != "" {
+		srv, err := monitor.Listen(j.monitorAddr, rt)
+		if err != nil {
+			_ = rt.Drain(ctx)
+			return outcome{}, usageError("--monitor %s: %v", j.monitorAddr, err)
 		}
 		defer srv.Close(context.WithoutCancel(ctx))
 	}

@@ -24,6 +24,7 @@ type runFlags struct {
 	drainTimeout  time.Duration
 	refresh       time.Duration
 	metrics       string
+	monitor       string
 }
 
 func (e *env) runCmd() *cobra.Command {
@@ -67,6 +68,7 @@ input is read; 130 interrupted.`,
 	f.StringVar(&fl.ui, "ui", "auto", "monitor on stderr: auto, tui, plain, json or off")
 	addRefresh(f, &fl.refresh)
 	addMetrics(f, &fl.metrics)
+	addMonitor(f, &fl.monitor)
 	f.IntVar(&fl.maxInFlight, "max-in-flight", 0, "bound on inputs in flight (default: the flow file's max_in_flight, else 1024)")
 	f.DurationVar(&fl.drainTimeout, "drain-timeout", 10*time.Second, "after an interrupt, how long in-flight inputs may take to finish")
 	return cmd
@@ -135,6 +137,7 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 		ui:           tui.Options{Mode: mode, Refresh: fl.refresh, Out: e.stderr, In: keys, NoSummary: true},
 		drainTimeout: fl.drainTimeout,
 		metricsAddr:  fl.metrics,
+		monitorAddr:  fl.monitor,
 		malformed:    report.add,
 	}
 	out, err := j.run(ctx)

@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/serviceflow/serviceflow/monitor"
+	"github.com/serviceflow/serviceflow/tui"
+)
+
+func (e *env) attachCmd() *cobra.Command {
+	var (
+		ui      string
+		refresh time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "attach ADDR",
+		Short: "Watch and steer a flow that another flowrun serves with --monitor ADDR",
+		Long: `attach shows a flow running in another process, started with
+"flowrun run FLOW.yaml --monitor 127.0.0.1:7070" (or demo --monitor), in the
+same monitor: the graph, services, events, dead letters and supervision tree,
+with p to pause and resume its intake and R to replay its dead letters.
+Quitting detaches: the flow keeps running until its own process ends it.
+
+The endpoint listens on loopback only, since it can steer the flow; to watch
+a flow on another machine, tunnel to it (ssh -L 7070:127.0.0.1:7070 host).`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			mode, err := uiMode(ui, e.stdout)
+			if err != nil {
+				return err
+			}
+			if err := checkRefresh(refresh); err != nil {
+				return err
+			}
+			c := monitor.Dial(args[0])
+			if err := c.Check(cmd.Context()); err != nil {
+				return withCode(ExitFlowFailed, fmt.Errorf("attach: %w (is a flowrun serving --monitor %s?)", err, args[0]))
+			}
+			return tui.Run(cmd.Context(), c, tui.Options{Mode: mode, Refresh: refresh, Out: e.stdout, In: e.stdin})
+		},
+	}
+	cmd.Flags().StringVar(&ui, "ui", "auto", "monitor: auto, tui, plain or json")
+	addRefresh(cmd.Flags(), &refresh)
+	return cmd
+}
+
+// addMonitor adds --monitor, the loopback address to serve the flow's
+// snapshots and controls on for flowrun attach.
+func addMonitor(f *pflag.FlagSet, addr *string) {
+	f.StringVar(addr, "monitor", "", "serve the flow to `flowrun attach ADDR` on this loopback address, e.g. 127.0.0.1:7070")
+}

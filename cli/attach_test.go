@@ -1,0 +1,56 @@
+package cli_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/serviceflow/serviceflow/actors"
+	"github.com/serviceflow/serviceflow/flow"
+	"github.com/serviceflow/serviceflow/monitor"
+)
+
+// attach shows a flow served by another process's --monitor endpoint.
+func TestAttach(t *testing.T) {
+	ctx := context.Background()
+	rt, err := actors.Start(ctx, flow.New(flow.Func("remote-stage", func(context.Context, *flow.Context) error { return nil })).Named("remote"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		if err := rt.Submit(ctx, map[string]any{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 5 {
+		<-rt.Results()
+	}
+	srv, err := monitor.Listen("127.0.0.1:0", rt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		srv.Close(ctx)
+		rt.Drain(ctx)
+	}()
+
+	runCtx, cancel := context.WithTimeout(ctx, 700*time.Millisecond)
+	defer cancel()
+	r := executeCtx(t, runCtx, "", "attach", srv.Addr(), "--ui", "json", "--refresh", "100ms")
+	if r.code != 0 || !strings.Contains(r.stdout, `"Flow":"remote"`) || !strings.Contains(r.stdout, "remote-stage") {
+		t.Fatalf("exit %d\nstdout: %.400s\nstderr: %s", r.code, r.stdout, r.stderr)
+	}
+	if s := rt.Snapshot(); s.State != "RUNNING" {
+		t.Fatalf("attaching changed the flow's state to %s", s.State)
+	}
+}
+
+func TestAttachErrors(t *testing.T) {
+	if r := execute(t, "", "attach", "127.0.0.1:1", "--ui", "plain"); r.code != 1 || !strings.Contains(r.stderr, "cannot reach") {
+		t.Errorf("unreachable: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := execute(t, "", "demo", "--ui", "off", "--count", "5", "--monitor", "0.0.0.0:0"); r.code == 0 || !strings.Contains(r.stderr, "loopback only") {
+		t.Errorf("non-loopback --monitor: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
