@@ -1,0 +1,90 @@
+package actors
+
+import (
+	"fmt"
+
+	"github.com/serviceflow/serviceflow/flow"
+	"github.com/serviceflow/serviceflow/snapshot"
+)
+
+// escalate fails the flow: intake stops and every input in flight is
+// reported Failed with err.
+func (rt *Runtime) escalate(err error) {
+	if !rt.escErr.CompareAndSwap(nil, &err) {
+		return
+	}
+	rt.stopping.Store(true)
+	rt.cfg.logger.Error("flow failed: supervision gave up", "flow", rt.prog.Name, "err", err)
+	for _, it := range rt.led.sweep() {
+		rt.reportSwept(it, err)
+	}
+}
+
+// reportSwept reports an input whose slot a sweep already claimed.
+func (rt *Runtime) reportSwept(it item, err error) {
+	c := it.c.Original()
+	res := flow.Result{Context: c, Status: flow.Failed, Err: &flow.StageError{Err: err}}
+	rt.led.count(flow.Failed)
+	dl := rt.led.bury(res, "")
+	rt.ev.add(snapshot.EventDeadLetter, "", dl.ID, dl.Err)
+	rt.results <- res
+	rt.led.release(it)
+}
+
+// escalated is the flow's failure, or nil.
+func (rt *Runtime) escalated() error {
+	if p := rt.escErr.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// Err is the error that failed the flow (a *supervisor.EscalationError), or
+// nil while it runs.
+func (rt *Runtime) Err() error { return rt.escalated() }
+
+// Results delivers exactly one result per admitted input. It is closed when
+// Drain returns. Results must be read: when nobody reads, the flow stops at
+// MaxInFlight finished-but-unread inputs.
+func (rt *Runtime) Results() <-chan flow.Result { return rt.results }
+
+// Pause stops intake: Submit blocks until Resume. Inputs in flight finish.
+func (rt *Runtime) Pause() {
+	ch := make(chan struct{})
+	if rt.gate.CompareAndSwap(nil, &ch) {
+		rt.ev.add(snapshot.EventPause, "", 0, "intake paused")
+	}
+}
+
+// Resume restarts intake after Pause.
+func (rt *Runtime) Resume() {
+	if g := rt.gate.Swap(nil); g != nil {
+		close(*g)
+		rt.ev.add(snapshot.EventResume, "", 0, "intake resumed")
+	}
+}
+
+// Replay submits the original inputs of the dead letters with the given IDs
+// (all when none are given) again, as new inputs, and removes them from the
+// dead letters. It returns how many it will submit; submission happens in the
+// background so Replay never blocks on MaxInFlight.
+func (rt *Runtime) Replay(ids ...uint64) (int, error) {
+	if rt.draining.Load() {
+		return 0, ErrDraining
+	}
+	inputs := rt.led.takeDead(ids)
+	if len(inputs) == 0 {
+		return 0, nil
+	}
+	rt.ev.add(snapshot.EventReplay, "", 0, fmt.Sprintf("replaying %d dead letters", len(inputs)))
+	rt.replays.Add(1)
+	go func() {
+		defer rt.replays.Done()
+		for _, in := range inputs {
+			if err := rt.Submit(rt.ctx, in); err != nil {
+				return
+			}
+		}
+	}()
+	return len(inputs), nil
+}

@@ -1,0 +1,75 @@
+package actors
+
+import (
+	"context"
+
+	"github.com/serviceflow/serviceflow/flow"
+)
+
+// Submit admits one input. It blocks while MaxInFlight inputs are in flight
+// or intake is paused, until ctx is done (returning its error) or Drain is
+// called (ErrDraining). After an escalation it returns the flow's error.
+func (rt *Runtime) Submit(ctx context.Context, input map[string]any) error {
+	return rt.SubmitContext(ctx, flow.NewContext(input))
+}
+
+// SubmitContext is Submit for a context the caller made with
+// flow.NewContext, so it knows the input's ID (c.ID()) before its result
+// arrives: to match results to its own records, say. c must be new and the
+// caller must not touch it afterwards; its result's Context is c.
+func (rt *Runtime) SubmitContext(ctx context.Context, c *flow.Context) error {
+	rt.admitting.RLock()
+	defer rt.admitting.RUnlock()
+	if rt.draining.Load() {
+		return ErrDraining
+	}
+	if err := rt.escalated(); err != nil {
+		return err
+	}
+	if g := rt.gate.Load(); g != nil {
+		select {
+		case <-*g:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-rt.closing:
+			return ErrDraining
+		}
+	}
+	var slot int32
+	select {
+	case slot = <-rt.led.free:
+	default:
+		select {
+		case slot = <-rt.led.free:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-rt.closing:
+			return ErrDraining
+		}
+	}
+	it := item{c: c, slot: slot}
+	rt.prog.Begin(c)
+	rt.led.admit(it)
+	rt.enter(it)
+	return nil
+}
+
+// enter sends it to the node its context is at (the entry, for a new or
+// retried input) from outside the actors.
+func (rt *Runtime) enter(it item) {
+	at := rt.prog.At(it.c)
+	if at == flow.End {
+		rt.finish(it)
+		return
+	}
+	pool := rt.instances[at]
+	dst := pool[0]
+	if len(pool) > 1 {
+		dst = pool[int(it.c.ID())%len(pool)]
+		if key := rt.prog.Nodes[at].Config.AffinityKey; key != "" {
+			v, _ := it.c.Get(key)
+			dst = pool[hashValue(v)%uint64(len(pool))]
+		}
+	}
+	dst.push(it)
+}
