@@ -173,6 +173,14 @@ func TestAccountingUnderFaults(t *testing.T) {
 	if s.Totals.Retried != uint64(want['R']) {
 		t.Fatalf("retried %d, planned %d", s.Totals.Retried, want['R'])
 	}
+	for _, st := range s.Stages {
+		if st.Kind == snapshot.KindFork && st.Key != "kind" {
+			t.Fatalf("fork stage %q routes on %q, want kind", st.Name, st.Key)
+		}
+	}
+	if s.Retry.Attempts != 3 || s.Retry.Initial != time.Microsecond || s.Retry.Max != 10*time.Microsecond {
+		t.Fatalf("retry policy in the snapshot: %+v", s.Retry)
+	}
 	kinds := map[snapshot.EventKind]int{}
 	for _, e := range s.Events {
 		kinds[e.Kind]++

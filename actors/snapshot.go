@@ -22,6 +22,11 @@ func (rt *Runtime) Snapshot() Snapshot {
 		Started:     rt.started,
 		Taken:       now,
 		MaxInFlight: rt.cfg.maxInFlight,
+		Retry: snapshot.Retry{
+			Attempts: rt.prog.RetryPolicy.Attempts(),
+			Initial:  rt.prog.RetryPolicy.Backoff.Base(1),
+			Max:      rt.prog.RetryPolicy.Backoff.Base(1 << 20),
+		},
 		Totals: snapshot.Totals{
 			Admitted: rt.led.admitted.Load(),
 			Done:     rt.led.done.Load(),
@@ -42,7 +47,7 @@ func (rt *Runtime) Snapshot() Snapshot {
 	degraded := false
 	for i, n := range rt.prog.Nodes {
 		st := snapshot.Stage{
-			ID: i, Name: n.Name, Kind: kindOf(n.Op), Path: n.Path, State: snapshot.StageOK,
+			ID: i, Name: n.Name, Kind: kindOf(n.Op), Path: n.Path, Key: n.Key, State: snapshot.StageOK,
 			Supervisor: rt.prog.Name, Concurrency: len(rt.instances[i]),
 			Timeout: n.Config.Timeout, Expects: n.Config.Expects, Promises: n.Config.Promises,
 			MailboxCap: rt.cfg.maxInFlight,

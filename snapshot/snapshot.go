@@ -53,6 +53,7 @@ type Snapshot struct {
 	Started     time.Time    // when the runtime started
 	Taken       time.Time    // when this snapshot was taken
 	MaxInFlight int          // the bound on inputs in flight
+	Retry       Retry        // the flow's retry policy
 	Totals      Totals       // flow-wide counters
 	InRate      float64      // inputs admitted per second, recently
 	OutRate     float64      // results emitted per second, recently
@@ -62,6 +63,13 @@ type Snapshot struct {
 	Events      []Event      // recent events, oldest first (a bounded ring)
 	DeadLetters []DeadLetter // recent dead letters, oldest first (bounded)
 	Evicted     uint64       // dead letters dropped from the bounded store
+}
+
+// Retry is a flow's retry policy: attempts in all, and the backoff between
+// them (Initial before the second attempt, doubling, capped at Max).
+type Retry struct {
+	Attempts     int
+	Initial, Max time.Duration
 }
 
 // Totals are the flow-wide counters. At every moment
@@ -82,6 +90,7 @@ type Stage struct {
 	Name        string        // unique stage name
 	Kind        Kind          // service, fork, around or sink
 	Path        string        // where it sits: "" for the main line, else e.g. "kind=book"
+	Key         string        // for a fork: the context key it routes on
 	State       StageState    // health
 	Supervisor  string        // name of its supervisor
 	Concurrency int           // instances (1 unless Concurrency(n))

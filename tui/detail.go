@@ -30,11 +30,17 @@ func (m model) detailLines() []string {
 	if s.MailboxCap > 0 {
 		mbox += "/" + itoa(s.MailboxCap)
 	}
+	config := "concurrency " + itoa(s.Concurrency) + "   timeout " + timeout
+	if r := m.snap.Retry; r.Attempts > 0 {
+		config += "   retry " + itoa(r.Attempts) + " attempts, " + r.Initial.String() + "→" + r.Max.String()
+	}
+	if s.Key != "" {
+		config += "   routes on " + clean(s.Key, maxName)
+	}
 	lines := []string{
 		st.r(st.title, clean(s.Name, maxName)) + "  " + clean(string(s.Kind), 16) + " on " + where + "  " +
 			st.r(st.stage(s.State), stateLabel(s.State)) + "   (esc back)",
-		"concurrency " + itoa(s.Concurrency) + "   timeout " + timeout + "   supervisor " + clean(s.Supervisor, maxName) +
-			m.budget(s.Supervisor),
+		config + "   supervisor " + clean(s.Supervisor, maxName) + m.budget(s.Supervisor),
 		"expects " + list(s.Expects) + "   promises " + list(s.Promises),
 		"received " + count(s.Received) + "  done " + count(s.Done) + "  stopped " + count(s.Stopped) +
 			"  retried " + count(s.Retried) + "  failed " + count(s.Failed) + "  restarts " + count(s.Restarts) +

@@ -448,3 +448,27 @@ func TestDrainErrorKept(t *testing.T) {
 		t.Error("the drain error is lost or the model did not quit")
 	}
 }
+
+// The detail pane shows the flow's retry policy and, for a fork, its key.
+func TestDetailShowsRetryAndForkKey(t *testing.T) {
+	snap := fixture()
+	snap.Retry = snapshot.Retry{Attempts: 4, Initial: 5 * time.Millisecond, Max: time.Second}
+	var fork string
+	for i, s := range snap.Stages {
+		if s.Kind == snapshot.KindFork {
+			snap.Stages[i].Key = "genre"
+			fork = s.Name
+		}
+	}
+	if fork == "" {
+		t.Fatal("the fixture has no fork")
+	}
+	m := fixtureModel(snap, 160, 40)
+	m.detail = fork
+	text := strings.Join(m.detailLines(), "\n")
+	for _, want := range []string{"retry 4 attempts, 5ms→1s", "routes on genre"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("detail of %s lacks %q:\n%s", fork, want, text)
+		}
+	}
+}
