@@ -300,6 +300,13 @@ func TestRestartStormEscalates(t *testing.T) {
 	if s.State != "FAILED" || s.Err == "" || failed == 0 {
 		t.Fatalf("state %s err %q failed %d", s.State, s.Err, failed)
 	}
+	escalated := map[string]bool{}
+	for _, sup := range s.Supervisors {
+		escalated[sup.Name] = sup.Escalated
+	}
+	if !escalated["flow"] || !escalated["svc"] {
+		t.Fatalf("supervisors escalated: %v; want the stage's and the root's", escalated)
+	}
 	if s.Totals.Admitted != uint64(submitted) || s.Totals.Done+s.Totals.Stopped+s.Totals.Failed != uint64(submitted) {
 		t.Fatalf("totals %+v for %d admitted", s.Totals, submitted)
 	}

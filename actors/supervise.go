@@ -113,7 +113,7 @@ func (s *supervision) snapshot() []snapshot.Supervisor {
 func supSnapshot(st supervisor.Stats, parent string) snapshot.Supervisor {
 	ss := snapshot.Supervisor{
 		Name: st.Name, Parent: parent, Strategy: st.Strategy.String(),
-		MaxRestarts: st.MaxRestarts, Within: st.Within, Restarts: st.Used,
+		MaxRestarts: st.MaxRestarts, Within: st.Within, Restarts: st.Used, Escalated: st.Escalated,
 	}
 	for _, c := range st.Children {
 		ss.Children = append(ss.Children, c.Name)

@@ -127,6 +127,7 @@ type Supervisor struct {
 	MaxRestarts int           // intensity: at most MaxRestarts ...
 	Within      time.Duration // ... within this window
 	Restarts    int           // restarts inside the current window
+	Escalated   bool          // it exceeded its intensity and gave up
 	Children    []string      // stage names (and child supervisors)
 }
 

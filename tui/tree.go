@@ -99,6 +99,9 @@ func (m model) supLine(sup *snapshot.Supervisor) string {
 	}
 	style := st.ok
 	switch {
+	case sup.Escalated:
+		style = st.bad
+		gauge += " ESCALATED"
 	case frac >= 1:
 		style = st.bad
 	case frac >= 0.5:

@@ -472,3 +472,18 @@ func TestDetailShowsRetryAndForkKey(t *testing.T) {
 		}
 	}
 }
+
+func TestTreeMarksEscalatedSupervisors(t *testing.T) {
+	snap := fixture()
+	if len(snap.Supervisors) == 0 {
+		t.Fatal("the fixture has no supervisors")
+	}
+	m := fixtureModel(snap, 160, 40)
+	if line := m.supLine(&snap.Supervisors[0]); strings.Contains(line, "ESCALATED") {
+		t.Fatalf("a running supervisor marked escalated: %s", line)
+	}
+	snap.Supervisors[0].Escalated = true
+	if line := m.supLine(&snap.Supervisors[0]); !strings.Contains(line, "ESCALATED") {
+		t.Fatalf("escalated supervisor not marked: %s", line)
+	}
+}
