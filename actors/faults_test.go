@@ -304,8 +304,10 @@ func TestRestartStormEscalates(t *testing.T) {
 	for _, sup := range s.Supervisors {
 		escalated[sup.Name] = sup.Escalated
 	}
-	if !escalated["flow"] || !escalated["svc"] {
-		t.Fatalf("supervisors escalated: %v; want the stage's and the root's", escalated)
+	// The stage's supervisor escalated to the root, which restarted the stage
+	// (clearing that) and then gave up itself: the root is the one marked.
+	if !escalated["flow"] {
+		t.Fatalf("supervisors escalated: %v; want the root", escalated)
 	}
 	if s.Totals.Admitted != uint64(submitted) || s.Totals.Done+s.Totals.Stopped+s.Totals.Failed != uint64(submitted) {
 		t.Fatalf("totals %+v for %d admitted", s.Totals, submitted)
