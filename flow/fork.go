@@ -9,12 +9,16 @@ import (
 // Branches maps values of a fork's key to the flow each takes.
 type Branches map[any]*Flow
 
-// ForkOption configures a fork.
-type ForkOption func(*fork)
+// ForkOption configures a fork; Default is the one there is.
+type ForkOption interface{ applyFork(*fork) }
+
+type forkOption func(*fork)
+
+func (o forkOption) applyFork(fk *fork) { o(fk) }
 
 // Default sets the flow for values that match no branch. Without it, such a
 // value fails the input with ErrNoBranch.
-func Default(f *Flow) ForkOption { return func(fk *fork) { fk.deflt = f } }
+func Default(f *Flow) ForkOption { return forkOption(func(fk *fork) { fk.deflt = f }) }
 
 // Fork routes each input on the value of key to one of branches: the seed's
 // < ('key', {'v1': f1, 'v2': f2}). After the branch, the flow continues with
@@ -24,7 +28,7 @@ func Default(f *Flow) ForkOption { return func(fk *fork) { fk.deflt = f } }
 func Fork(key string, branches Branches, opts ...ForkOption) Service {
 	fk := &fork{key: key, branches: branches}
 	for _, o := range opts {
-		o(fk)
+		o.applyFork(fk)
 	}
 	return fk
 }
