@@ -8,7 +8,11 @@ import (
 )
 
 // Option configures a Runtime; see Start.
-type Option func(*config)
+type Option interface{ apply(*config) }
+
+type optionFunc func(*config)
+
+func (o optionFunc) apply(c *config) { o(c) }
 
 type config struct {
 	maxInFlight   int
@@ -38,11 +42,11 @@ func defaults() config {
 // Submit blocks at the bound, so memory stays bounded however fast the
 // source is.
 func MaxInFlight(n int) Option {
-	return func(c *config) {
+	return optionFunc(func(c *config) {
 		if n > 0 {
 			c.maxInFlight = n
 		}
-	}
+	})
 }
 
 // Supervision sets the flow's supervision: the strategy and restart intensity
@@ -50,31 +54,31 @@ func MaxInFlight(n int) Option {
 // supervisor.Spec; zero fields take its defaults: one-for-one, 20 restarts in
 // 10 s, backoff 10 ms to 1 s, 3 redeliveries per input).
 func Supervision(spec supervisor.Spec) Option {
-	return func(c *config) { c.supervision = spec.WithDefaults() }
+	return optionFunc(func(c *config) { c.supervision = spec.WithDefaults() })
 }
 
 // StageSupervision overrides the supervision of one stage, by name.
 func StageSupervision(stage string, spec supervisor.Spec) Option {
-	return func(c *config) { c.stageSpecs[stage] = spec.WithDefaults() }
+	return optionFunc(func(c *config) { c.stageSpecs[stage] = spec.WithDefaults() })
 }
 
 // DeadLetters sets how many Failed inputs are kept for inspection and replay
 // (default 1000); older ones are evicted and counted.
 func DeadLetters(n int) Option {
-	return func(c *config) {
+	return optionFunc(func(c *config) {
 		if n > 0 {
 			c.deadLetterCap = n
 		}
-	}
+	})
 }
 
 // Events sets the size of the ring of recent events (default 512).
 func Events(n int) Option {
-	return func(c *config) {
+	return optionFunc(func(c *config) {
 		if n > 0 {
 			c.eventCap = n
 		}
-	}
+	})
 }
 
 // BatchSize caps how many contexts one message between actors carries
@@ -82,19 +86,19 @@ func Events(n int) Option {
 // message it receives, so batches are as large as the bursts that arrive: a
 // busy stream moves in batches, a quiet one one input at a time.
 func BatchSize(n int) Option {
-	return func(c *config) {
+	return optionFunc(func(c *config) {
 		if n > 0 {
 			c.batchSize = n
 		}
-	}
+	})
 }
 
 // Logger sets the logger for restarts, escalations and panics (default
 // slog.Default()).
 func Logger(l *slog.Logger) Option {
-	return func(c *config) {
+	return optionFunc(func(c *config) {
 		if l != nil {
 			c.logger = l
 		}
-	}
+	})
 }

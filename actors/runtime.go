@@ -77,7 +77,7 @@ func Start(ctx context.Context, f *flow.Flow, opts ...Option) (*Runtime, error) 
 	}
 	cfg := defaults()
 	for _, o := range opts {
-		o(&cfg)
+		o.apply(&cfg)
 	}
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	rt := &Runtime{
