@@ -11,7 +11,11 @@ const (
 const maxDepthLimit = 10000
 
 // An Option configures a [Reader] or a call to [Decode].
-type Option func(*config)
+type Option interface{ apply(*config) }
+
+type optionFunc func(*config)
+
+func (o optionFunc) apply(c *config) { o(c) }
 
 type config struct {
 	maxLineSize int
@@ -22,7 +26,7 @@ type config struct {
 func newConfig(opts []Option) config {
 	var c config
 	for _, o := range opts {
-		o(&c)
+		o.apply(&c)
 	}
 	if c.maxLineSize <= 0 {
 		c.maxLineSize = DefaultMaxLineSize
@@ -42,7 +46,7 @@ func newConfig(opts []Option) config {
 // read and discarded without being stored. The default is
 // [DefaultMaxLineSize]; n ≤ 0 means the default.
 func MaxLineSize(n int) Option {
-	return func(c *config) { c.maxLineSize = n }
+	return optionFunc(func(c *config) { c.maxLineSize = n })
 }
 
 // MaxDepth limits how deeply objects and arrays may nest; the top-level
@@ -51,12 +55,12 @@ func MaxLineSize(n int) Option {
 // n ≤ 0 means the default, and values above 10000 (encoding/json's own
 // limit) are treated as 10000.
 func MaxDepth(n int) Option {
-	return func(c *config) { c.maxDepth = n }
+	return optionFunc(func(c *config) { c.maxDepth = n })
 }
 
 // MaxKeys limits the number of keys in any one object of a line. An object
 // with more keys yields [ErrTooManyKeys]. By default, or with n ≤ 0, there is
 // no limit other than the line size.
 func MaxKeys(n int) Option {
-	return func(c *config) { c.maxKeys = n }
+	return optionFunc(func(c *config) { c.maxKeys = n })
 }
