@@ -46,6 +46,7 @@ func Execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if reg == nil {
 		reg = registry.Builtin()
 	}
+	stdout, stderr = serialized(stdout), serialized(stderr)
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, reg: reg}
 	root := e.root()
 	root.SetArgs(args)
