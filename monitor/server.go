@@ -1,13 +1,14 @@
 package monitor
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
-	"time"
+
+	"github.com/serviceflow/serviceflow/internal/httpserve"
+	"github.com/serviceflow/serviceflow/snapshot"
 )
 
 // ErrNotLoopback is returned by Listen for an address that is not a
@@ -15,7 +16,7 @@ import (
 var ErrNotLoopback = errors.New("monitor: the endpoint can pause and replay the flow, so it listens on loopback only (127.0.0.1, ::1 or localhost); tunnel to it to watch from elsewhere")
 
 // Handler serves src's snapshot and controls (see the package doc).
-func Handler(src Source) http.Handler {
+func Handler(src snapshot.Source) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /snapshot", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -46,17 +47,14 @@ func Handler(src Source) http.Handler {
 	return mux
 }
 
-// Server is a running endpoint. Create it with Listen; Close stops it.
-type Server struct {
-	srv  *http.Server
-	ln   net.Listener
-	done chan error
-}
+// Server is a running endpoint. Create it with Listen; Close stops it and
+// waits for it; Addr is where it listens.
+type Server struct{ *httpserve.Server }
 
 // Listen serves src on addr, which must be a loopback address
 // ("127.0.0.1:7070"; port 0 picks one, see Addr). The listener is open when
 // Listen returns, so a busy address is reported at once.
-func Listen(addr string, src Source) (*Server, error) {
+func Listen(addr string, src snapshot.Source) (*Server, error) {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, fmt.Errorf("monitor: %w", err)
@@ -64,34 +62,9 @@ func Listen(addr string, src Source) (*Server, error) {
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		return nil, fmt.Errorf("%w: %q", ErrNotLoopback, addr)
 	}
-	ln, err := net.Listen("tcp", addr)
+	s, err := httpserve.Listen(addr, Handler(src))
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{
-		srv: &http.Server{
-			Handler:           Handler(src),
-			ReadHeaderTimeout: 5 * time.Second,
-			ReadTimeout:       10 * time.Second,
-			WriteTimeout:      10 * time.Second,
-			IdleTimeout:       time.Minute,
-		},
-		ln:   ln,
-		done: make(chan error, 1),
-	}
-	go func() { s.done <- s.srv.Serve(ln) }()
-	return s, nil
-}
-
-// Addr is the address the endpoint listens on.
-func (s *Server) Addr() string { return s.ln.Addr().String() }
-
-// Close stops the endpoint, letting requests in progress finish until ctx
-// ends, and waits for its goroutine.
-func (s *Server) Close(ctx context.Context) error {
-	err := s.srv.Shutdown(ctx)
-	if serr := <-s.done; !errors.Is(serr, http.ErrServerClosed) {
-		err = errors.Join(err, serr)
-	}
-	return err
+	return &Server{s}, nil
 }
