@@ -14,8 +14,8 @@ import (
 	"github.com/serviceflow/serviceflow/snapshot"
 )
 
-// Client watches a flow served by Listen in another process. It has the
-// method set of tui.Source, so the terminal UI shows a remote flow as it
+// Client watches a flow served by Listen in another process. It is a
+// snapshot.Source, so the terminal UI shows a remote flow as it
 // shows a local one. It is safe for concurrent use.
 type Client struct {
 	base string

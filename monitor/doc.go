@@ -11,19 +11,3 @@
 // Routes: GET /snapshot (the snapshot as JSON), POST /pause, POST /resume,
 // POST /replay (a JSON array of dead-letter IDs; empty for all).
 package monitor
-
-import (
-	"context"
-
-	"github.com/serviceflow/serviceflow/snapshot"
-)
-
-// Source is what the endpoint serves: *actors.Runtime, typically. It has the
-// method set of tui.Source, and so does Client.
-type Source interface {
-	Snapshot() snapshot.Snapshot
-	Pause()
-	Resume()
-	Replay(ids ...uint64) (int, error)
-	Drain(ctx context.Context) error
-}

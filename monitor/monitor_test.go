@@ -19,8 +19,8 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // The client is a tui.Source, and the runtime is what the endpoint serves.
 var (
-	_ tui.Source = (*Client)(nil)
-	_ Source     = (*actors.Runtime)(nil)
+	_ tui.Source      = (*Client)(nil)
+	_ snapshot.Source = (*actors.Runtime)(nil)
 )
 
 type fake struct {

@@ -1,28 +1,7 @@
 package tui
 
-import (
-	"context"
+import "github.com/serviceflow/serviceflow/snapshot"
 
-	"github.com/serviceflow/serviceflow/snapshot"
-)
-
-// Source is what the monitor watches: *actors.Runtime implements it, and
-// later a network client attached to a running flow.
-//
-// Implementations must be safe for concurrent use: the monitor calls
-// Snapshot from a background command while the user may ask to pause,
-// replay or drain.
-type Source interface {
-	// Snapshot returns a copy of the flow's current state.
-	Snapshot() snapshot.Snapshot
-	// Pause stops intake; in-flight inputs still finish.
-	Pause()
-	// Resume restarts intake after Pause.
-	Resume()
-	// Replay resubmits the dead letters with the given IDs (all of them when
-	// none are given) and returns how many were replayed.
-	Replay(ids ...uint64) (int, error)
-	// Drain stops intake for good and blocks until in-flight inputs have
-	// finished or ctx is done.
-	Drain(ctx context.Context) error
-}
+// Source is what the monitor watches (see snapshot.Source):
+// *actors.Runtime in process, monitor.Client for a flow in another process.
+type Source = snapshot.Source
