@@ -38,7 +38,7 @@ func TestAttach(t *testing.T) {
 	runCtx, cancel := context.WithTimeout(ctx, 700*time.Millisecond)
 	defer cancel()
 	r := executeCtx(t, runCtx, "", "attach", srv.Addr(), "--ui", "json", "--refresh", "100ms")
-	if r.code != 0 || !strings.Contains(r.stdout, `"Flow":"remote"`) || !strings.Contains(r.stdout, "remote-stage") {
+	if r.code != 0 || !strings.Contains(r.stdout, `"flow":"remote"`) || !strings.Contains(r.stdout, "remote-stage") {
 		t.Fatalf("exit %d\nstdout: %.400s\nstderr: %s", r.code, r.stdout, r.stderr)
 	}
 	if s := rt.Snapshot(); s.State != "RUNNING" {

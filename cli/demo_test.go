@@ -41,7 +41,7 @@ func TestDemoJSON(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d; stderr:\n%s", r.code, r.stderr)
 	}
-	if !strings.Contains(r.stdout, `"Flow":"orders"`) {
+	if !strings.Contains(r.stdout, `"flow":"orders"`) {
 		t.Errorf("no JSON snapshots:\n%s", tail(r.stdout))
 	}
 }

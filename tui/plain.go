@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"strconv"
 	"strings"
@@ -136,8 +135,9 @@ func (p *plainLog) printedEvents(s snapshot.Snapshot) {
 	_ = p.step(s, p.last)
 }
 
+// runJSON writes snapshots as JSON lines in the snapshot package's schema.
 func runJSON(ctx context.Context, src Source, opts Options) error {
-	enc := json.NewEncoder(opts.Out)
+	enc := snapshot.NewEncoder(opts.Out)
 	t := time.NewTicker(opts.Refresh)
 	defer t.Stop()
 	for {
