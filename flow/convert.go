@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/serviceflow/serviceflow/internal/jsonnum"
 )
 
 // DecodeJSON decodes one JSON object into the values a Context holds: integral
@@ -42,17 +44,11 @@ func DecodeJSON(data []byte) (map[string]any, error) {
 func Normalize(v any) (any, error) {
 	switch v := v.(type) {
 	case json.Number:
-		if i, err := strconv.ParseInt(string(v), 10, 0); err == nil {
-			return int(i), nil
-		}
-		f, err := strconv.ParseFloat(string(v), 64)
-		if err != nil || math.IsInf(f, 0) {
+		n, err := jsonnum.Parse(string(v)) // the one rule for JSON numbers
+		if err != nil {
 			return nil, fmt.Errorf("number %s out of range", v)
 		}
-		if f == math.Trunc(f) && f >= math.MinInt64 && f < math.MaxInt64 {
-			return int(f), nil
-		}
-		return f, nil
+		return n, nil
 	case map[string]any:
 		for k, e := range v {
 			ne, err := Normalize(e)

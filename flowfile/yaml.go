@@ -9,6 +9,8 @@ import (
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/token"
+
+	"github.com/serviceflow/serviceflow/internal/jsonnum"
 )
 
 // Limits that keep a hostile file from using unbounded time or memory:
@@ -241,16 +243,11 @@ func (l *loader) value(n ast.Node, at pos, depth int) (any, bool) {
 	case *ast.BoolNode:
 		return v.Value, true
 	case *ast.IntegerNode:
-		switch i := v.Value.(type) {
-		case int64:
-			if i >= math.MinInt && i <= math.MaxInt {
-				return int(i), true
-			}
-		case uint64:
-			if i <= math.MaxInt {
-				return int(i), true
-			}
-			return float64(i), true
+		if i, ok := jsonnum.Int(v.Value); ok { // the one rule for numbers
+			return i, true
+		}
+		if u, ok := v.Value.(uint64); ok {
+			return float64(u), true
 		}
 		l.errorf(at, "number %s out of range", v.GetToken().Value)
 		return nil, false

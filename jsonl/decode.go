@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
-	"strconv"
 	"unicode/utf8"
+
+	"github.com/serviceflow/serviceflow/internal/jsonnum"
 )
 
 // Decode decodes a single line, without its terminator, by the same rules as
@@ -153,27 +153,16 @@ func normaliseContainer(v any) error {
 	return nil
 }
 
-// Bounds of the float64 values that convert to int exactly: [minInt, maxInt).
-const (
-	minIntFloat = float64(math.MinInt)
-	maxIntFloat = -float64(math.MinInt)
-)
-
-// number converts a JSON number literal: integral values that fit in an int
-// become int (exactly, for integer literals), everything else float64.
-// Values beyond float64's range are an error; values that underflow become 0.
+// number converts a JSON number literal by the project's one rule
+// (package internal/jsonnum): integers that fit in an int become int,
+// exactly; everything else float64. Values beyond float64's range are an
+// error (the scan reports them first); values that underflow become 0.
 func number(s string) (any, error) {
-	if i, err := strconv.ParseInt(s, 10, 0); err == nil {
-		return int(i), nil
-	}
-	f, err := strconv.ParseFloat(s, 64)
+	v, err := jsonnum.Parse(s)
 	if err != nil {
 		return nil, errors.New(preview([]byte(s)))
 	}
-	if f == math.Trunc(f) && f >= minIntFloat && f < maxIntFloat {
-		return int(f), nil
-	}
-	return f, nil
+	return v, nil
 }
 
 func tooLong(c *config) *problem {

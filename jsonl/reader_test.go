@@ -54,7 +54,9 @@ func TestReaderLines(t *testing.T) {
 		{"integral float", `{"n":3.0}`, nil, map[string]any{"n": 3}, nil},
 		{"integral exponent", `{"n":-1e2}`, nil, map[string]any{"n": -100}, nil},
 		{"fraction", `{"n":0.5}`, nil, map[string]any{"n": 0.5}, nil},
-		{"underflow", `{"n":1e-400}`, nil, map[string]any{"n": 0}, nil},
+		{"underflow", `{"n":1e-400}`, nil, map[string]any{"n": 0.0}, nil}, // not an integer literal: a float
+		{"integral from the text", `{"n":9007199254740993.0}`, nil, map[string]any{"n": 1<<53 + 1}, nil},
+		{"beyond int", `{"n":9223372036854775808}`, nil, map[string]any{"n": 9223372036854775808.0}, nil},
 		{"duplicate keys", `{"a":1,"a":2}`, nil, nil, ErrDuplicateKey},
 		{"duplicate escaped key", `{"a":1,"\u0061":2}`, nil, nil, ErrDuplicateKey},
 		{"duplicate nested key", `{"x":[{"b":1,"c":2,"b":3}]}`, nil, nil, ErrDuplicateKey},

@@ -3,11 +3,12 @@ package registry
 import (
 	"fmt"
 	"maps"
-	"math"
 	"reflect"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/serviceflow/serviceflow/internal/jsonnum"
 )
 
 // Params are the parameters of one service or decorator: a flow file step's
@@ -162,36 +163,17 @@ func (p Params) Duration(name string) (time.Duration, error) {
 	return d, nil
 }
 
-// Int returns an integer parameter; an integral float is accepted.
+// Int returns an integer parameter; an integral float up to 2^53 is
+// accepted (the project's one rule for numbers, package internal/jsonnum).
 func (p Params) Int(name string) (int, error) {
 	v, ok := p.values[name]
 	if !ok {
 		return 0, nil
 	}
-	if i, ok := toInt(v); ok {
+	if i, ok := jsonnum.Int(v); ok {
 		return i, nil
 	}
 	return 0, p.wrongType(name, "an integer")
-}
-
-func toInt(v any) (int, bool) {
-	switch v := v.(type) {
-	case int:
-		return v, true
-	case int64:
-		if v >= math.MinInt && v <= math.MaxInt {
-			return int(v), true
-		}
-	case uint64:
-		if v <= math.MaxInt {
-			return int(v), true
-		}
-	case float64:
-		if v == math.Trunc(v) && v >= math.MinInt64 && v < math.MaxInt64 {
-			return int(v), true
-		}
-	}
-	return 0, false
 }
 
 // Float returns a number parameter; integers are accepted.

@@ -64,3 +64,25 @@ func TestParams(t *testing.T) {
 		})
 	}
 }
+
+// TestParamsIntRule checks that Int follows the project's one rule for
+// numbers (internal/jsonnum): floats convert only when integral and within
+// 2^53, where they are exactly the integer written.
+func TestParamsIntRule(t *testing.T) {
+	for _, tc := range []struct {
+		v  any
+		ok bool
+	}{
+		{float64(1 << 53), true},
+		{float64(1<<53 + 2), false},
+		{1e18, false},
+		{-0.0, true},
+		{1.5, false},
+		{uint64(1 << 63), false},
+	} {
+		_, err := registry.NewParams(map[string]any{"n": tc.v}, registry.FlowInfo{}).Int("n")
+		if (err == nil) != tc.ok {
+			t.Errorf("Int(%v): err = %v, want ok %v", tc.v, err, tc.ok)
+		}
+	}
+}
