@@ -18,6 +18,7 @@ type StageConfig struct {
 	Expects     []string      // keys read, for Validate; default from the service
 	Promises    []string      // keys written, for Validate; default from the service
 	AffinityKey string        // with Concurrency > 1: same value, same instance
+	Batch       BatchPolicy   // for a BatchService: how inputs are grouped into calls
 	// New builds a fresh instance of the service. It is set by Build; a runtime
 	// calls it for each instance of a pool and again after each restart.
 	New func() (Service, error)
@@ -60,7 +61,7 @@ func nonNil(s []string) []string {
 func ByKey(key string) StageOption { return func(c *StageConfig) { c.AffinityKey = key } }
 
 // Stage wraps a service with options: Name, Concurrency, Timeout, Expects,
-// Promises, ByKey. The result is a Service, so it composes like any other.
+// Promises, ByKey, and for a BatchService MaxBatch and MaxWait. The result is a Service, so it composes like any other.
 func Stage(s Service, opts ...StageOption) Service {
 	st := &stage{svc: s}
 	if inner, ok := s.(*stage); ok { // Stage of a Stage: options add up

@@ -20,6 +20,10 @@ import (
 // struct. The service declares In's required keys as Expects and Out's keys as
 // Promises, so Validate checks its wiring.
 func Typed[In, Out any](name string, fn func(ctx context.Context, in In) (Out, error)) Service {
+	return newTyped(name, fn)
+}
+
+func newTyped[In, Out any](name string, fn func(ctx context.Context, in In) (Out, error)) *typedService[In, Out] {
 	s := &typedService[In, Out]{name: name, fn: fn}
 	s.ins.New = func() any { return new(In) }
 	s.outs.New = func() any { return new(Out) }
@@ -105,8 +109,17 @@ func (s *typedService[In, Out]) Call(ctx context.Context, c *Context) error {
 		return err
 	}
 	out, err := s.fn(ctx, in)
-	if err != nil || len(s.out) == 0 {
+	if err != nil {
 		return err
+	}
+	s.write(c, out)
+	return nil
+}
+
+// write merges out's fields into c by tag.
+func (s *typedService[In, Out]) write(c *Context, out Out) {
+	if len(s.out) == 0 {
+		return
 	}
 	po := s.outs.Get().(*Out)
 	*po = out
@@ -121,7 +134,6 @@ func (s *typedService[In, Out]) Call(ctx context.Context, c *Context) error {
 	var zero Out
 	*po = zero
 	s.outs.Put(po)
-	return nil
 }
 
 func (s *typedService[In, Out]) bind(c *Context) (In, error) {

@@ -29,6 +29,7 @@ const (
 	DuplicateName   Problem = "duplicate-name"     // a stage shares its name with an earlier one
 	EmptyFlow       Problem = "empty"              // a flow, branch or default branch has no steps
 	NoBranches      Problem = "no-branches"        // a fork has neither branches nor a default
+	NotBatchable    Problem = "not-batchable"      // MaxBatch on a service that is no BatchService
 )
 
 func (e *WiringError) Error() string {
@@ -56,7 +57,8 @@ func (e *WiringError) Error() string {
 //   - two stages with the same name that can run for one input (the same
 //     name in sibling branches is fine: the branch tells them apart);
 //   - an empty flow or branch, a fork without branches, a nil step, a flow
-//     that contains itself.
+//     that contains itself;
+//   - MaxBatch on a service that is no BatchService.
 //
 // Keys are known from Typed services' struct tags and from the Expects and
 // Promises options. A service that declares no keys might set any key, so
@@ -183,6 +185,11 @@ func (v *validator) step(s Service, path string, in keyset, open map[*Flow]bool)
 	default:
 		name := NameOf(s)
 		v.stages[name] = append(v.stages[name], path)
+		if st, ok := s.(*stage); ok && st.cfg.Batch.Batched() && st.cfg.New == nil {
+			if _, ok := st.svc.(BatchService); !ok {
+				v.add(&WiringError{Kind: NotBatchable, Stage: name, Path: path, Msg: "is batched (MaxBatch), but its service does not take batches (it is no flow.BatchService)"})
+			}
+		}
 		if !declared(s) {
 			in.any = true
 			return in

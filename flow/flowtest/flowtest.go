@@ -464,7 +464,7 @@ func Cases() []Case {
 			}
 		},
 	})
-	return cases
+	return append(cases, batchCases()...)
 }
 
 // asNamed gives an Increment its own stage name.

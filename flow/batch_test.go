@@ -1,0 +1,254 @@
+package flow_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/serviceflow/serviceflow/backoff"
+	"github.com/serviceflow/serviceflow/flow"
+)
+
+func TestSplitBatchError(t *testing.T) {
+	boom := errors.New("boom")
+	per := flow.NewBatchError(3)
+	per.Set(1, flow.Stop("dup"))
+	per.Set(2, flow.Retry(boom))
+	short := flow.NewBatchError(2)
+	short.Set(0, boom)
+	for _, tc := range []struct {
+		name string
+		err  error
+		want []error // each outcome must match (errors.Is) or be nil
+	}{
+		{"nil: all succeeded", nil, []error{nil, nil, nil}},
+		{"one error for all", boom, []error{boom, boom, boom}},
+		{"one Fatal for all", flow.Fatal(boom), []error{flow.ErrFatal, flow.ErrFatal, flow.ErrFatal}},
+		{"per input", per, []error{nil, flow.ErrStopped, flow.ErrRetry}},
+		{"per input, wrapped", fmt.Errorf("insert: %w", per), []error{nil, flow.ErrStopped, flow.ErrRetry}},
+		{"per input, wrong length", short, []error{flow.ErrBatchMismatch, flow.ErrBatchMismatch, flow.ErrBatchMismatch}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := flow.SplitBatchError(tc.err, 3)
+			if len(got) != 3 {
+				t.Fatalf("got %d outcomes, want 3", len(got))
+			}
+			for i, want := range tc.want {
+				switch {
+				case want == nil && got[i] != nil:
+					t.Errorf("input %d: %v, want success", i, got[i])
+				case want != nil && !errors.Is(got[i], want):
+					t.Errorf("input %d: %v, want one matching %v", i, got[i], want)
+				}
+			}
+		})
+	}
+}
+
+func TestBatchErrorOnlyWhenSomeInputFailed(t *testing.T) {
+	e := flow.NewBatchError(2)
+	if e.Err() != nil {
+		t.Fatalf("Err() = %v with no outcomes set, want nil", e.Err())
+	}
+	var none *flow.BatchError
+	if none.Err() != nil {
+		t.Fatal("a nil *BatchError's Err() is not nil")
+	}
+	e.Set(1, flow.Fatal(errors.New("driver crashed")))
+	err := e.Err()
+	var be *flow.BatchError
+	if !errors.As(err, &be) || be != e {
+		t.Fatalf("Err() = %v, want the BatchError", err)
+	}
+	if !errors.Is(err, flow.ErrFatal) {
+		t.Error("errors.Is does not see an input's error through the BatchError")
+	}
+	if msg := err.Error(); !strings.Contains(msg, "batch of 2: 1 with errors; input 1: fatal: driver crashed") {
+		t.Errorf("message = %q", msg)
+	}
+}
+
+// A batch service's outcome for each input, as Run sees it (a batch of one).
+func TestBatchOutcomesInRun(t *testing.T) {
+	for _, tc := range []struct {
+		do     string
+		status flow.Status
+		errIs  error
+	}{
+		{"ok", flow.Done, nil},
+		{"stop", flow.Stopped, flow.ErrStopped},
+		{"retry", flow.Failed, flow.ErrRetry}, // every attempt retries: exhausted
+		{"fatal", flow.Failed, flow.ErrFatal}, // every redelivery is Fatal: poison
+		{"fail", flow.Failed, nil},
+		{"all", flow.Failed, nil}, // one error for the whole batch
+	} {
+		t.Run(tc.do, func(t *testing.T) {
+			svc := flow.Batch("bulk", func(_ context.Context, batch []*flow.Context) error {
+				if len(batch) != 1 {
+					t.Errorf("Run called with a batch of %d, want 1", len(batch))
+				}
+				errs := flow.NewBatchError(len(batch))
+				for i, c := range batch {
+					do, _ := flow.Value[string](c, "do")
+					switch do {
+					case "ok":
+						c.Set("written", true)
+					case "stop":
+						errs.Set(i, flow.Stop("duplicate"))
+					case "retry":
+						errs.Set(i, flow.Retry(errors.New("deadlock")))
+					case "fatal":
+						errs.Set(i, flow.Fatal(errors.New("connection lost")))
+					case "fail":
+						errs.Set(i, errors.New("constraint"))
+					case "all":
+						return errors.New("table missing")
+					}
+				}
+				return errs.Err()
+			}, flow.Expects("do"), flow.Promises("written"))
+			f := flow.New(svc).WithRetry(fastPolicy()).WithRestart(fastRestart())
+			c, err := f.Run(context.Background(), map[string]any{"do": tc.do})
+			status := statusOf(err)
+			if status != tc.status || (tc.errIs != nil && !errors.Is(err, tc.errIs)) {
+				t.Fatalf("status %v, err %v; want %v matching %v", status, err, tc.status, tc.errIs)
+			}
+			var be *flow.BatchError
+			if errors.As(err, &be) {
+				t.Errorf("err %v still carries the BatchError, not the input's own outcome", err)
+			}
+			var se *flow.StageError
+			if err != nil && (!errors.As(err, &se) || se.Stage != "bulk") {
+				t.Errorf("err = %v, want a StageError naming bulk", err)
+			}
+			if _, ok := c.Get("written"); ok != (tc.status == flow.Done) {
+				t.Errorf("written set %v for %s", ok, tc.do)
+			}
+		})
+	}
+}
+
+func statusOf(err error) flow.Status {
+	switch {
+	case err == nil:
+		return flow.Done
+	case errors.Is(err, flow.ErrStopped):
+		return flow.Stopped
+	}
+	return flow.Failed
+}
+
+func TestTypedBatchMapsOutcomesBackToInputs(t *testing.T) {
+	type in struct {
+		N int `flow:"n"`
+	}
+	type out struct {
+		Sq int `flow:"sq"`
+	}
+	for _, tc := range []struct {
+		name string
+		fn   func(ins []in) ([]out, error)
+		want []error // per input of the batch [n=1, n missing, n=3]; nil: Done with sq
+	}{
+		{"all succeed", func(ins []in) ([]out, error) {
+			o := make([]out, len(ins))
+			for i, x := range ins {
+				o[i] = out{x.N * x.N}
+			}
+			return o, nil
+		}, []error{nil, flow.ErrMissingKey, nil}},
+		{"per-input error indexes ins", func(ins []in) ([]out, error) {
+			e := flow.NewBatchError(len(ins))
+			e.Set(1, flow.Stop("odd")) // ins[1] is the third input
+			return []out{{1}, {}}, e.Err()
+		}, []error{nil, flow.ErrMissingKey, flow.ErrStopped}},
+		{"one error for all called", func([]in) ([]out, error) {
+			return nil, flow.Retry(errors.New("busy"))
+		}, []error{flow.ErrRetry, flow.ErrMissingKey, flow.ErrRetry}},
+		{"too few outputs", func([]in) ([]out, error) {
+			return []out{{1}}, nil
+		}, []error{flow.ErrBatchMismatch, flow.ErrMissingKey, flow.ErrBatchMismatch}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			svc := flow.TypedBatch("square", func(_ context.Context, ins []in) ([]out, error) { return tc.fn(ins) })
+			p, err := flow.New(svc).Program()
+			if err != nil {
+				t.Fatal(err)
+			}
+			bs, ok := p.Nodes[0].Service.(flow.BatchService)
+			if !ok {
+				t.Fatalf("%T is no BatchService", p.Nodes[0].Service)
+			}
+			batch := []*flow.Context{flow.NewContext(map[string]any{"n": 1}), flow.NewContext(nil), flow.NewContext(map[string]any{"n": 3.0})}
+			got := flow.SplitBatchError(bs.CallBatch(context.Background(), batch), len(batch))
+			for i, want := range tc.want {
+				sq, set := batch[i].Get("sq")
+				switch {
+				case want == nil && (got[i] != nil || !set || sq != (i+1)*(i+1)):
+					t.Errorf("input %d: err %v, sq %v; want done with %d", i, got[i], sq, (i+1)*(i+1))
+				case want != nil && (!errors.Is(got[i], want) || set):
+					t.Errorf("input %d: err %v, sq set %v; want an error matching %v, sq unset", i, got[i], set, want)
+				}
+			}
+		})
+	}
+}
+
+func TestBatchDeclaresKeysAndPolicy(t *testing.T) {
+	type in struct {
+		ID int `flow:"id"`
+	}
+	type out struct {
+		Row int `flow:"row"`
+	}
+	typed := flow.TypedBatch("insert", func(_ context.Context, ins []in) ([]out, error) { return make([]out, len(ins)), nil },
+		flow.MaxBatch(500), flow.MaxWait(20*time.Millisecond), flow.Concurrency(2))
+	fn := flow.Batch("notify", func(context.Context, []*flow.Context) error { return nil }, flow.Expects("row"), flow.MaxWait(0))
+	f := flow.New(typed, fn)
+	if err := f.Validate("id"); err != nil {
+		t.Fatalf("Validate: %v", err)
+	}
+	if err := flow.New(typed).Validate(); err == nil || !strings.Contains(err.Error(), `expects key "id"`) {
+		t.Errorf("Validate without id = %v, want the missing key", err)
+	}
+	p, err := f.Program()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []struct {
+		size int
+		wait time.Duration
+	}{{500, 20 * time.Millisecond}, {flow.DefaultBatchSize, 0}} {
+		b := p.Nodes[i].Config.Batch
+		if !b.Batched() || b.Size != want.size || b.MaxWait() != want.wait {
+			t.Errorf("node %d: policy %+v (wait %v), want size %d, wait %v", i, b, b.MaxWait(), want.size, want.wait)
+		}
+	}
+	if d := (flow.BatchPolicy{Size: 3}).MaxWait(); d != flow.DefaultBatchWait {
+		t.Errorf("default wait = %v", d)
+	}
+}
+
+func TestValidateRejectsMaxBatchOnAPlainService(t *testing.T) {
+	f := flow.New(flow.Stage(noop("one-by-one"), flow.MaxBatch(10)))
+	err := f.Validate()
+	var we *flow.WiringError
+	if !errors.As(err, &we) || we.Kind != flow.NotBatchable || we.Stage != "one-by-one" {
+		t.Fatalf("Validate = %v, want a not-batchable WiringError for one-by-one", err)
+	}
+	// It still runs, one input at a time.
+	if _, err := f.Run(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func fastPolicy() flow.RetryPolicy {
+	return flow.RetryPolicy{MaxAttempts: 3, Backoff: backoff.Exponential{Initial: time.Microsecond, Max: time.Millisecond}}
+}
+
+func fastRestart() flow.RestartPolicy {
+	return flow.RestartPolicy{MaxRedeliveries: 3, Backoff: backoff.Exponential{Initial: time.Microsecond, Max: time.Millisecond}}
+}
