@@ -83,13 +83,12 @@ func (e *env) demo(ctx context.Context, count int, rate float64, ui tui.Options,
 		feed:        func(emit func(input) bool) error { return generate(ctx, count, rate, emit) },
 		sink:        s,
 		ui:          tui.Options{Mode: mode, Refresh: ui.Refresh, Out: e.stdout, In: e.stdin, NoSummary: true},
-		generated:   true,
 		metricsAddr: srv.metrics,
 		monitorAddr: srv.monitor,
 	}
 	out, err := j.run(ctx)
 	if err != nil {
-		return withCode(ExitFlowFailed, fmt.Errorf("demo: %w", err))
+		return orCode(ExitFlowFailed, fmt.Errorf("demo: %w", err))
 	}
 	printSummary(e.stdout, s.snapshot(), out, "order")
 	if out.flowErr != nil {

@@ -37,20 +37,17 @@ type job struct {
 	malformed    func(*jsonl.LineError)
 	metricsAddr  string // serve Prometheus metrics here while running; "" for none
 	monitorAddr  string // serve the flow to flowrun attach here; "" for none
-	// generated says the stream is made up (the demo): an input that could
-	// not be submitted because intake stopped is not counted as read, since
-	// nobody loses it.
-	generated bool
 }
 
 // outcome is how a job ended.
 type outcome struct {
-	lastLine    int           // the last line taken from the stream
+	lastLine    int           // the line of the last input processed (every earlier one was too)
 	ended       bool          // the stream ended (or broke) and its feed returned
 	interrupted bool          // a signal ended intake early
 	quit        bool          // the user quit the terminal UI
 	flowErr     error         // the flow's escalation, if any
 	readErr     error         // the stream's error, if it broke
+	writeErr    error         // the first error writing results, if any (set by the caller)
 	uiErr       error         // the monitor's error, if any
 	elapsed     time.Duration // from start to the last result
 }
@@ -120,6 +117,7 @@ func (j *job) run(ctx context.Context) (outcome, error) {
 	var out outcome
 	var uiErr error
 	uiEnded := false
+	broken := j.sink.broken()
 intake:
 	for {
 		select {
@@ -128,35 +126,38 @@ intake:
 				out.readErr, out.ended = <-feedErr, true
 				break intake
 			}
-			out.lastLine = in.line
+			if ctx.Err() != nil {
+				// Interrupted while this input was read: it is not processed
+				// (intake stopped before it), like the lines after it.
+				out.interrupted = true
+				break intake
+			}
 			if in.bad != nil {
+				out.lastLine = in.line
 				j.sink.malformed(in.bad)
 				if j.malformed != nil {
 					j.malformed(in.bad)
 				}
 				continue
 			}
-			j.sink.taken()
 			c := flow.NewContext(in.values)
 			j.sink.expect(c.ID(), in.line)
 			if err := rt.SubmitContext(ctx, c); err != nil {
 				// Not admitted: interrupted, the monitor drained, or the
-				// flow failed. The input still gets its one result.
+				// flow failed. Intake stopped before this input: it is not
+				// processed, so it has no result and is not counted.
 				j.sink.forget(c.ID())
-				if j.generated {
-					j.sink.untake()
-				} else {
-					res := notAdmitted(in.values, err)
-					j.sink.expect(res.Context.ID(), in.line)
-					j.sink.add(res, true)
-				}
 				out.interrupted = rt.Err() == nil && ctx.Err() != nil
 				out.quit = rt.Err() == nil && ctx.Err() == nil
 				break intake
 			}
+			j.sink.taken()
+			out.lastLine = in.line
 		case <-ctx.Done():
 			out.interrupted = true
 			break intake
+		case <-broken:
+			break intake // the results can't be written: stop taking inputs
 		case uiErr = <-uiDone:
 			uiEnded = true
 			if j.ui.Mode == tui.TUI {
@@ -213,16 +214,4 @@ func (j *job) drain(ctx context.Context, rt *actors.Runtime) error {
 	close(drained)
 	<-watched
 	return err
-}
-
-// errNotAdmitted is the error of an input read from the stream that the
-// runtime did not take (it was interrupted or failed meanwhile).
-var errNotAdmitted = errors.New("flowrun: input read but not admitted")
-
-func notAdmitted(values map[string]any, cause error) flow.Result {
-	return flow.Result{
-		Context: flow.NewContext(values),
-		Status:  flow.Failed,
-		Err:     &flow.StageError{Err: fmt.Errorf("%w: %w", errNotAdmitted, cause)},
-	}
 }

@@ -34,6 +34,15 @@ func (e *exitError) Unwrap() error { return e.err }
 // withCode returns err with the exit code code.
 func withCode(code int, err error) error { return &exitError{code: code, err: err} }
 
+// orCode returns err with the exit code code, unless it carries one
+// already (a usage error found deeper down, say).
+func orCode(code int, err error) error {
+	if e := (*exitError)(nil); errors.As(err, &e) {
+		return err
+	}
+	return withCode(code, err)
+}
+
 // usageError is a usage error found by a command itself.
 func usageError(format string, args ...any) error {
 	return &exitError{code: ExitUsage, err: fmt.Errorf(format, args...), usage: true}

@@ -46,7 +46,9 @@ line, so "flowrun run FLOW.yaml --in dead.jsonl" replays them. Malformed
 lines (invalid JSON, too long, too deep, not an object, ...) are reported
 on stderr, one structured line each, counted, and skipped. The monitor
 (--ui) and the final summary go to stderr; the summary accounts for every
-line: read = malformed + done + stopped + failed.
+line processed: read = malformed + done + stopped + failed. A line read
+from the input after intake stopped is not processed (nor counted): the
+summary names the last line processed, and every earlier one was.
 
 SIGINT or SIGTERM stops reading and drains: inputs in flight get
 --drain-timeout to finish, then are reported failed (and dead-lettered).
@@ -54,7 +56,7 @@ A second signal exits at once.
 
 Exit codes: 0 the run completed, even if some inputs failed (they are in the
 output and the dead letters); 1 the flow failed (a supervisor gave up) or
-the output could not be written; 2 usage or flow-file errors, before any
+the output could not be written (intake stops at the first write error); 2 usage or flow-file errors, before any
 input is read; 130 interrupted.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -142,21 +144,28 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 	}
 	out, err := j.run(ctx)
 	if err != nil {
-		return withCode(ExitFlowFailed, fmt.Errorf("run: %w", err))
+		return orCode(ExitFlowFailed, fmt.Errorf("run: %w", err))
 	}
 	report.flush()
-	werr := s.close()
+	out.writeErr = s.close()
+	c := s.snapshot()
+	// Every non-blank line up to the last one processed was processed, so
+	// the blank ones are the difference; once the stream has ended, the
+	// reader's count also has those after the last input.
+	blanks := out.lastLine - c.Read
+	if out.ended {
+		blanks = blank()
+	}
 	var extra []string
-	if out.ended && blank() > 0 {
-		// The feed has returned (the stream ended), so its count is final.
-		extra = append(extra, fmt.Sprintf("blank=%d", blank()))
+	if blanks > 0 {
+		extra = append(extra, fmt.Sprintf("blank=%d", blanks))
 	}
 	if fl.dead != "" {
 		extra = append(extra, "dead_letters="+fl.dead)
 	}
-	printSummary(e.stderr, s.snapshot(), out, "line", extra...)
-	if werr != nil {
-		return withCode(ExitFlowFailed, fmt.Errorf("run: writing results: %w", werr))
+	printSummary(e.stderr, c, out, "line", extra...)
+	if out.writeErr != nil {
+		return withCode(ExitFlowFailed, fmt.Errorf("run: writing results: %w", out.writeErr))
 	}
 	if code := exitCode(out); code != ExitOK {
 		return withCode(code, nil)

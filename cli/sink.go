@@ -22,11 +22,14 @@ type sink struct {
 	mu     sync.Mutex
 	counts counts
 	err    error          // the first write error
+	brk    chan struct{}  // closed at the first write error; made on demand
 	lines  map[uint64]int // input ID → its line, while in flight
 }
 
-// counts account for every input taken from a stream:
-// Read == Malformed + Done + Stopped + Failed once the run is over.
+// counts account for every input processed from a stream:
+// Read == Malformed + Done + Stopped + Failed once the run is over. An input
+// read from the stream but never admitted (intake stopped first) is not
+// processed and not counted: it is after the line intake stopped at.
 type counts struct {
 	Read, Malformed, Done, Stopped, Failed int
 	Extra                                  int // results of dead letters replayed from the monitor
@@ -50,23 +53,13 @@ func (s *sink) malformed(*jsonl.LineError) {
 	s.counts.Malformed++
 }
 
-// taken counts an input taken from the stream.
+// taken counts an input admitted to the flow.
 func (s *sink) taken() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.counts.Read++
 }
 
-// untake takes back the count of an input that got no result (see
-// job.generated).
-func (s *sink) untake() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.counts.Read--
-}
-
-// add records res; flush says the writers should flush (nothing else is
-// waiting), so results stream out promptly when the flow is not busy.
 // expect records that the input with this ID came from line, so its result
 // line says so. Call it before submitting the input.
 func (s *sink) expect(id uint64, line int) {
@@ -85,6 +78,8 @@ func (s *sink) forget(id uint64) {
 	delete(s.lines, id)
 }
 
+// add records res; flush says the writers should flush (nothing else is
+// waiting), so results stream out promptly when the flow is not busy.
 func (s *sink) add(res flow.Result, flush bool) {
 	line := toLine(res)
 	s.mu.Lock()
@@ -118,7 +113,24 @@ func (s *sink) add(res flow.Result, flush bool) {
 func (s *sink) keep(err error) {
 	if s.err == nil && err != nil {
 		s.err = err
+		if s.brk != nil {
+			close(s.brk)
+		}
 	}
+}
+
+// broken returns a channel closed at the first write error: results can no
+// longer be written, so there is no point in taking more inputs.
+func (s *sink) broken() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.brk == nil {
+		s.brk = make(chan struct{})
+		if s.err != nil {
+			close(s.brk)
+		}
+	}
+	return s.brk
 }
 
 func (s *sink) flush() error {

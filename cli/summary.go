@@ -11,14 +11,17 @@ import (
 //
 //	summary: complete read=2000 malformed=0 done=1890 stopped=50 failed=60 elapsed=1.02s rate=1960/s
 //
-// read counts every non-blank line taken from the stream; after a run,
-// read == malformed + done + stopped + failed.
+// read counts every non-blank line processed; after a run, read ==
+// malformed + done + stopped + failed. When intake stopped early, the line
+// after it says which line was the last processed.
 func printSummary(w io.Writer, c counts, out outcome, noun string, extra ...string) {
 	var b strings.Builder
 	state := "complete"
 	switch {
 	case out.flowErr != nil:
 		state = "flow-failed"
+	case out.writeErr != nil:
+		state = "write-error"
 	case out.interrupted:
 		state = "interrupted"
 	case out.quit:
@@ -41,8 +44,8 @@ func printSummary(w io.Writer, c counts, out outcome, noun string, extra ...stri
 	if out.flowErr != nil {
 		fmt.Fprintf(w, "flowrun: the flow failed: %v\n", out.flowErr)
 	}
-	if (out.interrupted || out.quit) && out.lastLine > 0 {
-		fmt.Fprintf(w, "flowrun: intake stopped after %s %d; later ones were not read\n", noun, out.lastLine)
+	if !out.ended && out.lastLine > 0 {
+		fmt.Fprintf(w, "flowrun: intake stopped after %s %d; later ones were not processed\n", noun, out.lastLine)
 	}
 	if out.readErr != nil {
 		fmt.Fprintf(w, "flowrun: reading the input failed after %s %d: %v\n", noun, out.lastLine, out.readErr)
@@ -52,7 +55,7 @@ func printSummary(w io.Writer, c counts, out outcome, noun string, extra ...stri
 // exitCode is the exit code of a finished run.
 func exitCode(out outcome) int {
 	switch {
-	case out.flowErr != nil:
+	case out.flowErr != nil, out.writeErr != nil:
 		return ExitFlowFailed
 	case out.interrupted, out.quit:
 		return ExitInterrupted

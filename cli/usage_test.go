@@ -26,6 +26,9 @@ func TestUsageErrors(t *testing.T) {
 		{"missing input file", []string{"run", "testdata/fork.yaml", "--in", "testdata/nope.jsonl", "--ui", "off"}, "--in: open testdata/nope.jsonl"},
 		{"graph format", []string{"graph", "testdata/fork.yaml", "--format", "png"}, `--format "png"`},
 		{"services takes no args", []string{"services", "x"}, `unknown command "x"`},
+		{"run monitor not loopback", []string{"run", "testdata/pass.yaml", "--ui", "off", "--monitor", ":7071"}, "--monitor :7071"},
+		{"demo monitor not loopback", []string{"demo", "--ui", "off", "--monitor", ":7071"}, "--monitor :7071"},
+		{"run metrics bad address", []string{"run", "testdata/pass.yaml", "--ui", "off", "--metrics", "nowhere:port"}, "--metrics nowhere:port"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -90,7 +93,7 @@ func TestMetricsAddressInUse(t *testing.T) {
 	}
 	defer ln.Close()
 	r := execute(t, "", "demo", "--ui", "off", "--count", "10", "--metrics", ln.Addr().String())
-	if r.code == 0 || !strings.Contains(r.stderr, "--metrics") || !strings.Contains(r.stderr, "in use") {
+	if r.code != 2 || !strings.Contains(r.stderr, "--metrics") || !strings.Contains(r.stderr, "in use") {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
 }
