@@ -1,6 +1,7 @@
 package actors
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/serviceflow/serviceflow/flow"
@@ -49,26 +50,29 @@ func (rt *Runtime) Err() error { return rt.escalated() }
 func (rt *Runtime) Results() <-chan flow.Result { return rt.results }
 
 // Pause stops intake: Submit blocks until Resume. Inputs in flight finish.
-func (rt *Runtime) Pause() {
+// It returns at once and never fails; ctx is there for snapshot.Source.
+func (rt *Runtime) Pause(context.Context) error {
 	ch := make(chan struct{})
 	if rt.gate.CompareAndSwap(nil, &ch) {
 		rt.ev.add(snapshot.EventPause, "", 0, "intake paused")
 	}
+	return nil
 }
 
-// Resume restarts intake after Pause.
-func (rt *Runtime) Resume() {
+// Resume restarts intake after Pause. It returns at once and never fails.
+func (rt *Runtime) Resume(context.Context) error {
 	if g := rt.gate.Swap(nil); g != nil {
 		close(*g)
 		rt.ev.add(snapshot.EventResume, "", 0, "intake resumed")
 	}
+	return nil
 }
 
 // Replay submits the original inputs of the dead letters with the given IDs
 // (all when none are given) again, as new inputs, and removes them from the
 // dead letters. It returns how many it will submit; submission happens in the
 // background so Replay never blocks on MaxInFlight.
-func (rt *Runtime) Replay(ids ...uint64) (int, error) {
+func (rt *Runtime) Replay(_ context.Context, ids ...uint64) (int, error) {
 	if rt.draining.Load() {
 		return 0, ErrDraining
 	}

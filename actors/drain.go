@@ -23,7 +23,7 @@ func (rt *Runtime) Drain(ctx context.Context) error {
 func (rt *Runtime) drain(ctx context.Context) error {
 	rt.draining.Store(true)
 	close(rt.closing)
-	rt.Resume()
+	_ = rt.Resume(ctx)
 	rt.ev.add(snapshot.EventDrain, "", 0, "draining")
 	rt.admitting.Lock() // Submits in progress have returned (blocked ones were woken by closing)
 	rt.admitting.Unlock()

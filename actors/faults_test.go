@@ -475,14 +475,14 @@ func TestReplayDeadLetters(t *testing.T) {
 		t.Fatalf("dead letters %+v: want 3 with original inputs", s.DeadLetters)
 	}
 	healthy.Store(true)
-	n, err := rt.Replay(s.DeadLetters[0].ID)
+	n, err := rt.Replay(context.Background(), s.DeadLetters[0].ID)
 	if n != 1 || err != nil {
 		t.Fatalf("Replay = %d, %v", n, err)
 	}
 	if r := <-rt.Results(); r.Status != flow.Done {
 		t.Fatalf("replayed status %v", r.Status)
 	}
-	if n, _ := rt.Replay(); n != 2 {
+	if n, _ := rt.Replay(context.Background()); n != 2 {
 		t.Fatalf("Replay all = %d", n)
 	}
 	for range 2 {

@@ -63,27 +63,36 @@ func (c *Client) fetch(ctx context.Context) (snapshot.Snapshot, error) {
 	return s, err
 }
 
-// Pause pauses the remote flow's intake.
-func (c *Client) Pause() { _ = c.do(context.Background(), http.MethodPost, "/pause", nil, nil) }
+// Pause pauses the remote flow's intake. It fails when ctx ends first, the
+// endpoint cannot be reached or the flow refuses.
+func (c *Client) Pause(ctx context.Context) error {
+	return c.do(ctx, http.MethodPost, "/pause", nil, nil)
+}
 
-// Resume resumes the remote flow's intake.
-func (c *Client) Resume() { _ = c.do(context.Background(), http.MethodPost, "/resume", nil, nil) }
+// Resume resumes the remote flow's intake; it fails as Pause does.
+func (c *Client) Resume(ctx context.Context) error {
+	return c.do(ctx, http.MethodPost, "/resume", nil, nil)
+}
 
-// Replay replays the remote flow's dead letters (all when ids is empty).
-func (c *Client) Replay(ids ...uint64) (int, error) {
+// Replay replays the remote flow's dead letters (all when ids is empty) and
+// returns how many the flow took to replay.
+func (c *Client) Replay(ctx context.Context, ids ...uint64) (int, error) {
 	if ids == nil {
 		ids = []uint64{}
 	}
 	var out struct {
 		Replayed int `json:"replayed"`
 	}
-	err := c.do(context.Background(), http.MethodPost, "/replay", ids, &out)
+	err := c.do(ctx, http.MethodPost, "/replay", ids, &out)
 	return out.Replayed, err
 }
 
-// Drain detaches: it does not drain the remote flow, whose owner decides
-// when it ends. Quitting an attached monitor leaves the flow running.
-func (c *Client) Drain(context.Context) error { return nil }
+// Drain does not drain the remote flow, whose owner decides when it ends: it
+// does nothing and returns an error matching snapshot.ErrNotOwner, so a
+// monitor quitting just detaches and the flow keeps running.
+func (c *Client) Drain(context.Context) error {
+	return fmt.Errorf("monitor: %s: %w", c.base, snapshot.ErrNotOwner)
+}
 
 func (c *Client) do(ctx context.Context, method, path string, body, out any) error {
 	var rd io.Reader

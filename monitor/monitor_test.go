@@ -31,11 +31,11 @@ type fake struct {
 	drained        int
 }
 
-func (f *fake) Snapshot() snapshot.Snapshot { f.mu.Lock(); defer f.mu.Unlock(); return f.snap }
-func (f *fake) Pause()                      { f.mu.Lock(); f.paused++; f.mu.Unlock() }
-func (f *fake) Resume()                     { f.mu.Lock(); f.resume++; f.mu.Unlock() }
-func (f *fake) Drain(context.Context) error { f.mu.Lock(); f.drained++; f.mu.Unlock(); return nil }
-func (f *fake) Replay(ids ...uint64) (int, error) {
+func (f *fake) Snapshot() snapshot.Snapshot  { f.mu.Lock(); defer f.mu.Unlock(); return f.snap }
+func (f *fake) Pause(context.Context) error  { f.mu.Lock(); f.paused++; f.mu.Unlock(); return nil }
+func (f *fake) Resume(context.Context) error { f.mu.Lock(); f.resume++; f.mu.Unlock(); return nil }
+func (f *fake) Drain(context.Context) error  { f.mu.Lock(); f.drained++; f.mu.Unlock(); return nil }
+func (f *fake) Replay(_ context.Context, ids ...uint64) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if len(ids) == 1 && ids[0] == 666 {
@@ -71,19 +71,24 @@ func TestAttachRoundTrip(t *testing.T) {
 		s.DeadLetters[0].Input["line"] != "x" || len(s.Edges) != 1 {
 		t.Fatalf("snapshot over the wire: %+v", s)
 	}
-	c.Pause()
-	c.Resume()
-	if n, err := c.Replay(7); n != 1 || err != nil {
+	ctx := context.Background()
+	if err := c.Pause(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Resume(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := c.Replay(ctx, 7); n != 1 || err != nil {
 		t.Fatalf("Replay(7) = %d, %v", n, err)
 	}
-	if n, err := c.Replay(); n != 3 || err != nil {
+	if n, err := c.Replay(ctx); n != 3 || err != nil {
 		t.Fatalf("Replay() = %d, %v", n, err)
 	}
-	if _, err := c.Replay(666); err == nil || !strings.Contains(err.Error(), "draining") {
+	if _, err := c.Replay(ctx, 666); err == nil || !strings.Contains(err.Error(), "draining") {
 		t.Fatalf("Replay error = %v, want the source's", err)
 	}
-	if err := c.Drain(context.Background()); err != nil {
-		t.Fatal(err)
+	if err := c.Drain(ctx); !errors.Is(err, snapshot.ErrNotOwner) {
+		t.Fatalf("Drain of an attached client = %v, want ErrNotOwner", err)
 	}
 	src.mu.Lock()
 	defer src.mu.Unlock()

@@ -23,11 +23,17 @@ func Handler(src snapshot.Source) http.Handler {
 		_ = json.NewEncoder(w).Encode(src.Snapshot())
 	})
 	mux.HandleFunc("POST /pause", func(w http.ResponseWriter, r *http.Request) {
-		src.Pause()
+		if err := src.Pause(r.Context()); err != nil {
+			http.Error(w, err.Error(), http.StatusConflict)
+			return
+		}
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("POST /resume", func(w http.ResponseWriter, r *http.Request) {
-		src.Resume()
+		if err := src.Resume(r.Context()); err != nil {
+			http.Error(w, err.Error(), http.StatusConflict)
+			return
+		}
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("POST /replay", func(w http.ResponseWriter, r *http.Request) {
@@ -36,7 +42,7 @@ func Handler(src snapshot.Source) http.Handler {
 			http.Error(w, "replay: want a JSON array of dead-letter IDs: "+err.Error(), http.StatusBadRequest)
 			return
 		}
-		n, err := src.Replay(ids...)
+		n, err := src.Replay(r.Context(), ids...)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusConflict)
 			return

@@ -12,11 +12,11 @@ import (
 // still is a Source that always shows the same picture.
 type still struct{ snap snapshot.Snapshot }
 
-func (s still) Snapshot() snapshot.Snapshot { return s.snap }
-func (still) Pause()                        {}
-func (still) Resume()                       {}
-func (still) Replay(...uint64) (int, error) { return 0, nil }
-func (still) Drain(context.Context) error   { return nil }
+func (s still) Snapshot() snapshot.Snapshot                  { return s.snap }
+func (still) Pause(context.Context) error                    { return nil }
+func (still) Resume(context.Context) error                   { return nil }
+func (still) Replay(context.Context, ...uint64) (int, error) { return 0, nil }
+func (still) Drain(context.Context) error                    { return nil }
 
 // Without a terminal, Run writes logfmt: a progress line every few seconds,
 // a line per lifecycle event, and a summary when ctx is done.

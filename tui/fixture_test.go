@@ -213,10 +213,15 @@ func (f *fakeSource) Snapshot() snapshot.Snapshot {
 	return s
 }
 
-func (f *fakeSource) Pause()  { f.mu.Lock(); f.paused++; f.mu.Unlock() }
-func (f *fakeSource) Resume() { f.mu.Lock(); f.resumed++; f.mu.Unlock() }
+func (f *fakeSource) Pause(context.Context) error { f.mu.Lock(); f.paused++; f.mu.Unlock(); return nil }
+func (f *fakeSource) Resume(context.Context) error {
+	f.mu.Lock()
+	f.resumed++
+	f.mu.Unlock()
+	return nil
+}
 
-func (f *fakeSource) Replay(ids ...uint64) (int, error) {
+func (f *fakeSource) Replay(_ context.Context, ids ...uint64) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.replayed = append(f.replayed, ids)

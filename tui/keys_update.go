@@ -120,14 +120,12 @@ func (m model) quit() (model, tea.Cmd) {
 }
 
 func (m model) toggleIntake() tea.Cmd {
-	src, pause := m.src, !m.intakePaused
+	src, pause, ctx := m.src, !m.intakePaused, m.ctx
 	return func() tea.Msg {
 		if pause {
-			src.Pause()
-		} else {
-			src.Resume()
+			return intakeMsg{paused: pause, err: src.Pause(ctx)}
 		}
-		return intakeMsg{paused: pause}
+		return intakeMsg{paused: pause, err: src.Resume(ctx)}
 	}
 }
 
@@ -159,7 +157,7 @@ func (m model) typed(k tea.KeyPressMsg) model {
 
 func (m model) promptKey(k tea.KeyPressMsg) (model, tea.Cmd) {
 	m.prompt = false
-	src := m.src
+	src, ctx := m.src, m.ctx
 	switch k.String() {
 	case "s", "enter", "y":
 		if m.dlSel == 0 {
@@ -167,10 +165,10 @@ func (m model) promptKey(k tea.KeyPressMsg) (model, tea.Cmd) {
 		}
 		id := m.dlSel
 		m.status = "replaying #" + strconv.FormatUint(id, 10) + "…"
-		return m, func() tea.Msg { n, err := src.Replay(id); return replayedMsg{n, err} }
+		return m, func() tea.Msg { n, err := src.Replay(ctx, id); return replayedMsg{n, err} }
 	case "a", "A":
 		m.status = "replaying all dead letters…"
-		return m, func() tea.Msg { n, err := src.Replay(); return replayedMsg{n, err} }
+		return m, func() tea.Msg { n, err := src.Replay(ctx); return replayedMsg{n, err} }
 	}
 	return m, nil
 }

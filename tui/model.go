@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -38,7 +39,10 @@ type (
 	tickMsg     time.Time
 	snapMsg     struct{ snap snapshot.Snapshot }
 	drainedMsg  struct{ err error }
-	intakeMsg   struct{ paused bool }
+	intakeMsg   struct {
+		paused bool
+		err    error
+	}
 	replayedMsg struct {
 		n   int
 		err error
@@ -162,8 +166,15 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.cancelDrain()
 		}
 		m.drainErr = msg.err
+		if errors.Is(msg.err, snapshot.ErrNotOwner) {
+			m.drainErr = nil // an attached monitor detaches; the flow runs on
+		}
 		return m, tea.Quit
 	case intakeMsg:
+		if msg.err != nil {
+			m.status = "pause/resume failed: " + clean(msg.err.Error(), maxLine)
+			break
+		}
 		m.intakePaused = msg.paused
 		if msg.paused {
 			m.status = "intake paused (p to resume)"

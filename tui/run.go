@@ -56,7 +56,9 @@ var ErrNotTerminal = errors.New("tui: output is not a terminal")
 
 // Run shows src until ctx is done or, in the terminal UI, until the user
 // quits. Quitting (q or ctrl+c) calls src.Drain and returns once it does,
-// with its error if it failed; a second ctrl+c returns at once, cancelling
+// with its error if it failed (a source that does not own its flow, such as
+// monitor.Client, returns snapshot.ErrNotOwner: the monitor just detaches
+// and Run returns nil); a second ctrl+c returns at once, cancelling
 // the drain's context. Plain and JSON modes write a final summary or
 // snapshot when ctx is done. Run blocks and returns nil on a normal end; it
 // never starts the terminal UI without a terminal.
