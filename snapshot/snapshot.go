@@ -99,6 +99,13 @@ type Totals struct {
 	Failed   uint64 `json:"failed"`    // finished with status Failed (dead letters)
 	Retried  uint64 `json:"retried"`   // retries scheduled (an input may retry several times)
 	Restarts uint64 `json:"restarts"`  // actor restarts across all stages
+
+	// Read and Malformed count what the program feeding the flow read from
+	// its input (lines of a JSON-lines file, say) before submitting: every
+	// record read, and those it could not decode and so never submitted.
+	// They are 0 where nobody counts them (see Intake).
+	Read      uint64 `json:"read"`
+	Malformed uint64 `json:"malformed"`
 }
 
 // Stage is one node of the flow with its counters.
@@ -183,6 +190,7 @@ const (
 	EventPause      EventKind = "pause"
 	EventResume     EventKind = "resume"
 	EventReplay     EventKind = "replay"
+	EventMalformed  EventKind = "malformed" // an input record that could not be decoded
 )
 
 // Event is something that happened to the flow.
