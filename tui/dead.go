@@ -8,15 +8,26 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/serviceflow/serviceflow/snapshot"
 )
 
-// deadRows are the dead letters, newest first.
-func (m model) deadRows() []snapshot.DeadLetter {
-	d := m.snap.DeadLetters
+// deadPane is the list of dead letters, newest first, and the detail of
+// one of them; R asks whether to replay the selected one or all.
+type deadPane struct {
+	sel    uint64 // the selected dead letter's ID
+	off    int
+	open   bool // the selected one's detail is shown
+	detOff int
+	asking bool // replay: selected or all?
+}
+
+// rows are the dead letters, newest first.
+func (p deadPane) rows(f frame) []snapshot.DeadLetter {
+	d := f.snap.DeadLetters
 	rows := make([]snapshot.DeadLetter, len(d))
 	for i := range d {
 		rows[i] = d[len(d)-1-i]
@@ -24,34 +35,124 @@ func (m model) deadRows() []snapshot.DeadLetter {
 	return rows
 }
 
-func (m model) deadIndex(rows []snapshot.DeadLetter) int {
+func (p deadPane) index(rows []snapshot.DeadLetter) int {
 	for i, d := range rows {
-		if d.ID == m.dlSel {
+		if d.ID == p.sel {
 			return i
 		}
 	}
 	return -1
 }
 
-func (m model) deadView(w, h int) []string {
-	if m.dlOpen {
-		lines := m.deadDetail()
-		return lines[min(m.dlDetOf, len(lines)):]
+func (p deadPane) update(f frame, msg tea.Msg) (pane, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok && p.asking {
+		return p.answer(f, k)
 	}
-	rows := m.deadRows()
+	if d, ok := delta(f, msg); ok {
+		if p.open {
+			p.detOff = max(step(p.detOff, len(p.detail(f)), d), 0)
+			return p, nil
+		}
+		rows := p.rows(f)
+		if i := step(p.index(rows), len(rows), d); i >= 0 {
+			p.sel = rows[i].ID
+		}
+		return p, nil
+	}
+	switch msg := msg.(type) {
+	case clickMsg:
+		rows := p.rows(f)
+		if i := p.off + msg.y - 1; !p.open && msg.y >= 1 && i < len(rows) {
+			p.sel = rows[i].ID
+		}
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, f.keys.Open):
+			p.open, p.detOff = p.sel != 0, 0
+		case key.Matches(msg, f.keys.Back):
+			p.open = false
+		case key.Matches(msg, f.keys.Replay):
+			if len(f.snap.DeadLetters) == 0 {
+				return p, status("no dead letters to replay")
+			}
+			p.asking = true
+		case key.Matches(msg, f.keys.Export):
+			return p, export(f.snap)
+		}
+	}
+	return p, nil
+}
+
+// answer takes the reply to "replay: selected or all?".
+func (p deadPane) answer(f frame, k tea.KeyPressMsg) (pane, tea.Cmd) {
+	p.asking = false
+	src, ctx := f.src, f.ctx
+	switch k.String() {
+	case "s", "enter", "y":
+		if p.sel == 0 {
+			return p, nil
+		}
+		id := p.sel
+		return p, tea.Sequence(status("replaying #"+utoa(id)+"…"),
+			func() tea.Msg { n, err := src.Replay(ctx, id); return replayedMsg{n, err} })
+	case "a", "A":
+		return p, tea.Sequence(status("replaying all dead letters…"),
+			func() tea.Msg { n, err := src.Replay(ctx); return replayedMsg{n, err} })
+	}
+	return p, nil
+}
+
+func (p deadPane) settle(f frame) pane {
+	if p.open {
+		p.detOff = clampOff(p.detOff, len(p.detail(f)), f.h)
+		return p
+	}
+	rows := p.rows(f)
+	i := p.index(rows)
+	if i < 0 && len(rows) > 0 {
+		i = 0
+		p.sel = rows[0].ID
+	}
+	p.off = visible(p.off, i, len(rows), f.h-2)
+	return p
+}
+
+func (p deadPane) help(k keyMap) []key.Binding {
+	if p.open {
+		return []key.Binding{k.Back, k.Move}
+	}
+	return []key.Binding{k.Open, k.Replay, k.Export}
+}
+
+func (deadPane) selected(frame) string { return "" }
+
+func (p deadPane) prompt(f frame) string {
+	if !p.asking {
+		return ""
+	}
+	return f.st.r(f.st.status, "replay: [s] selected #"+utoa(p.sel)+"  [a] all "+itoa(len(f.snap.DeadLetters))+"  [esc] cancel")
+}
+
+func (p deadPane) view(f frame) []string {
+	w, h, st := f.w, f.h, f.st
+	if p.open {
+		lines := p.detail(f)
+		return lines[min(p.detOff, len(lines)):]
+	}
+	rows := p.rows(f)
 	rowsH := max(h-2, 1)
 	stageW := 16
-	lines := []string{m.st.r(m.st.bold, "  "+padLeft("ID", 8)+" "+pad("STAGE", stageW)+" "+padLeft("ATT", 3)+" "+padLeft("AGE", 6)+"  ERROR")}
-	end := min(m.dlOff+rowsH, len(rows))
-	for _, d := range rows[min(m.dlOff, end):end] {
+	lines := []string{st.r(st.bold, "  "+padLeft("ID", 8)+" "+pad("STAGE", stageW)+" "+padLeft("ATT", 3)+" "+padLeft("AGE", 6)+"  ERROR")}
+	end := min(p.off+rowsH, len(rows))
+	for _, d := range rows[min(p.off, end):end] {
 		mark := "  "
-		if d.ID == m.dlSel {
+		if d.ID == p.sel {
 			mark = "▸ "
 		}
 		line := mark + padLeft("#"+utoa(d.ID), 8) + " " + pad(clean(d.Stage, maxName), stageW) + " " +
-			padLeft(itoa(d.Attempts), 3) + " " + padLeft(age(m.snap.Taken.Sub(d.Time)), 6) + "  " + clean(d.Err, maxLine)
-		if d.ID == m.dlSel {
-			line = m.st.r(m.st.sel, pad(line, w))
+			padLeft(itoa(d.Attempts), 3) + " " + padLeft(age(f.snap.Taken.Sub(d.Time)), 6) + "  " + clean(d.Err, maxLine)
+		if d.ID == p.sel {
+			line = st.r(st.sel, pad(line, w))
 		}
 		lines = append(lines, line)
 	}
@@ -62,34 +163,35 @@ func (m model) deadView(w, h int) []string {
 		lines = append(lines, "")
 	}
 	info := plural(len(rows), "dead letter") + " kept"
-	if m.snap.Evicted > 0 {
-		info += ", " + count(m.snap.Evicted) + " evicted"
+	if f.snap.Evicted > 0 {
+		info += ", " + count(f.snap.Evicted) + " evicted"
 	}
-	return append(lines, m.st.r(m.st.dim, info+"   enter details · R replay · e export to file"))
+	return append(lines, st.r(st.dim, info+"   enter details · R replay · e export to file"))
 }
 
 // deadDetail is the selected dead letter, wrapped to the window width: its
 // error and its original input as indented JSON.
-func (m model) deadDetail() []string {
+func (p deadPane) detail(f frame) []string {
+	st := f.st
 	var d *snapshot.DeadLetter
-	for i := range m.snap.DeadLetters {
-		if m.snap.DeadLetters[i].ID == m.dlSel {
-			d = &m.snap.DeadLetters[i]
+	for i := range f.snap.DeadLetters {
+		if f.snap.DeadLetters[i].ID == p.sel {
+			d = &f.snap.DeadLetters[i]
 		}
 	}
 	if d == nil {
 		return []string{"", "  this dead letter is no longer kept (esc back)"}
 	}
-	w := max(m.width-4, 8)
+	w := max(f.w-4, 8)
 	lines := []string{
-		m.st.r(m.st.bold, "dead letter #"+utoa(d.ID)) + "  stage " + clean(d.Stage, maxName) +
-			"  attempts " + itoa(d.Attempts) + "  failed " + age(m.snap.Taken.Sub(d.Time)) + " ago" +
+		st.r(st.bold, "dead letter #"+utoa(d.ID)) + "  stage " + clean(d.Stage, maxName) +
+			"  attempts " + itoa(d.Attempts) + "  failed " + age(f.snap.Taken.Sub(d.Time)) + " ago" +
 			"   (j/k scroll · esc back · R replay)",
 		"",
-		m.st.r(m.st.bad, "error"),
+		st.r(st.bad, "error"),
 	}
 	lines = append(lines, wrap(cleanBlock(d.Err, maxDetail), w)...)
-	lines = append(lines, "", m.st.r(m.st.bold, "input"))
+	lines = append(lines, "", st.r(st.bold, "input"))
 	lines = append(lines, wrap(cleanBlock(prettyJSON(d.Input), maxDetail), w)...)
 	return lines
 }
@@ -117,12 +219,12 @@ func wrap(s string, w int) []string {
 
 // export writes the dead letters to dead-letters-<time>.jsonl in the
 // working directory.
-func (m model) export() tea.Cmd {
-	dls := append([]snapshot.DeadLetter(nil), m.snap.DeadLetters...)
+func export(s *snapshot.Snapshot) tea.Cmd {
+	dls := append([]snapshot.DeadLetter(nil), s.DeadLetters...)
 	if len(dls) == 0 {
 		return func() tea.Msg { return exportedMsg{err: errors.New("no dead letters to export")} }
 	}
-	t := m.snap.Taken
+	t := s.Taken
 	if t.IsZero() {
 		t = time.Now()
 	}

@@ -5,19 +5,50 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/serviceflow/serviceflow/snapshot"
 )
 
-// detailLines is the detail pane of the stage m.detail: its config and
-// counters, large sparklines from the model's history, its last error and
-// its recent events.
-func (m model) detailLines() []string {
-	s := m.stageByName(m.detail)
-	if s == nil {
-		return []string{"", "  " + clean(m.detail, maxName) + " is no longer in the flow (esc back)"}
+// detailPane is one stage in depth, opened with enter over any view.
+type detailPane struct {
+	stage string
+	off   int
+}
+
+func (p detailPane) update(f frame, msg tea.Msg) (pane, tea.Cmd) {
+	if d, ok := delta(f, msg); ok {
+		p.off = max(step(p.off, len(p.lines(f)), d), 0)
 	}
-	st := m.st
-	w := max(m.width-2, 8)
+	return p, nil
+}
+
+func (p detailPane) settle(f frame) pane {
+	p.off = clampOff(p.off, len(p.lines(f)), f.h)
+	return p
+}
+
+func (detailPane) help(k keyMap) []key.Binding { return []key.Binding{k.Back, k.Move} }
+
+func (p detailPane) selected(frame) string { return p.stage }
+
+func (detailPane) prompt(frame) string { return "" }
+
+func (p detailPane) view(f frame) []string {
+	lines := p.lines(f)
+	return lines[min(p.off, len(lines)):]
+}
+
+// lines are the stage's config and counters, large sparklines from the
+// monitor's history, its last error and its recent events.
+func (p detailPane) lines(f frame) []string {
+	s := f.stage(p.stage)
+	if s == nil {
+		return []string{"", "  " + clean(p.stage, maxName) + " is no longer in the flow (esc back)"}
+	}
+	st := f.st
+	w := max(f.w-2, 8)
 	where := "main line"
 	if s.Path != "" {
 		where = clean(s.Path, maxLine)
@@ -31,7 +62,7 @@ func (m model) detailLines() []string {
 		mbox += "/" + itoa(s.MailboxCap)
 	}
 	config := "concurrency " + itoa(s.Concurrency) + "   timeout " + timeout
-	if r := m.snap.Retry; r.Attempts > 0 {
+	if r := f.snap.Retry; r.Attempts > 0 {
 		config += "   retry " + itoa(r.Attempts) + " attempts, " + r.Initial.String() + "→" + r.Max.String()
 	}
 	if s.Key != "" {
@@ -40,7 +71,7 @@ func (m model) detailLines() []string {
 	lines := []string{
 		st.r(st.title, clean(s.Name, maxName)) + "  " + clean(string(s.Kind), 16) + " on " + where + "  " +
 			st.r(st.stage(s.State), stateLabel(s.State)) + "   (esc back)",
-		config + "   supervisor " + clean(s.Supervisor, maxName) + m.budget(s.Supervisor),
+		config + "   supervisor " + clean(s.Supervisor, maxName) + budget(f.snap, s.Supervisor),
 		"expects " + list(s.Expects) + "   promises " + list(s.Promises),
 		"received " + count(s.Received) + "  done " + count(s.Done) + "  stopped " + count(s.Stopped) +
 			"  retried " + count(s.Retried) + "  failed " + count(s.Failed) + "  restarts " + count(s.Restarts) +
@@ -49,7 +80,7 @@ func (m model) detailLines() []string {
 	if s.LastError != "" {
 		lines = append(lines, st.r(st.bad, "last error: ")+clean(s.LastError, maxLine))
 	}
-	h := m.hist.stage(s.Name)
+	h := f.hist.stage(s.Name)
 	graph := func(title string, vals []float64, now string, rows int) {
 		peak := 0.0
 		for _, v := range vals {
@@ -67,7 +98,7 @@ func (m model) detailLines() []string {
 
 	lines = append(lines, "", st.r(st.bold, "recent events"))
 	var evs []snapshot.Event
-	for _, e := range m.snap.Events {
+	for _, e := range f.snap.Events {
 		if e.Stage == s.Name {
 			evs = append(evs, e)
 		}
@@ -77,7 +108,7 @@ func (m model) detailLines() []string {
 	}
 	slices.Reverse(evs)
 	for _, e := range evs[:min(len(evs), 20)] {
-		lines = append(lines, padLeft(age(m.snap.Taken.Sub(e.Time)), 6)+" "+pad(st.event(e.Kind), 11)+" "+clean(e.Message, maxLine))
+		lines = append(lines, padLeft(age(f.snap.Taken.Sub(e.Time)), 6)+" "+pad(st.event(e.Kind), 11)+" "+clean(e.Message, maxLine))
 	}
 	return lines
 }
@@ -93,8 +124,8 @@ func fmtPeak(title string, v float64) string {
 }
 
 // budget is a supervisor's restart budget, for the detail pane.
-func (m model) budget(name string) string {
-	for _, sup := range m.snap.Supervisors {
+func budget(s *snapshot.Snapshot, name string) string {
+	for _, sup := range s.Supervisors {
 		if sup.Name == name {
 			return " (" + clean(sup.Strategy, 16) + ", " + itoa(sup.Restarts) + "/" + itoa(sup.MaxRestarts) +
 				" restarts in " + age(sup.Within) + ")"
@@ -112,9 +143,4 @@ func list(xs []string) string {
 		c[i] = clean(x, maxName)
 	}
 	return cut(strings.Join(c, ", "), maxLine)
-}
-
-func (m model) detailView(w, h int) []string {
-	lines := m.detailLines()
-	return lines[min(m.detOff, len(lines)):]
 }

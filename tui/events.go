@@ -5,6 +5,9 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/serviceflow/serviceflow/snapshot"
 )
 
@@ -39,17 +42,27 @@ type evGroup struct {
 	first, last time.Time
 }
 
-// eventGroups groups the snapshot's events, oldest group first by its
-// latest occurrence, keeping those that match the filter.
-func (m model) eventGroups() []evGroup {
-	f := strings.ToLower(m.eFilter)
+// eventsPane is the list of recent events, repeats grouped; while it
+// follows, the newest group is selected.
+type eventsPane struct {
+	follow bool
+	filter string
+	typing bool
+	sel    int // selected group
+	off    int
+}
+
+// groups groups the frame's events, oldest group first by its latest
+// occurrence, keeping those that match the filter.
+func (p eventsPane) groups(fr frame) []evGroup {
+	f := strings.ToLower(p.filter)
 	type k struct {
 		kind       snapshot.EventKind
 		stage, msg string
 	}
 	idx := map[k]int{}
 	var gs []evGroup
-	for _, e := range m.snap.Events {
+	for _, e := range fr.snap.Events {
 		if f != "" && !strings.Contains(strings.ToLower(e.Stage), f) && !strings.Contains(string(e.Kind), f) {
 			continue
 		}
@@ -84,13 +97,70 @@ func (s styles) event(k snapshot.EventKind) string {
 	return s.r(s.dim, clean(string(k), 12))
 }
 
-func (m model) eventsView(w, h int) []string {
-	gs := m.eventGroups()
+func (p eventsPane) update(f frame, msg tea.Msg) (pane, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok && p.typing {
+		p.filter, p.typing = editText(p.filter, k)
+		p.typing = !p.typing
+		return p, nil
+	}
+	if d, ok := delta(f, msg); ok {
+		n := len(p.groups(f))
+		p.sel = max(step(p.sel, n, d), 0)
+		p.follow = p.sel == n-1 && d > 0
+		return p, nil
+	}
+	switch msg := msg.(type) {
+	case clickMsg:
+		if i := p.off + msg.y - 1; msg.y >= 1 && i < len(p.groups(f)) {
+			p.sel, p.follow = i, false
+		}
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, f.keys.Follow):
+			p.follow = !p.follow
+		case key.Matches(msg, f.keys.Filter):
+			p.typing = true
+		case key.Matches(msg, f.keys.Back):
+			p.filter = ""
+		}
+	}
+	return p, nil
+}
+
+func (p eventsPane) settle(f frame) pane {
+	n := len(p.groups(f))
+	if p.follow {
+		p.sel = n - 1
+	}
+	p.sel = max(0, min(p.sel, n-1))
+	p.off = visible(p.off, p.sel, n, f.h-2)
+	return p
+}
+
+func (eventsPane) help(k keyMap) []key.Binding { return []key.Binding{k.Follow, k.Filter, k.Open} }
+
+func (p eventsPane) selected(f frame) string {
+	if g := p.groups(f); p.sel < len(g) {
+		return g[p.sel].stage
+	}
+	return ""
+}
+
+func (p eventsPane) prompt(frame) string {
+	if p.typing {
+		return typingPrompt(p.filter)
+	}
+	return ""
+}
+
+func (p eventsPane) view(f frame) []string {
+	h, st := f.h, f.st
+	gs := p.groups(f)
 	rowsH := max(h-2, 1)
 	stageW := 16
-	lines := []string{m.st.r(m.st.bold, padLeft("AGE", 7)+" "+pad("KIND", 11)+" "+pad("STAGE", stageW)+" MESSAGE")}
-	end := min(m.eOff+rowsH, len(gs))
-	for i := min(m.eOff, end); i < end; i++ {
+	lines := []string{st.r(st.bold, padLeft("AGE", 7)+" "+pad("KIND", 11)+" "+pad("STAGE", stageW)+" MESSAGE")}
+	end := min(p.off+rowsH, len(gs))
+	for i := min(p.off, end); i < end; i++ {
 		g := gs[i]
 		msg := clean(g.msg, maxLine)
 		if g.count > 1 {
@@ -101,28 +171,28 @@ func (m model) eventsView(w, h int) []string {
 			stage = "(flow)"
 		}
 		mark := " "
-		if i == m.eSel && !m.follow {
+		if i == p.sel && !p.follow {
 			mark = "▸"
 		}
-		lines = append(lines, mark+" "+padLeft(age(m.snap.Taken.Sub(g.last)), 5)+" "+
-			pad(m.st.event(g.kind), 11)+" "+pad(stage, stageW)+" "+msg)
+		lines = append(lines, mark+" "+padLeft(age(f.snap.Taken.Sub(g.last)), 5)+" "+
+			pad(st.event(g.kind), 11)+" "+pad(stage, stageW)+" "+msg)
 	}
 	if len(gs) == 0 {
 		lines = append(lines, "  no events")
-		if m.eFilter != "" {
-			lines[len(lines)-1] += " match " + quote(m.eFilter)
+		if p.filter != "" {
+			lines[len(lines)-1] += " match " + quote(p.filter)
 		}
 	}
 	for len(lines) < h-1 {
 		lines = append(lines, "")
 	}
 	follow := "off"
-	if m.follow {
+	if p.follow {
 		follow = "on"
 	}
-	info := "follow: " + follow + " (f)   " + plural(len(m.snap.Events), "event") + " in " + plural(len(gs), "group")
-	if m.eFilter != "" {
-		info += "   filter: " + quote(m.eFilter)
+	info := "follow: " + follow + " (f)   " + plural(len(f.snap.Events), "event") + " in " + plural(len(gs), "group")
+	if p.filter != "" {
+		info += "   filter: " + quote(p.filter)
 	}
-	return append(lines, m.st.r(m.st.dim, info+"   (/ filter by stage or kind)"))
+	return append(lines, st.r(st.dim, info+"   (/ filter by stage or kind)"))
 }

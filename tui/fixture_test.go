@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -178,6 +179,26 @@ func fixtureModel(snap snapshot.Snapshot, w, h int) model {
 		m = update(m, snapMsg{moving(snap, i)})
 	}
 	return update(m, snapMsg{snap})
+}
+
+// drive runs cmd and what it leads to, in order, as bubbletea would run a
+// sequence (tea.Batch and tea.Sequence included), and applies each message.
+func drive(m model, cmd tea.Cmd) model {
+	if cmd == nil {
+		return m
+	}
+	msg := cmd()
+	if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeFor[tea.Cmd]() {
+		for i := range v.Len() { // tea.BatchMsg, or the sequence bubbletea keeps unexported
+			m = drive(m, v.Index(i).Interface().(tea.Cmd))
+		}
+		return m
+	}
+	nm, next := m.Update(msg)
+	if _, ok := msg.(snapMsg); ok { // a snapshot schedules the next tick: stop here
+		return nm.(model)
+	}
+	return drive(nm.(model), next)
 }
 
 func update(m model, msg tea.Msg) model {

@@ -3,6 +3,8 @@ package tui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/serviceflow/serviceflow/snapshot"
@@ -199,18 +201,58 @@ func stageCellStyle(s snapshot.StageState) uint8 {
 	return styleOK
 }
 
-func (m model) graphLayout(w int) glayout {
-	return layoutGraph(m.snap.Stages, m.snap.Edges, w)
+// graphPane is the flow drawn as boxes and edges, scrolled to keep the
+// selected stage in view.
+type graphPane struct {
+	sel       string // the selected stage
+	off, xoff int    // scroll: rows down, columns right
 }
 
-func (m model) graphView(w, h int) []string {
-	s := m.snap
+func (p graphPane) update(f frame, msg tea.Msg) (pane, tea.Cmd) {
+	if d, ok := delta(f, msg); ok {
+		st := f.snap.Stages
+		if i := step(indexOfStage(st, p.sel), len(st), d); i >= 0 {
+			p.sel = st[i].Name
+			p = p.reveal(f)
+		}
+		return p, nil
+	}
+	switch msg := msg.(type) {
+	case clickMsg:
+		if i := p.hit(f, msg.x, msg.y); i >= 0 {
+			p.sel = f.snap.Stages[i].Name
+		}
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, f.keys.Left):
+			p.xoff = max(p.xoff-8, 0)
+		case key.Matches(msg, f.keys.Right):
+			p.xoff += 8
+		}
+	}
+	return p, nil
+}
+
+// hit is the stage whose box is at (x, y) of the body, or -1.
+func (p graphPane) hit(f frame, x, y int) int {
+	l := layoutGraph(f.snap.Stages, f.snap.Edges, f.w)
+	x, y = x+p.xoff, y-1+p.off // the body's first line is the legend
+	for i := range f.snap.Stages {
+		if x >= l.x[i] && x < l.x[i]+l.boxW && y >= l.y[i] && y < l.y[i]+l.boxH {
+			return i
+		}
+	}
+	return -1
+}
+
+func (p graphPane) view(f frame) []string {
+	s, w, h := f.snap, f.w, f.h
 	if len(s.Stages) == 0 {
 		return []string{"", "  no stages"}
 	}
-	l := m.graphLayout(w)
-	c := drawGraph(s, l, m.gSel, m.gXOf, m.gOff, w, h-1)
-	info := "out/s p99 mailbox · selected: " + clean(m.gSel, maxName)
+	l := layoutGraph(s.Stages, s.Edges, w)
+	c := drawGraph(*s, l, p.sel, p.xoff, p.off, w, h-1)
+	info := "out/s p99 mailbox · selected: " + clean(p.sel, maxName)
 	if hot := bottleneck(s.Stages); hot >= 0 {
 		info += "   bottleneck: " + clean(s.Stages[hot].Name, maxName)
 	}
@@ -219,38 +261,46 @@ func (m model) graphView(w, h int) []string {
 	} else {
 		info += "   (j/k select, enter details)"
 	}
-	lines := []string{m.st.r(m.st.dim, info)}
-	return append(lines, c.lines(m.st)...)
+	lines := []string{f.st.r(f.st.dim, info)}
+	return append(lines, c.lines(f.st)...)
 }
 
-// revealGraph scrolls the graph so the selected stage's box is visible.
-func (m *model) revealGraph() {
-	i := indexOfStage(m.snap.Stages, m.gSel)
+// reveal scrolls the graph so the selected stage's box is visible.
+func (p graphPane) reveal(f frame) graphPane {
+	i := indexOfStage(f.snap.Stages, p.sel)
 	if i < 0 {
-		return
+		return p
 	}
-	l := m.graphLayout(m.width)
-	wh := m.bodyHeight() - 1
+	l := layoutGraph(f.snap.Stages, f.snap.Edges, f.w)
+	wh := f.h - 1
 	x, y := l.x[i], l.y[i]
-	if y < m.gOff {
-		m.gOff = y
+	if y < p.off {
+		p.off = y
 	}
-	if y+l.boxH > m.gOff+wh {
-		m.gOff = y + l.boxH - wh
+	if y+l.boxH > p.off+wh {
+		p.off = y + l.boxH - wh
 	}
-	if x < m.gXOf {
-		m.gXOf = x
+	if x < p.xoff {
+		p.xoff = x
 	}
-	if x+l.boxW > m.gXOf+m.width {
-		m.gXOf = x + l.boxW - m.width
+	if x+l.boxW > p.xoff+f.w {
+		p.xoff = x + l.boxW - f.w
 	}
+	return p
 }
 
-func (m *model) settleGraph() {
-	if indexOfStage(m.snap.Stages, m.gSel) < 0 && len(m.snap.Stages) > 0 {
-		m.gSel = m.snap.Stages[0].Name
+func (p graphPane) settle(f frame) pane {
+	if indexOfStage(f.snap.Stages, p.sel) < 0 && len(f.snap.Stages) > 0 {
+		p.sel = f.snap.Stages[0].Name
 	}
-	l := m.graphLayout(m.width)
-	m.gOff = max(0, min(m.gOff, l.h-(m.bodyHeight()-1)))
-	m.gXOf = max(0, min(m.gXOf, l.w-m.width))
+	l := layoutGraph(f.snap.Stages, f.snap.Edges, f.w)
+	p.off = max(0, min(p.off, l.h-(f.h-1)))
+	p.xoff = max(0, min(p.xoff, l.w-f.w))
+	return p
 }
+
+func (graphPane) help(k keyMap) []key.Binding { return []key.Binding{k.Move, k.Open, k.Right} }
+
+func (p graphPane) selected(frame) string { return p.sel }
+
+func (graphPane) prompt(frame) string { return "" }

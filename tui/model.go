@@ -25,15 +25,6 @@ const (
 
 var viewNames = [numViews]string{"Graph", "Services", "Events", "Dead letters", "Supervision"}
 
-// inputMode says what typed text goes to.
-type inputMode int
-
-const (
-	inputNone inputMode = iota
-	inputServices
-	inputEvents
-)
-
 // Messages: the model's only inputs besides keys and window sizes.
 type (
 	tickMsg     time.Time
@@ -52,10 +43,17 @@ type (
 		n    int
 		err  error
 	}
+	// statusMsg is a line for the footer, from a pane.
+	statusMsg string
 )
 
-// model is the bubbletea model of the monitor. Update is the only place its
-// state changes; View is a pure function of it.
+// status is a command that shows s in the footer.
+func status(s string) tea.Cmd { return func() tea.Msg { return statusMsg(s) } }
+
+// model is the bubbletea model of the monitor: the root, which polls the
+// source, keeps the history and routes keys and messages to the pane in
+// front (one per view, or an overlay: a stage's detail, the help). Update
+// is the only place its state changes; View is a pure function of it.
 type model struct {
 	// ctx is the parent of the drain command's context: Run's ctx. It is
 	// kept because a tea.Cmd has no other way to receive it.
@@ -74,46 +72,15 @@ type model struct {
 	frozen bool              // display paused; snapshots still polled
 	held   snapshot.Snapshot // newest snapshot while frozen
 
-	view     view
-	detail   string // stage whose detail pane is open, "" for none
-	detOff   int
-	showHelp bool
-	status   string
+	view    view
+	panes   [numViews]pane
+	overlay pane // over the current view: a stage's detail or the help; nil for none
+	status  string
 
 	intakePaused bool
 	draining     bool
 	cancelDrain  context.CancelFunc
 	drainErr     error // what Drain returned; Run returns it
-
-	input    inputMode
-	inputBuf string
-
-	// graph
-	gSel       string
-	gOff, gXOf int
-
-	// services
-	sortCol int
-	sortRev bool
-	filter  string
-	cursor  string // followed by name, not by row
-	tOff    int
-
-	// events
-	follow  bool
-	eFilter string
-	eSel    int // selected group; the newest while following
-	eOff    int
-
-	// dead letters
-	dlSel   uint64
-	dlOff   int
-	dlOpen  bool
-	dlDetOf int
-	prompt  bool // replay: selected or all?
-
-	// supervision tree
-	trSel, trOff int
 }
 
 func newModel(ctx context.Context, src Source, refresh time.Duration, color bool) model {
@@ -128,8 +95,39 @@ func newModel(ctx context.Context, src Source, refresh time.Duration, color bool
 		width:   80,
 		height:  24,
 		hist:    newHistory(refresh),
-		follow:  true,
+		panes: [numViews]pane{
+			viewGraph:    graphPane{},
+			viewServices: servicesPane{},
+			viewEvents:   eventsPane{follow: true},
+			viewDead:     deadPane{},
+			viewTree:     treePane{},
+		},
 	}
+}
+
+// frame is what the panes see of the model.
+func (m *model) frame() frame {
+	return frame{snap: &m.snap, hist: m.hist, st: m.st, keys: m.keys, help: m.help, src: m.src, ctx: m.ctx,
+		w: m.width, h: m.bodyHeight()}
+}
+
+// front is the pane keys go to: the overlay, else the current view.
+func (m *model) front() pane {
+	if m.overlay != nil {
+		return m.overlay
+	}
+	return m.panes[m.view]
+}
+
+// route gives msg to the pane in front.
+func (m *model) route(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	if m.overlay != nil {
+		m.overlay, cmd = m.overlay.update(m.frame(), msg)
+	} else {
+		m.panes[m.view], cmd = m.panes[m.view].update(m.frame(), msg)
+	}
+	return cmd
 }
 
 // Init starts polling.
@@ -187,6 +185,8 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		} else {
 			m.status = "replayed " + plural(msg.n, "dead letter")
 		}
+	case statusMsg:
+		m.status = string(msg)
 	case exportedMsg:
 		if msg.err != nil {
 			m.status = "export failed: " + clean(msg.err.Error(), maxLine)
@@ -195,6 +195,8 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case tea.KeyPressMsg:
 		m, cmd = m.key(msg)
+	case tea.MouseMsg:
+		cmd = m.mouse(msg)
 	}
 	m.settle()
 	return m, cmd
@@ -210,68 +212,14 @@ func (m *model) apply(s snapshot.Snapshot) {
 // footer.
 func (m model) bodyHeight() int { return max(m.height-headerLines-2, 1) }
 
-// settle keeps every cursor on an existing row and every scroll offset such
-// that the cursor is visible.
+// settle keeps the cursor of the panes on screen on an existing row and
+// their scroll offsets such that it is visible.
 func (m *model) settle() {
-	h := m.bodyHeight()
-	switch {
-	case m.detail != "":
-		m.detOff = clampOff(m.detOff, len(m.detailLines()), h)
-		return
+	f := m.frame()
+	if m.overlay != nil {
+		m.overlay = m.overlay.settle(f)
 	}
-	switch m.view {
-	case viewGraph:
-		m.settleGraph()
-	case viewServices:
-		rows := m.serviceRows()
-		i := indexOfStage(rows, m.cursor)
-		if i < 0 && len(rows) > 0 {
-			i = 0
-			m.cursor = rows[0].Name
-		}
-		m.tOff = visible(m.tOff, i, len(rows), h-2)
-	case viewEvents:
-		n := len(m.eventGroups())
-		if m.follow {
-			m.eSel = n - 1
-		}
-		m.eSel = max(0, min(m.eSel, n-1))
-		m.eOff = visible(m.eOff, m.eSel, n, h-2)
-	case viewDead:
-		if m.dlOpen {
-			m.dlDetOf = clampOff(m.dlDetOf, len(m.deadDetail()), h)
-			return
-		}
-		rows := m.deadRows()
-		i := m.deadIndex(rows)
-		if i < 0 && len(rows) > 0 {
-			i = 0
-			m.dlSel = rows[0].ID
-		}
-		m.dlOff = visible(m.dlOff, i, len(rows), h-2)
-	case viewTree:
-		n := len(m.treeLines())
-		m.trSel = max(0, min(m.trSel, n-1))
-		m.trOff = visible(m.trOff, m.trSel, n, h)
-	}
-}
-
-// visible returns the offset that keeps row i of n in a window of h rows.
-func visible(off, i, n, h int) int {
-	h = max(h, 1)
-	if i >= 0 {
-		if i < off {
-			off = i
-		}
-		if i >= off+h {
-			off = i - h + 1
-		}
-	}
-	return clampOff(off, n, h)
-}
-
-func clampOff(off, n, h int) int {
-	return max(0, min(off, n-max(h, 1)))
+	m.panes[m.view] = m.panes[m.view].settle(f)
 }
 
 func plural(n int, what string) string {

@@ -5,6 +5,9 @@ import (
 	"slices"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/serviceflow/serviceflow/snapshot"
 )
 
@@ -50,21 +53,32 @@ func fill(s snapshot.Stage) float64 {
 	return min(float64(s.Mailbox)/1000, 1)
 }
 
-// serviceRows are the stages the table lists: filtered, then sorted, with
-// ties kept in topology order.
-func (m model) serviceRows() []snapshot.Stage {
-	f := strings.ToLower(m.filter)
-	rows := make([]snapshot.Stage, 0, len(m.snap.Stages))
-	for _, s := range m.snap.Stages {
-		if f == "" || strings.Contains(strings.ToLower(s.Name), f) ||
-			strings.Contains(string(s.State), f) || strings.Contains(strings.ToLower(s.Path), f) {
+// servicesPane is the table of services: sortable, filterable, its cursor
+// following a service by name through re-sorts.
+type servicesPane struct {
+	sortCol int
+	sortRev bool
+	filter  string
+	typing  bool   // the filter is being typed
+	cursor  string // followed by name, not by row
+	off     int
+}
+
+// rows are the stages the table lists: filtered, then sorted, with ties
+// kept in topology order.
+func (p servicesPane) rows(f frame) []snapshot.Stage {
+	flt := strings.ToLower(p.filter)
+	rows := make([]snapshot.Stage, 0, len(f.snap.Stages))
+	for _, s := range f.snap.Stages {
+		if flt == "" || strings.Contains(strings.ToLower(s.Name), flt) ||
+			strings.Contains(string(s.State), flt) || strings.Contains(strings.ToLower(s.Path), flt) {
 			rows = append(rows, s)
 		}
 	}
-	c := sortColumns[m.sortCol%len(sortColumns)].less
+	c := sortColumns[p.sortCol%len(sortColumns)].less
 	slices.SortStableFunc(rows, func(a, b snapshot.Stage) int {
 		r := c(a, b)
-		if m.sortRev {
+		if p.sortRev {
 			r = -r
 		}
 		if r == 0 {
@@ -75,6 +89,64 @@ func (m model) serviceRows() []snapshot.Stage {
 	return rows
 }
 
+func (p servicesPane) update(f frame, msg tea.Msg) (pane, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok && p.typing {
+		p.filter, p.typing = editText(p.filter, k)
+		p.typing = !p.typing
+		return p, nil
+	}
+	if d, ok := delta(f, msg); ok {
+		rows := p.rows(f)
+		if i := step(indexOfStage(rows, p.cursor), len(rows), d); i >= 0 {
+			p.cursor = rows[i].Name
+		}
+		return p, nil
+	}
+	switch msg := msg.(type) {
+	case clickMsg:
+		rows := p.rows(f)
+		if i := p.off + msg.y - 1; msg.y >= 1 && i < len(rows) {
+			p.cursor = rows[i].Name
+		}
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, f.keys.Sort):
+			p.sortCol = (p.sortCol + 1) % len(sortColumns)
+		case key.Matches(msg, f.keys.Reverse):
+			p.sortRev = !p.sortRev
+		case key.Matches(msg, f.keys.Filter):
+			p.typing = true
+		case key.Matches(msg, f.keys.Back):
+			p.filter = ""
+		}
+	}
+	return p, nil
+}
+
+func (p servicesPane) settle(f frame) pane {
+	rows := p.rows(f)
+	i := indexOfStage(rows, p.cursor)
+	if i < 0 && len(rows) > 0 {
+		i = 0
+		p.cursor = rows[0].Name
+	}
+	p.off = visible(p.off, i, len(rows), f.h-2)
+	return p
+}
+
+func (servicesPane) help(k keyMap) []key.Binding {
+	return []key.Binding{k.Sort, k.Reverse, k.Filter, k.Open}
+}
+
+func (p servicesPane) selected(frame) string { return p.cursor }
+
+func (p servicesPane) prompt(frame) string {
+	if p.typing {
+		return typingPrompt(p.filter)
+	}
+	return ""
+}
+
 func indexOfStage(rows []snapshot.Stage, name string) int {
 	for i, s := range rows {
 		if s.Name == name {
@@ -82,15 +154,6 @@ func indexOfStage(rows []snapshot.Stage, name string) int {
 		}
 	}
 	return -1
-}
-
-func (m model) stageByName(name string) *snapshot.Stage {
-	for i := range m.snap.Stages {
-		if m.snap.Stages[i].Name == name {
-			return &m.snap.Stages[i]
-		}
-	}
-	return nil
 }
 
 // stateLabel is a stage state in at most 8 cells.
@@ -116,8 +179,9 @@ type column struct {
 	right bool
 }
 
-func (m model) servicesView(w, h int) []string {
-	rows := m.serviceRows()
+func (p servicesPane) view(f frame) []string {
+	w, h, st := f.w, f.h, f.st
+	rows := p.rows(f)
 	cols := []column{
 		{"", 1, false}, {"SERVICE", 0, false}, {"STATE", 8, false},
 		{"IN/S", 6, true}, {"OUT/S", 6, true}, {"ERR", 5, true}, {"RETRY", 5, true},
@@ -137,9 +201,9 @@ func (m model) servicesView(w, h int) []string {
 		nameW = max(rest, 8)
 	}
 	cols[1].width, cols[9].width = nameW, sparkW
-	sortName := sortColumns[m.sortCol%len(sortColumns)].name
+	sortName := sortColumns[p.sortCol%len(sortColumns)].name
 	arrow := "▼"
-	if m.sortRev {
+	if p.sortRev {
 		arrow = "▲"
 	}
 
@@ -153,20 +217,20 @@ func (m model) servicesView(w, h int) []string {
 		}
 		titles[i] = t
 	}
-	lines := []string{m.st.r(m.st.bold, m.row(cols, titles))}
+	lines := []string{st.r(st.bold, row(cols, titles))}
 
-	end := min(m.tOff+max(h-2, 1), len(rows))
-	for _, s := range rows[m.tOff:end] { // only visible rows are rendered
+	end := min(p.off+max(h-2, 1), len(rows))
+	for _, s := range rows[p.off:end] { // only visible rows are rendered
 		mbox := itoa(s.Mailbox)
 		if s.MailboxCap > 0 {
 			mbox += "/" + itoa(s.MailboxCap)
 		}
 		var sp string
 		if sparkW > 0 {
-			sp = spark(m.hist.stage(s.Name).rate.values(), sparkW)
+			sp = spark(f.hist.stage(s.Name).rate.values(), sparkW)
 		}
 		mark := " "
-		if s.Name == m.cursor {
+		if s.Name == p.cursor {
 			mark = "▸"
 		}
 		cells := []string{
@@ -174,35 +238,35 @@ func (m model) servicesView(w, h int) []string {
 			rate(s.InRate), rate(s.OutRate), count(s.Failed), count(s.Retried),
 			count(s.Restarts), mbox, sp, latency(s.P50), latency(s.P99),
 		}
-		line := m.row(cols, cells)
+		line := row(cols, cells)
 		switch {
-		case s.Name == m.cursor:
-			line = m.st.r(m.st.sel, line)
+		case s.Name == p.cursor:
+			line = st.r(st.sel, line)
 		case s.State != snapshot.StageOK:
-			line = m.st.r(m.st.stage(s.State), line)
+			line = st.r(st.stage(s.State), line)
 		}
 		lines = append(lines, line)
 	}
 	if len(rows) == 0 {
-		lines = append(lines, "  no services match "+quote(m.filter))
+		lines = append(lines, "  no services match "+quote(p.filter))
 	}
 	info := "sort: " + sortName
-	if m.filter != "" {
-		info += "  filter: " + quote(m.filter)
+	if p.filter != "" {
+		info += "  filter: " + quote(p.filter)
 	}
-	if len(rows) > end-m.tOff {
-		info += "  " + itoa(m.tOff+1) + "-" + itoa(end) + " of " + itoa(len(rows))
+	if len(rows) > end-p.off {
+		info += "  " + itoa(p.off+1) + "-" + itoa(end) + " of " + itoa(len(rows))
 	}
 	if len(lines) < h {
 		for len(lines) < h-1 {
 			lines = append(lines, "")
 		}
-		lines = append(lines, m.st.r(m.st.dim, info))
+		lines = append(lines, st.r(st.dim, info))
 	}
 	return lines
 }
 
-func (m model) row(cols []column, cells []string) string {
+func row(cols []column, cells []string) string {
 	var b strings.Builder
 	for i, c := range cols {
 		if c.width == 0 {

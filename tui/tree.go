@@ -1,6 +1,9 @@
 package tui
 
 import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/serviceflow/serviceflow/snapshot"
 )
 
@@ -14,8 +17,8 @@ type treeLine struct {
 // treeLines draws the supervision tree: each supervisor with its strategy
 // and restart budget (restarts used of MaxRestarts within Within), then its
 // children.
-func (m model) treeLines() []treeLine {
-	s := m.snap
+func treeLines(f frame) []treeLine {
+	s, st := f.snap, f.st
 	sups := make(map[string]*snapshot.Supervisor, len(s.Supervisors))
 	for i := range s.Supervisors {
 		sups[s.Supervisors[i].Name] = &s.Supervisors[i]
@@ -29,11 +32,11 @@ func (m model) treeLines() []treeLine {
 	var walk func(sup *snapshot.Supervisor, prefix, branch string)
 	walk = func(sup *snapshot.Supervisor, prefix, branch string) {
 		seen[sup.Name] = true
-		line := treeLine{text: prefix + branch + m.supLine(sup)}
+		line := treeLine{text: prefix + branch + supLine(st, sup)}
 		var kids []string
 		for _, k := range sup.Children {
 			if k == sup.Name && stages[k] != nil { // a stage's own supervisor: one line
-				line.text += "  " + m.stageStatus(stages[k])
+				line.text += "  " + stageStatus(st, stages[k])
 				line.stage = k
 				continue
 			}
@@ -61,7 +64,7 @@ func (m model) treeLines() []treeLine {
 				walk(c, next, b)
 				continue
 			}
-			out = append(out, treeLine{text: next + b + m.childLine(k, stages[k]), stage: k})
+			out = append(out, treeLine{text: next + b + childLine(st, k, stages[k]), stage: k})
 		}
 	}
 	for i := range s.Supervisors {
@@ -87,8 +90,7 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
-func (m model) supLine(sup *snapshot.Supervisor) string {
-	st := m.st
+func supLine(st styles, sup *snapshot.Supervisor) string {
 	frac := 0.0
 	if sup.MaxRestarts > 0 {
 		frac = float64(sup.Restarts) / float64(sup.MaxRestarts)
@@ -110,32 +112,64 @@ func (m model) supLine(sup *snapshot.Supervisor) string {
 	return st.r(st.bold, pad(clean(sup.Name, maxName), 18)) + " " + pad(clean(sup.Strategy, 16), 13) + " " + st.r(style, gauge)
 }
 
-func (m model) childLine(name string, s *snapshot.Stage) string {
+func childLine(st styles, name string, s *snapshot.Stage) string {
 	if s == nil {
 		return clean(name, maxName)
 	}
-	return pad(clean(name, maxName), 18) + " " + m.stageStatus(s)
+	return pad(clean(name, maxName), 18) + " " + stageStatus(st, s)
 }
 
 // stageStatus is a stage's state and restarts.
-func (m model) stageStatus(s *snapshot.Stage) string {
-	line := m.st.r(m.st.stage(s.State), pad(stateLabel(s.State), 8))
+func stageStatus(st styles, s *snapshot.Stage) string {
+	line := st.r(st.stage(s.State), pad(stateLabel(s.State), 8))
 	if s.Restarts > 0 {
 		line += "  " + plural(int(min(s.Restarts, 1<<30)), "restart")
 	}
 	return line
 }
 
-func (m model) treeView(w, h int) []string {
-	lines := m.treeLines()
+// treePane is the supervision tree.
+type treePane struct{ sel, off int }
+
+func (p treePane) update(f frame, msg tea.Msg) (pane, tea.Cmd) {
+	if d, ok := delta(f, msg); ok {
+		p.sel = max(step(p.sel, len(treeLines(f)), d), 0)
+		return p, nil
+	}
+	if c, ok := msg.(clickMsg); ok && p.off+c.y < len(treeLines(f)) {
+		p.sel = p.off + c.y
+	}
+	return p, nil
+}
+
+func (p treePane) settle(f frame) pane {
+	n := len(treeLines(f))
+	p.sel = max(0, min(p.sel, n-1))
+	p.off = visible(p.off, p.sel, n, f.h)
+	return p
+}
+
+func (treePane) help(k keyMap) []key.Binding { return []key.Binding{k.Open} }
+
+func (p treePane) selected(f frame) string {
+	if lines := treeLines(f); p.sel < len(lines) {
+		return lines[p.sel].stage
+	}
+	return ""
+}
+
+func (treePane) prompt(frame) string { return "" }
+
+func (p treePane) view(f frame) []string {
+	lines := treeLines(f)
 	if len(lines) == 0 {
 		return []string{"", "  no supervision tree reported"}
 	}
 	var out []string
-	end := min(m.trOff+h, len(lines))
-	for i := m.trOff; i < end; i++ {
+	end := min(p.off+f.h, len(lines))
+	for i := p.off; i < end; i++ {
 		mark := "  "
-		if i == m.trSel {
+		if i == p.sel {
 			mark = "▸ "
 		}
 		out = append(out, mark+lines[i].text)

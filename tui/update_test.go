@@ -86,10 +86,10 @@ func TestViewKeys(t *testing.T) {
 		t.Errorf("shift+tab: %d", m.view)
 	}
 	m = press(m, "?")
-	if !m.showHelp || !strings.Contains(m.render(), "pause/resume intake") {
+	if !m.showHelp() || !strings.Contains(m.render(), "pause/resume intake") {
 		t.Error("? shows no help")
 	}
-	if m = press(m, "j", "esc"); m.showHelp {
+	if m = press(m, "j", "esc"); m.showHelp() {
 		t.Error("esc did not close help")
 	}
 }
@@ -97,8 +97,8 @@ func TestViewKeys(t *testing.T) {
 func TestCursorFollowsServiceAcrossSorts(t *testing.T) {
 	t.Parallel()
 	m := press(fixtureModel(fixture(), 120, 40), "2", "j", "j", "j", "j", "j")
-	if m.cursor != "price-music" {
-		t.Fatalf("cursor on %q", m.cursor)
+	if m.services().cursor != "price-music" {
+		t.Fatalf("cursor on %q", m.services().cursor)
 	}
 	for i := 0; i < len(sortColumns)*2; i++ {
 		m = press(m, "s")
@@ -106,11 +106,11 @@ func TestCursorFollowsServiceAcrossSorts(t *testing.T) {
 			m = press(m, "r")
 		}
 		m = update(m, snapMsg{moving(fixture(), 50+i)}) // rates move, rows re-sort
-		if m.cursor != "price-music" {
-			t.Fatalf("sort %s: cursor moved to %q", sortColumns[m.sortCol].name, m.cursor)
+		if m.services().cursor != "price-music" {
+			t.Fatalf("sort %s: cursor moved to %q", sortColumns[m.services().sortCol].name, m.services().cursor)
 		}
 		if !strings.Contains(m.render(), "▸ price-music") {
-			t.Fatalf("sort %s: marker not on price-music", sortColumns[m.sortCol].name)
+			t.Fatalf("sort %s: marker not on price-music", sortColumns[m.services().sortCol].name)
 		}
 	}
 }
@@ -118,13 +118,7 @@ func TestCursorFollowsServiceAcrossSorts(t *testing.T) {
 func TestSortOrders(t *testing.T) {
 	t.Parallel()
 	m := press(fixtureModel(fixture(), 120, 40), "2")
-	names := func() []string {
-		var out []string
-		for _, s := range m.serviceRows() {
-			out = append(out, s.Name)
-		}
-		return out
-	}
+	names := func() []string { return m.rows() }
 	m = press(m, "s") // name
 	if got := names(); !slices.IsSorted(got) {
 		t.Errorf("by name: %v", got)
@@ -134,36 +128,36 @@ func TestSortOrders(t *testing.T) {
 		t.Errorf("by name reversed: %v", got)
 	}
 	m = press(m, "r", "s", "s", "s", "s", "s", "s", "s") // mailbox
-	if sortColumns[m.sortCol].name != "mailbox" || names()[0] != "price-music" {
-		t.Errorf("by %s: %v", sortColumns[m.sortCol].name, names())
+	if sortColumns[m.services().sortCol].name != "mailbox" || names()[0] != "price-music" {
+		t.Errorf("by %s: %v", sortColumns[m.services().sortCol].name, names())
 	}
 }
 
 func TestFilter(t *testing.T) {
 	t.Parallel()
 	m := press(fixtureModel(fixture(), 120, 40), "2", "/", "b", "o", "o", "k")
-	if m.input == inputNone || m.filter != "book" {
-		t.Fatalf("typing: input=%v filter=%q", m.input, m.filter)
+	if !m.services().typing || m.services().filter != "book" {
+		t.Fatalf("typing: typing=%v filter=%q", m.services().typing, m.services().filter)
 	}
-	if rows := m.serviceRows(); len(rows) != 2 {
+	if rows := m.rows(); len(rows) != 2 {
 		t.Errorf("filter book: %d rows", len(rows))
 	}
-	if m.cursor != "price-book" {
-		t.Errorf("cursor not moved onto a visible row: %q", m.cursor)
+	if m.services().cursor != "price-book" {
+		t.Errorf("cursor not moved onto a visible row: %q", m.services().cursor)
 	}
 	m = press(m, "backspace", "enter")
-	if m.input != inputNone || m.filter != "boo" {
-		t.Errorf("after enter: input=%v filter=%q", m.input, m.filter)
+	if m.services().typing || m.services().filter != "boo" {
+		t.Errorf("after enter: typing=%v filter=%q", m.services().typing, m.services().filter)
 	}
 	if m = press(m, "p"); m.intakePaused { // a key, no longer text
 		t.Log("p toggles intake only through a command")
 	}
 	m = press(m, "esc")
-	if m.filter != "" || len(m.serviceRows()) != 9 {
-		t.Errorf("esc did not clear the filter: %q", m.filter)
+	if m.services().filter != "" || len(m.rows()) != 9 {
+		t.Errorf("esc did not clear the filter: %q", m.services().filter)
 	}
 	m = press(m, "3", "/", "r", "e", "t", "r", "y", "enter")
-	if g := m.eventGroups(); len(g) != 1 || g[0].count != 17 {
+	if g := m.groups(); len(g) != 1 || g[0].count != 17 {
 		t.Errorf("event filter retry: %+v", g)
 	}
 }
@@ -173,31 +167,31 @@ func TestVimMotions(t *testing.T) {
 	m := press(fixtureModel(manyStages(200), 80, 24), "2")
 	rows := m.bodyHeight() - 2
 	m = press(m, "G")
-	if m.cursor != "service-199" || !strings.Contains(m.render(), "service-199") {
-		t.Errorf("G: cursor %q", m.cursor)
+	if m.services().cursor != "service-199" || !strings.Contains(m.render(), "service-199") {
+		t.Errorf("G: cursor %q", m.services().cursor)
 	}
 	m = press(m, "g")
-	if m.cursor != "service-000" || m.tOff != 0 {
-		t.Errorf("g: cursor %q off %d", m.cursor, m.tOff)
+	if m.services().cursor != "service-000" || m.services().off != 0 {
+		t.Errorf("g: cursor %q off %d", m.services().cursor, m.services().off)
 	}
 	m = press(m, "ctrl+d")
-	if want := rowsName(m.bodyHeight() / 2); m.cursor != want {
-		t.Errorf("ctrl+d: cursor %q, want %q", m.cursor, want)
+	if want := rowsName(m.bodyHeight() / 2); m.services().cursor != want {
+		t.Errorf("ctrl+d: cursor %q, want %q", m.services().cursor, want)
 	}
 	m = press(m, "ctrl+u", "j", "j", "k")
-	if m.cursor != "service-001" {
-		t.Errorf("j j k: %q", m.cursor)
+	if m.services().cursor != "service-001" {
+		t.Errorf("j j k: %q", m.services().cursor)
 	}
 	for i := 0; i < rows+3; i++ {
 		m = press(m, "j")
 	}
-	if out := m.render(); !strings.Contains(out, "▸ "+m.cursor) {
-		t.Errorf("cursor %s scrolled out of view:\n%s", m.cursor, out)
+	if out := m.render(); !strings.Contains(out, "▸ "+m.services().cursor) {
+		t.Errorf("cursor %s scrolled out of view:\n%s", m.services().cursor, out)
 	}
 	// the graph follows its selection in the scrolled top-down layout
 	m = press(m, "1", "G")
-	if m.gSel != "service-199" || !strings.Contains(m.render(), "service-199") {
-		t.Errorf("graph G: selected %q not visible", m.gSel)
+	if m.graph().sel != "service-199" || !strings.Contains(m.render(), "service-199") {
+		t.Errorf("graph G: selected %q not visible", m.graph().sel)
 	}
 }
 
@@ -298,14 +292,14 @@ func TestReplay(t *testing.T) {
 	m := fixtureModel(fixture(), 120, 40)
 	m.src = src
 	m = press(m, "4", "j", "R")
-	if !m.prompt || !strings.Contains(m.render(), "[a] all") {
+	if !m.dead().asking || !strings.Contains(m.render(), "[a] all") {
 		t.Fatal("R shows no prompt")
 	}
 	m, cmd := pressCmd(t, m, "s")
-	m = update(m, cmd())
+	m = drive(m, cmd)
 	m = press(m, "R")
 	m, cmd = pressCmd(t, m, "a")
-	m = update(m, cmd())
+	m = drive(m, cmd)
 	_, _, _, got := src.counts()
 	if len(got) != 2 || !slices.Equal(got[0], []uint64{4712}) || len(got[1]) != 0 {
 		t.Errorf("Replay calls %v, want [[4712] []]", got)
@@ -314,7 +308,7 @@ func TestReplay(t *testing.T) {
 		t.Errorf("no outcome shown:\n%s", m.render())
 	}
 	m = press(m, "R", "esc")
-	if m.prompt {
+	if m.dead().asking {
 		t.Error("esc did not cancel the prompt")
 	}
 	m = update(m, replayedMsg{err: errors.New("boom\x1b[2J")})
@@ -373,15 +367,15 @@ func TestDetailPane(t *testing.T) {
 			t.Errorf("detail lacks %q", want)
 		}
 	}
-	if m = press(m, "esc"); m.detail != "" || m.view != viewServices {
+	if m = press(m, "esc"); m.detail() != "" || m.view != viewServices {
 		t.Error("esc did not close the detail pane")
 	}
 	m = press(m, "5", "j", "enter")
-	if m.detail != "decode" {
-		t.Errorf("enter in the tree opened %q", m.detail)
+	if m.detail() != "decode" {
+		t.Errorf("enter in the tree opened %q", m.detail())
 	}
 	m = press(m, "esc", "4", "enter")
-	if !m.dlOpen || !strings.Contains(m.render(), "dead letter #4790") {
+	if !m.dead().open || !strings.Contains(m.render(), "dead letter #4790") {
 		t.Error("enter on a dead letter shows no detail")
 	}
 }
@@ -389,15 +383,15 @@ func TestDetailPane(t *testing.T) {
 func TestEventsFollow(t *testing.T) {
 	t.Parallel()
 	m := press(fixtureModel(fixture(), 80, 8), "3")
-	if !m.follow || m.eOff != len(m.eventGroups())-(m.bodyHeight()-2) {
-		t.Fatalf("follow=%v off=%d", m.follow, m.eOff)
+	if !m.events().follow || m.events().off != len(m.groups())-(m.bodyHeight()-2) {
+		t.Fatalf("follow=%v off=%d", m.events().follow, m.events().off)
 	}
 	m = press(m, "k")
-	if m.follow {
+	if m.events().follow {
 		t.Error("scrolling up kept following")
 	}
 	m = press(m, "f")
-	if !m.follow || !strings.Contains(m.render(), "escalation") {
+	if !m.events().follow || !strings.Contains(m.render(), "escalation") {
 		t.Error("f did not follow the newest events")
 	}
 }
@@ -422,19 +416,19 @@ func TestBottleneck(t *testing.T) {
 func TestEventsCursorOpensStage(t *testing.T) {
 	t.Parallel()
 	m := press(fixtureModel(fixture(), 120, 40), "3")
-	if n := len(m.eventGroups()); m.eSel != n-1 {
-		t.Fatalf("following: selected %d of %d", m.eSel, n)
+	if n := len(m.groups()); m.events().sel != n-1 {
+		t.Fatalf("following: selected %d of %d", m.events().sel, n)
 	}
 	m = press(m, "k", "k", "k")
-	if m.follow || !strings.Contains(m.render(), "▸ 1m00s restart") {
-		t.Fatalf("k k k: follow=%v\n%s", m.follow, m.render())
+	if m.events().follow || !strings.Contains(m.render(), "▸ 1m00s restart") {
+		t.Fatalf("k k k: follow=%v\n%s", m.events().follow, m.render())
 	}
 	m = press(m, "enter")
-	if m.detail != "validate" {
-		t.Errorf("enter on a restart of validate opened %q", m.detail)
+	if m.detail() != "validate" {
+		t.Errorf("enter on a restart of validate opened %q", m.detail())
 	}
 	m = press(m, "esc", "G")
-	if !m.follow {
+	if !m.events().follow {
 		t.Error("G did not resume following")
 	}
 }
@@ -464,8 +458,8 @@ func TestDetailShowsRetryAndForkKey(t *testing.T) {
 		t.Fatal("the fixture has no fork")
 	}
 	m := fixtureModel(snap, 160, 40)
-	m.detail = fork
-	text := strings.Join(m.detailLines(), "\n")
+	m.overlay = detailPane{stage: fork}
+	text := strings.Join(detailPane{stage: fork}.lines(m.frame()), "\n")
 	for _, want := range []string{"retry 4 attempts, 5ms→1s", "routes on genre"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("detail of %s lacks %q:\n%s", fork, want, text)
@@ -479,11 +473,11 @@ func TestTreeMarksEscalatedSupervisors(t *testing.T) {
 		t.Fatal("the fixture has no supervisors")
 	}
 	m := fixtureModel(snap, 160, 40)
-	if line := m.supLine(&snap.Supervisors[0]); strings.Contains(line, "ESCALATED") {
+	if line := supLine(m.st, &snap.Supervisors[0]); strings.Contains(line, "ESCALATED") {
 		t.Fatalf("a running supervisor marked escalated: %s", line)
 	}
 	snap.Supervisors[0].Escalated = true
-	if line := m.supLine(&snap.Supervisors[0]); !strings.Contains(line, "ESCALATED") {
+	if line := supLine(m.st, &snap.Supervisors[0]); !strings.Contains(line, "ESCALATED") {
 		t.Fatalf("escalated supervisor not marked: %s", line)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -19,6 +18,7 @@ const headerLines = 2
 func (m model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "flow " + clean(m.snap.Flow, maxName)
 	return v
 }
@@ -30,26 +30,11 @@ func (m model) render() string {
 	lines = append(lines, m.tabs(w))
 	body := m.bodyHeight()
 	var b []string
-	switch {
-	case m.showHelp:
-		b = m.helpView(w, body)
-	case !m.have:
+	_, help := m.overlay.(helpPane)
+	if m.have || help {
+		b = m.front().view(m.frame())
+	} else {
 		b = []string{"", "  waiting for the first snapshot…"}
-	case m.detail != "":
-		b = m.detailView(w, body)
-	default:
-		switch m.view {
-		case viewGraph:
-			b = m.graphView(w, body)
-		case viewServices:
-			b = m.servicesView(w, body)
-		case viewEvents:
-			b = m.eventsView(w, body)
-		case viewDead:
-			b = m.deadView(w, body)
-		case viewTree:
-			b = m.treeView(w, body)
-		}
 	}
 	lines = append(lines, fit(b, w, body)...)
 	lines = append(lines, cut(m.footer(w), w))
@@ -117,12 +102,9 @@ func utoa(n uint64) string { return strconv.FormatUint(n, 10) }
 
 func (m model) tabs(w int) string {
 	var b strings.Builder
-	for i, name := range viewNames {
-		label := itoa(i+1) + " " + name
-		if view(i) == viewDead && len(m.snap.DeadLetters) > 0 {
-			label += " (" + itoa(len(m.snap.DeadLetters)) + ")"
-		}
-		if view(i) == m.view {
+	for i := range numViews {
+		label := m.tabLabel(i)
+		if i == m.view {
 			b.WriteString(m.st.r(m.st.tabOn, "["+label+"]"))
 		} else {
 			b.WriteString(m.st.r(m.st.tab, " "+label+" "))
@@ -132,51 +114,24 @@ func (m model) tabs(w int) string {
 	return cut(b.String(), w)
 }
 
+// tabLabel is the text of view v's tab.
+func (m model) tabLabel(v view) string {
+	label := itoa(int(v)+1) + " " + viewNames[v]
+	if v == viewDead && len(m.snap.DeadLetters) > 0 {
+		label += " (" + itoa(len(m.snap.DeadLetters)) + ")"
+	}
+	return label
+}
+
 func (m model) footer(w int) string {
-	st := m.st
-	switch {
-	case m.input != inputNone:
-		return cut("filter: "+m.inputBuf+"▏  (enter keeps, esc clears)", w)
-	case m.prompt:
-		return cut(st.r(st.status, "replay: [s] selected #"+utoa(m.dlSel)+"  [a] all "+itoa(len(m.snap.DeadLetters))+"  [esc] cancel"), w)
-	case m.status != "":
+	st, f := m.st, m.frame()
+	front := m.front()
+	if p := front.prompt(f); p != "" {
+		return cut(p, w)
+	}
+	if m.status != "" {
 		return cut(st.r(st.status, m.status), w)
 	}
-	return m.help.ShortHelpView(m.footerKeys())
-}
-
-// footerKeys are the keys of the current pane, then the global ones.
-func (m model) footerKeys() []key.Binding {
-	k := m.keys
-	var local []key.Binding
-	switch {
-	case m.showHelp:
-		local = []key.Binding{k.Back}
-	case m.detail != "" || m.view == viewDead && m.dlOpen:
-		local = []key.Binding{k.Back, k.Move}
-	case m.view == viewGraph:
-		local = []key.Binding{k.Move, k.Open, k.Right}
-	case m.view == viewServices:
-		local = []key.Binding{k.Sort, k.Reverse, k.Filter, k.Open}
-	case m.view == viewEvents:
-		local = []key.Binding{k.Follow, k.Filter, k.Open}
-	case m.view == viewDead:
-		local = []key.Binding{k.Open, k.Replay, k.Export}
-	case m.view == viewTree:
-		local = []key.Binding{k.Open}
-	}
-	return append(local, k.ShortHelp()...)
-}
-
-func (m model) helpView(w, h int) []string {
-	hm := m.help
-	hm.SetWidth(w)
-	lines := []string{"", " keys (? or esc closes)", ""}
-	for _, l := range strings.Split(hm.FullHelpView(m.keys.FullHelp()), "\n") {
-		lines = append(lines, " "+l)
-	}
-	return append(lines, "",
-		" graph: ╔═╗ selected  ╭─╮ fork  ┏━┓ sink  ─book─ branch  BP backpressure  ↻3 restarts  FAIL failed  STOP stopped",
-		"        each box: name · out/s and p99 latency · mailbox fill; \"bottleneck\" marks the busiest stage",
-		" header: display paused = the screen is frozen (space), data keeps flowing; PAUSED = intake paused (p)")
+	// the keys of the pane in front, then the global ones
+	return m.help.ShortHelpView(append(front.help(m.keys), m.keys.ShortHelp()...))
 }
