@@ -27,10 +27,10 @@ var viewNames = [numViews]string{"Graph", "Services", "Events", "Dead letters", 
 
 // Messages: the model's only inputs besides keys and window sizes.
 type (
-	tickMsg     time.Time
-	snapMsg     struct{ snap snapshot.Snapshot }
-	drainedMsg  struct{ err error }
-	intakeMsg   struct {
+	tickMsg    time.Time
+	snapMsg    struct{ snap snapshot.Snapshot }
+	drainedMsg struct{ err error }
+	intakeMsg  struct {
 		paused bool
 		err    error
 	}

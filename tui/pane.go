@@ -45,7 +45,7 @@ type frame struct {
 	help help.Model
 	src  Source
 	ctx  context.Context // Run's: the parent of the source's controls
-	w, h int // the body: the window's width, the lines between tabs and footer
+	w, h int             // the body: the window's width, the lines between tabs and footer
 }
 
 // stage returns the stage named name in the frame's snapshot, or nil.
