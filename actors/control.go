@@ -2,7 +2,6 @@ package actors
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/serviceflow/serviceflow/flow"
 	"github.com/serviceflow/serviceflow/snapshot"
@@ -66,29 +65,4 @@ func (rt *Runtime) Resume(context.Context) error {
 		rt.ev.add(snapshot.EventResume, "", 0, "intake resumed")
 	}
 	return nil
-}
-
-// Replay submits the original inputs of the dead letters with the given IDs
-// (all when none are given) again, as new inputs, and removes them from the
-// dead letters. It returns how many it will submit; submission happens in the
-// background so Replay never blocks on MaxInFlight.
-func (rt *Runtime) Replay(_ context.Context, ids ...uint64) (int, error) {
-	if rt.draining.Load() {
-		return 0, ErrDraining
-	}
-	inputs := rt.led.takeDead(ids)
-	if len(inputs) == 0 {
-		return 0, nil
-	}
-	rt.ev.add(snapshot.EventReplay, "", 0, fmt.Sprintf("replaying %d dead letters", len(inputs)))
-	rt.replays.Add(1)
-	go func() {
-		defer rt.replays.Done()
-		for _, in := range inputs {
-			if err := rt.Submit(rt.ctx, in); err != nil {
-				return
-			}
-		}
-	}()
-	return len(inputs), nil
 }

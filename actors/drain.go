@@ -27,7 +27,7 @@ func (rt *Runtime) drain(ctx context.Context) error {
 	rt.ev.add(snapshot.EventDrain, "", 0, "draining")
 	rt.admitting.Lock() // Submits in progress have returned (blocked ones were woken by closing)
 	rt.admitting.Unlock()
-	rt.replays.Wait()
+	rt.awaitReplays(ctx)
 
 	// Every slot back on the free list means every input's result was sent:
 	// a slot is released only after its result.
@@ -63,6 +63,20 @@ func (rt *Runtime) drain(ctx context.Context) error {
 		errs = append([]error{err}, errs...)
 	}
 	return errors.Join(errs...)
+}
+
+// awaitReplays waits for the Replays in progress to submit their inputs, or
+// for ctx to end: then those still waiting give up and keep their dead
+// letters.
+func (rt *Runtime) awaitReplays(ctx context.Context) {
+	done := make(chan struct{})
+	go func() { rt.replays.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		close(rt.replayStop)
+		<-done
+	}
 }
 
 // stopActors stops every actor and waits for them, for at most a few

@@ -26,32 +26,50 @@ func (rt *Runtime) SubmitContext(ctx context.Context, c *flow.Context) error {
 	if err := rt.escalated(); err != nil {
 		return err
 	}
+	slot, ok := rt.takeSlot(ctx.Done(), rt.closing)
+	if !ok {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return ErrDraining
+	}
+	rt.admit(item{c: c, slot: slot})
+	return nil
+}
+
+// takeSlot waits for intake to be open (see Pause) and a slot to be free,
+// and takes it. It gives up, returning false, when done or closing is closed
+// (a nil channel never is).
+func (rt *Runtime) takeSlot(done, closing <-chan struct{}) (int32, bool) {
 	if g := rt.gate.Load(); g != nil {
 		select {
 		case <-*g:
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-rt.closing:
-			return ErrDraining
+		case <-done:
+			return 0, false
+		case <-closing:
+			return 0, false
 		}
 	}
-	var slot int32
 	select {
-	case slot = <-rt.led.free:
+	case slot := <-rt.led.free:
+		return slot, true
 	default:
-		select {
-		case slot = <-rt.led.free:
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-rt.closing:
-			return ErrDraining
-		}
 	}
-	it := item{c: c, slot: slot}
-	rt.prog.Begin(c)
+	select {
+	case slot := <-rt.led.free:
+		return slot, true
+	case <-done:
+		return 0, false
+	case <-closing:
+		return 0, false
+	}
+}
+
+// admit records it in the ledger and sends it into the flow.
+func (rt *Runtime) admit(it item) {
+	rt.prog.Begin(it.c)
 	rt.led.admit(it)
 	rt.enter(it)
-	return nil
 }
 
 // enter sends it to the node its context is at (the entry, for a new or

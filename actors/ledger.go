@@ -3,7 +3,6 @@ package actors
 import (
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/serviceflow/serviceflow/flow"
 	"github.com/serviceflow/serviceflow/snapshot"
@@ -27,19 +26,21 @@ type ledger struct {
 
 	admitted, done, stopped, failed, retried atomic.Uint64
 
-	mu      sync.Mutex
-	dead    []snapshot.DeadLetter // ring, oldest first once wrapped
-	deadCap int
-	evicted uint64
-	inputs  map[uint64]map[string]any // dead letter ID → original input, for Replay
+	mu        sync.Mutex
+	dead      []snapshot.DeadLetter // oldest first, at most deadCap
+	deadCap   int
+	evicted   uint64
+	inputs    map[uint64]map[string]any // dead letter ID → original input, for Replay
+	replaying map[uint64]bool           // dead letters a Replay is submitting
 }
 
 func newLedger(maxInFlight, deadCap int) *ledger {
 	l := &ledger{
-		slots:   make([]atomic.Pointer[flow.Context], maxInFlight),
-		free:    make(chan int32, maxInFlight),
-		deadCap: deadCap,
-		inputs:  map[uint64]map[string]any{},
+		slots:     make([]atomic.Pointer[flow.Context], maxInFlight),
+		free:      make(chan int32, maxInFlight),
+		deadCap:   deadCap,
+		inputs:    map[uint64]map[string]any{},
+		replaying: map[uint64]bool{},
 	}
 	for i := range maxInFlight {
 		l.free <- int32(i)
@@ -101,60 +102,6 @@ func (l *ledger) sweep() []item {
 		}
 	}
 	return out
-}
-
-// bury keeps a Failed input as a dead letter.
-func (l *ledger) bury(res flow.Result, stage string) snapshot.DeadLetter {
-	in := res.Context.Input()
-	dl := snapshot.DeadLetter{
-		ID:       res.Context.ID(),
-		Time:     time.Now(),
-		Stage:    stage,
-		Err:      errString(res.Err),
-		Attempts: res.Context.Attempt(),
-		Input:    in,
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.dead) >= l.deadCap {
-		old := l.dead[0]
-		delete(l.inputs, old.ID)
-		l.dead = append(l.dead[:0], l.dead[1:]...)
-		l.evicted++
-	}
-	l.dead = append(l.dead, dl)
-	l.inputs[dl.ID] = in
-	return dl
-}
-
-// takeDead removes dead letters by ID (all when ids is empty) and returns
-// their original inputs.
-func (l *ledger) takeDead(ids []uint64) []map[string]any {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	want := map[uint64]bool{}
-	for _, id := range ids {
-		want[id] = true
-	}
-	var out []map[string]any
-	kept := l.dead[:0]
-	for _, dl := range l.dead {
-		if len(ids) == 0 || want[dl.ID] {
-			out = append(out, l.inputs[dl.ID])
-			delete(l.inputs, dl.ID)
-			continue
-		}
-		kept = append(kept, dl)
-	}
-	clear(l.dead[len(kept):])
-	l.dead = kept
-	return out
-}
-
-func (l *ledger) deadLetters() ([]snapshot.DeadLetter, uint64) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]snapshot.DeadLetter(nil), l.dead...), l.evicted
 }
 
 func errString(err error) string {

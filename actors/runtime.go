@@ -56,7 +56,8 @@ type Runtime struct {
 	escErr     atomic.Pointer[error]
 	stopping   atomic.Bool // set by escalation and drain sweeps: actors check their inputs
 	actorsDone sync.WaitGroup
-	replays    sync.WaitGroup
+	replays    sync.WaitGroup // Replays submitting in the background
+	replayStop chan struct{}  // closed at Drain's deadline: Replays still waiting give up
 	bg         sync.WaitGroup // sampler and retrier
 
 	retryMu  sync.Mutex
@@ -82,13 +83,14 @@ func Start(ctx context.Context, f *flow.Flow, opts ...Option) (*Runtime, error) 
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	rt := &Runtime{
 		cfg: cfg, prog: p, ctx: rctx, cancel: cancel,
-		led:      newLedger(cfg.maxInFlight, cfg.deadLetterCap),
-		ev:       newEvents(cfg.eventCap),
-		retry:    newRetrier(),
-		results:  make(chan flow.Result, cfg.maxInFlight),
-		closing:  make(chan struct{}),
-		started:  time.Now(),
-		retryLog: map[string]retryNote{},
+		led:        newLedger(cfg.maxInFlight, cfg.deadLetterCap),
+		ev:         newEvents(cfg.eventCap),
+		retry:      newRetrier(),
+		results:    make(chan flow.Result, cfg.maxInFlight),
+		closing:    make(chan struct{}),
+		replayStop: make(chan struct{}),
+		started:    time.Now(),
+		retryLog:   map[string]retryNote{},
 	}
 	logger := slog.New(discard{})
 	rt.system = actor.NewActorSystem(actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger { return logger }))
