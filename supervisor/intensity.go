@@ -63,6 +63,26 @@ func (i *Intensity) Record(now time.Time) (ok bool) {
 	return true
 }
 
+// push records a restart at now even when the window is full, dropping the
+// oldest then: for a restart the owner did not decide but must count (a
+// parent supervisor restarted it).
+func (i *Intensity) push(now time.Time) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.lazy()
+	i.expire(now)
+	if i.max == 0 {
+		return
+	}
+	if i.n == i.max {
+		i.ring[i.head] = time.Time{}
+		i.head = (i.head + 1) % i.max
+		i.n--
+	}
+	i.ring[(i.head+i.n)%i.max] = now
+	i.n++
+}
+
 // Used returns how many restarts are inside the window at now, between 0
 // and Max: the spent part of the budget.
 func (i *Intensity) Used(now time.Time) int {

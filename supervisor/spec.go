@@ -36,8 +36,16 @@ type Spec struct {
 	// Backoff is the wait before each restart. A child's n-th restart since
 	// it last recovered (Supervisor.Recovered, or a window with no restart)
 	// waits Backoff.Delay(n), so a crash loop slows down exponentially while
-	// a service that fails now and then is restarted promptly. Zero fields mean 10ms initial, doubling, capped at 1s,
-	// with 20% jitter; a negative Jitter means none.
+	// a service that fails now and then is restarted promptly. Zero fields
+	// mean 10ms initial, doubling, capped at 1s, with 20% jitter; a negative
+	// Jitter means none.
+	//
+	// The wait is also capped at Within/(2·MaxRestarts) (250ms with the
+	// defaults), so the backoff cannot keep a crash loop under the restart
+	// intensity: a child that fails again as soon as it restarts spends its
+	// budget within half a window of backoff plus the time its failures
+	// take, and escalates. See Supervisor.Start for why escalation then goes
+	// on up the tree within one more half window per level.
 	Backoff backoff.Exponential
 
 	// MaxRedeliveries bounds how many times the runtime redelivers one
@@ -78,4 +86,15 @@ func (s Spec) WithDefaults() Spec {
 		s.MaxRedeliveries = DefaultMaxRedeliveries
 	}
 	return s
+}
+
+// restartDelay is the wait before a child's n-th restart since it recovered:
+// Backoff.Delay(n), capped at Within/(2·MaxRestarts) so that MaxRestarts
+// restarts of a crash loop fit in half a window (see Backoff).
+func (s Spec) restartDelay(n int) time.Duration {
+	d := s.Backoff.Delay(n)
+	if s.MaxRestarts > 0 {
+		d = min(d, s.Within/time.Duration(2*s.MaxRestarts))
+	}
+	return d
 }

@@ -94,7 +94,8 @@ func (s *Supervisor) Spec() Spec { return s.spec }
 // restarting this one does so). Otherwise Failed waits
 // Spec.Backoff.Delay(n), n being the child's restarts since it last
 // recovered (see Recovered; a window with no restart counts as recovered),
-// this one included, then stops the affected children in reverse start order and
+// this one included, and never more than Within/(2·MaxRestarts) (see
+// Spec.Backoff), then stops the affected children in reverse start order and
 // starts them in start order. A Start that fails is another failure of that
 // child: it is recorded, backed off and restarted the same way, until it
 // succeeds or the intensity is exceeded; the escalation then carries that
@@ -178,7 +179,7 @@ func (s *Supervisor) restart(ctx context.Context, failed int, cause error) error
 		s.streak[failed]++
 		streak := s.streak[failed]
 		s.mu.Unlock()
-		if err := s.sleep(ctx, s.spec.Backoff.Delay(streak)); err != nil {
+		if err := s.sleep(ctx, s.spec.restartDelay(streak)); err != nil {
 			return fmt.Errorf("supervisor %q: restart of child %q abandoned during backoff: %w", s.name, name, err)
 		}
 

@@ -7,15 +7,24 @@ import (
 )
 
 // Start starts every child in start order, so that a *Supervisor can be the
-// Child of another supervisor. It also clears the restart window and the
-// escalated state: a restarted supervisor begins with its whole budget, as
-// in Erlang/OTP. When a child fails to start, the children already started
-// are stopped again in reverse order and the error is returned.
+// Child of another supervisor. It clears the escalated state but not the
+// restart window: unlike Erlang/OTP, where a restarted supervisor begins
+// with its whole budget, the budget here refills only as restarts leave the
+// window, and a parent's restart of an escalated supervisor counts as one
+// more restart in it (replacing the oldest when full). With a backoff
+// between restarts, fresh budgets would multiply down the tree and a crash
+// loop would never reach the top; this way, while the parent keeps
+// restarting it faster than its intensity allows, each new failure escalates
+// again at once, and the parent's own budget bounds the loop. When a child
+// fails to start, the children already started are stopped again in reverse
+// order and the error is returned.
 func (s *Supervisor) Start(ctx context.Context) error {
 	s.restartMu.Lock()
 	defer s.restartMu.Unlock()
-	s.intensity.Reset()
 	s.mu.Lock()
+	if s.escalated != nil {
+		s.intensity.push(s.now())
+	}
 	s.escalated = nil
 	s.mu.Unlock()
 	for i, c := range s.children {

@@ -34,14 +34,40 @@ func TestNestedSupervisorEscalatesToParent(t *testing.T) {
 	if got := j.get(); !slices.Equal(got, want) {
 		t.Errorf("calls = %v\nwant    %v", got, want)
 	}
-	if st := sub.Stats(); st.Escalated || st.Used != 0 {
-		t.Errorf("restarted sub: %+v, want a fresh budget", st)
+	// The parent's restart clears the escalation but counts in sub's window,
+	// which stays full: a child that keeps failing escalates again at once,
+	// so the loop climbs the tree instead of getting a fresh budget each time.
+	if st := sub.Stats(); st.Escalated || st.Used != 1 {
+		t.Errorf("restarted sub: %+v, want not escalated with its window still full", st)
 	}
-	if err := sub.Failed(t.Context(), "x", errors.New("boom")); err != nil {
-		t.Fatalf("failure after the parent restart: %v", err)
+	err = sub.Failed(t.Context(), "x", errors.New("boom"))
+	if !errors.Is(err, ErrEscalated) {
+		t.Fatalf("failure right after the parent restart = %v, want escalation again", err)
 	}
 	if st := parent.Stats(); st.Restarts != 1 || st.Children[0].Restarts != 1 {
 		t.Errorf("parent: %+v", st)
+	}
+}
+
+// A supervisor restarted by its parent gets its budget back as its restarts
+// leave the window.
+func TestRestartedSupervisorBudgetRefillsWithTime(t *testing.T) {
+	t.Parallel()
+	clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	sub := New("sub", Spec{MaxRestarts: 1, Within: time.Minute}, newFake(&journal{}, "x"))
+	clock.install(sub)
+	if err := sub.Failed(t.Context(), "x", errors.New("boom")); err != nil {
+		t.Fatal(err)
+	}
+	if err := sub.Failed(t.Context(), "x", errors.New("boom")); !errors.Is(err, ErrEscalated) {
+		t.Fatalf("second failure = %v, want escalation", err)
+	}
+	if err := sub.Start(t.Context()); err != nil { // the parent's restart
+		t.Fatal(err)
+	}
+	clock.now = clock.now.Add(time.Minute)
+	if err := sub.Failed(t.Context(), "x", errors.New("boom")); err != nil {
+		t.Fatalf("failure a window later = %v, want a restart", err)
 	}
 }
 
