@@ -52,9 +52,13 @@
 //	  - service: expr                 # after the fork, every branch continues here
 //	    name: total
 //	    with: {set: {total: "price * qty + shipping"}}
+//	  - service: append               # services that take batches (http, append)
+//	    with: {path: totals.jsonl, keys: [customer, total]}
+//	    batch: {size: 500, wait: 20ms} # up to 500 inputs per call, waiting at most 20ms to fill
 //
 // A step has exactly one of service, fork or around. Service steps take
-// name, with, concurrency, timeout and by_key; fork steps take branches and
+// name, with, concurrency, timeout, by_key and batch (size defaults to 100,
+// wait to 10ms; wait: 0s sends each batch with the inputs at hand); fork steps take branches and
 // default (each a list of steps); around steps take name and with. Durations
 // are written with a unit (150ms, 2s, 1m30s). Typed inputs (int, float,
 // number, string, bool, map, list, any) let expressions be type-checked when
@@ -67,6 +71,6 @@
 // expressions that do not compile. (*File).Validate then checks the wiring
 // with flow.Validate and reports each problem at the step concerned:
 //
-//	orders.yaml:5:7: unknown field "concurency" in service step (did you mean "concurrency"?); known: service, name, with, concurrency, timeout, by_key
+//	orders.yaml:5:7: unknown field "concurency" in service step (did you mean "concurrency"?); known: service, name, with, concurrency, timeout, by_key, batch
 //	orders.yaml:31:5: stage "ship": expects key "weight", which is neither an input nor promised upstream on every path (only kind=book set it)
 package flowfile

@@ -36,5 +36,5 @@ steps:
 	// Output:
 	// hello, Ann <nil>
 	// stage "filter": stopped: nothing ordered
-	// typo.yaml:3:5: unknown field "concurency" in service step (did you mean "concurrency"?); known: service, name, with, concurrency, timeout, by_key
+	// typo.yaml:3:5: unknown field "concurency" in service step (did you mean "concurrency"?); known: service, name, with, concurrency, timeout, by_key, batch
 }

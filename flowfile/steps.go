@@ -12,7 +12,7 @@ import (
 )
 
 var (
-	serviceFields = []string{"service", "name", "with", "concurrency", "timeout", "by_key"}
+	serviceFields = []string{"service", "name", "with", "concurrency", "timeout", "by_key", "batch"}
 	forkFields    = []string{"fork", "branches", "default"}
 	aroundFields  = []string{"around", "name", "with"}
 	stepKinds     = []string{"service", "fork", "around"}
@@ -139,6 +139,9 @@ func (l *loader) service(kind kv, fields map[string]kv, path string) flow.Servic
 			opts = append(opts, flow.ByKey(k))
 		}
 	}
+	if e, ok := fields["batch"]; ok {
+		opts = append(opts, l.batch(e)...)
+	}
 	if _, known := l.reg.Lookup(svcName); !known {
 		names := l.reg.Names()
 		l.errorf(posOf(kind.val, kind.at), "unknown service %q%s; known: %s", svcName, suggest(svcName, names), strings.Join(names, ", "))
@@ -152,6 +155,9 @@ func (l *loader) service(kind kv, fields map[string]kv, path string) flow.Servic
 	if err != nil {
 		l.buildErrors(err, fields, kind, withAt)
 		return nil
+	}
+	if e, ok := fields["batch"]; ok {
+		l.batchable(e, svcName, svc)
 	}
 	l.record(path, name, kind.at)
 	return flow.Stage(svc, opts...)

@@ -1,7 +1,7 @@
 package registry
 
 // Builtin returns a new registry holding the built-in services (set, expr,
-// filter, rename, delete, sleep, log, http, chaos) and decorators (catch,
+// filter, rename, delete, sleep, log, http, append, chaos) and decorators (catch,
 // timer). Each call returns a fresh registry, so adding to one does not
 // change another.
 func Builtin() *Registry {
@@ -14,6 +14,7 @@ func Builtin() *Registry {
 	r.Register("sleep", sleepSpec)
 	r.Register("log", logSpec)
 	r.Register("http", httpSpec)
+	r.Register("append", appendSpec)
 	r.Register("chaos", chaosSpec)
 	r.RegisterDecorator("catch", catchSpec)
 	r.RegisterDecorator("timer", timerSpec)

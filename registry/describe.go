@@ -10,6 +10,7 @@ import (
 type Description struct {
 	Name      string
 	Decorator bool // used with around:, not service:
+	Batches   bool // takes batch: in a flow file
 	Doc       string
 	Params    []Param
 	// Expects and Promises are the Spec's fixed keys; Keys describes keys
@@ -24,7 +25,7 @@ func (r *Registry) Describe() []Description {
 	var ds []Description
 	for _, name := range r.Names() {
 		s, _ := r.Lookup(name)
-		d := Description{Name: name, Doc: s.Doc, Params: s.Params, Keys: s.Keys, Expects: s.Expects, Promises: s.Promises}
+		d := Description{Name: name, Batches: s.Batches, Doc: s.Doc, Params: s.Params, Keys: s.Keys, Expects: s.Expects, Promises: s.Promises}
 		ds = append(ds, d)
 	}
 	for _, name := range r.DecoratorNames() {
@@ -39,6 +40,9 @@ func (r *Registry) Describe() []Description {
 func (d Description) String() string {
 	var b strings.Builder
 	kind := "service"
+	if d.Batches {
+		kind = "service, takes batch:"
+	}
 	if d.Decorator {
 		kind = "decorator (around:)"
 	}

@@ -28,7 +28,7 @@ var httpSpec = Spec{
 		"values ({{.id}}; {{urlquery .name}} escapes, {{json .order}} encodes JSON). A JSON response is decoded " +
 		"into a key (other responses are kept as a string). 5xx responses, 429 and timeouts are retried " +
 		"(flow.Retry, honouring Retry-After); a refused connection is Fatal (the service restarts); " +
-		"other 4xx responses fail the input.",
+		"other 4xx responses fail the input." + httpBatchDoc,
 	Params: []Param{
 		{Name: "url", Type: "template", Required: true, Doc: "the request URL"},
 		{Name: "method", Type: "string", Default: "GET", Doc: "the HTTP method"},
@@ -38,8 +38,9 @@ var httpSpec = Spec{
 		{Name: "into", Type: "string", Default: "response", Doc: "the key for the decoded response"},
 		{Name: "status", Type: "string", Doc: "a key for the status code; default none"},
 	},
-	Keys:  "reads the keys the templates use; writes into (and status)",
-	Build: buildHTTP,
+	Keys:    "reads the keys the templates use; writes into (and status)",
+	Batches: true,
+	Build:   buildHTTP,
 }
 
 func buildHTTP(p Params) (flow.Service, error) {

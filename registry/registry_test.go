@@ -94,7 +94,7 @@ func TestRegisterPanics(t *testing.T) {
 func TestBuildErrors(t *testing.T) {
 	r := registry.Builtin()
 	_, err := r.Build("nope", registry.Params{})
-	wantContains(t, err, `unknown service "nope"`, "known: chaos, delete, expr, filter, http, log, rename, set, sleep")
+	wantContains(t, err, `unknown service "nope"`, "known: append, chaos, delete, expr, filter, http, log, rename, set, sleep")
 	_, err = r.BuildDecorator("nope", registry.Params{})
 	wantContains(t, err, `unknown decorator "nope"`, "known: catch, timer")
 
@@ -129,8 +129,8 @@ func TestDefaultsApplied(t *testing.T) {
 
 func TestDescribe(t *testing.T) {
 	ds := registry.Builtin().Describe()
-	if len(ds) != 11 {
-		t.Fatalf("%d descriptions, want 11", len(ds))
+	if len(ds) != 12 {
+		t.Fatalf("%d descriptions, want 12", len(ds))
 	}
 	var all strings.Builder
 	for _, d := range ds {
