@@ -85,6 +85,7 @@ func (e *env) demo(ctx context.Context, count int, rate float64, ui tui.Options,
 		ui:          tui.Options{Mode: mode, Refresh: ui.Refresh, Out: e.stdout, In: e.stdin, NoSummary: true},
 		metricsAddr: srv.metrics,
 		monitorAddr: srv.monitor,
+		hurry:       e.hurry,
 	}
 	out, err := j.run(ctx)
 	if err != nil {

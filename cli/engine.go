@@ -37,7 +37,18 @@ type job struct {
 	malformed    func(*jsonl.LineError)
 	metricsAddr  string // serve Prometheus metrics here while running; "" for none
 	monitorAddr  string // serve the flow to flowrun attach here; "" for none
+	// hurry is closed by a second interrupt: stop waiting for the inputs
+	// in flight (see finish). nil: never.
+	hurry <-chan struct{}
 }
+
+// hurryGrace is how long a run waits for the runtime after a second
+// interrupt before it records the inputs still in flight itself.
+const hurryGrace = 500 * time.Millisecond
+
+// errInterrupted is the error of an input still in flight when a second
+// interrupt ended the run without waiting for the runtime.
+var errInterrupted = errors.New("flowrun: interrupted again before the input finished")
 
 // outcome is how a job ended.
 type outcome struct {
@@ -141,7 +152,7 @@ intake:
 				continue
 			}
 			c := flow.NewContext(in.values)
-			j.sink.expect(c.ID(), in.line)
+			j.sink.expect(c.ID(), in.line, in.values)
 			if err := rt.SubmitContext(ctx, c); err != nil {
 				// Not admitted: interrupted, the monitor drained, or the
 				// flow failed. Intake stopped before this input: it is not
@@ -168,8 +179,10 @@ intake:
 	}
 	close(stop)
 
-	drainErr := j.drain(ctx, rt)
-	<-consumed
+	drainErr, abandoned := j.finish(ctx, rt, consumed)
+	if !out.quit && (abandoned || errors.Is(drainErr, actors.ErrDrainTimeout)) {
+		out.interrupted = true // even if the stream had ended: inputs were cut short
+	}
 	out.elapsed = time.Since(start)
 	stopUI()
 	if !uiEnded {
@@ -183,9 +196,40 @@ intake:
 	return out, nil
 }
 
+// finish drains rt and waits until the owner of its results (consumed) has
+// taken them all. After a second interrupt it waits at most hurryGrace more:
+// the drain's context is cancelled at once, so the runtime reports the inputs
+// in flight Failed, but a service that ignores its context can hold the
+// drain for seconds. Then the sink records what is still in flight itself
+// and finish returns abandoned, leaving the drain and the results' owner
+// running: only a process about to exit hurries (see Main).
+func (j *job) finish(ctx context.Context, rt *actors.Runtime, consumed <-chan struct{}) (err error, abandoned bool) {
+	done := make(chan error, 1)
+	go func() {
+		err := j.drain(ctx, rt)
+		<-consumed
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		return err, false
+	case <-j.hurry:
+	}
+	t := time.NewTimer(hurryGrace)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return err, false
+	case <-t.C:
+		j.sink.abandon(errInterrupted)
+		return nil, true
+	}
+}
+
 // drain stops intake and waits for the inputs in flight: without a deadline
-// while ctx lives (the stream ended normally), and at most drainTimeout
-// once ctx is cancelled, after which the runtime fails what is left.
+// while ctx lives (the stream ended normally), at most drainTimeout once ctx
+// is cancelled, and no longer once hurried; then the runtime fails what is
+// left.
 func (j *job) drain(ctx context.Context, rt *actors.Runtime) error {
 	timeout := j.drainTimeout
 	if timeout <= 0 {
@@ -199,6 +243,9 @@ func (j *job) drain(ctx context.Context, rt *actors.Runtime) error {
 		defer close(watched)
 		select {
 		case <-ctx.Done():
+		case <-j.hurry:
+			cancel()
+			return
 		case <-drained:
 			return
 		}
@@ -206,6 +253,8 @@ func (j *job) drain(ctx context.Context, rt *actors.Runtime) error {
 		defer t.Stop()
 		select {
 		case <-t.C:
+			cancel()
+		case <-j.hurry:
 			cancel()
 		case <-drained:
 		}

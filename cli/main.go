@@ -17,22 +17,29 @@ import (
 // Main runs flowrun with the services of reg on the process's arguments and
 // standard streams, and exits with Execute's code. The first SIGINT or
 // SIGTERM cancels the run, which drains: inputs in flight finish and the
-// summary is printed. A second one exits at once with status 130.
+// summary is printed. A second one stops waiting: the inputs still in
+// flight are reported Failed (within a second, even if a service ignores
+// its context) and the summary is printed; the exit status is 130. A third
+// exits at once, without a summary.
 func Main(reg *registry.Registry) {
 	ctx, cancel := context.WithCancel(context.Background())
-	sigs := make(chan os.Signal, 2)
+	hurry := make(chan struct{})
+	sigs := make(chan os.Signal, 3)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	// This goroutine lives as long as the process: it is the one that ends
-	// the process on a second signal.
+	// the process on a third signal.
 	go func() {
 		<-sigs
-		fmt.Fprintln(os.Stderr, "flowrun: interrupted; draining (send the signal again to exit at once)")
+		fmt.Fprintln(os.Stderr, "flowrun: interrupted; draining (send the signal again to stop waiting for the inputs in flight)")
 		cancel()
 		<-sigs
-		fmt.Fprintln(os.Stderr, "flowrun: interrupted again; exiting without waiting")
+		fmt.Fprintln(os.Stderr, "flowrun: interrupted again; reporting the inputs in flight as failed (a third signal exits without a summary)")
+		close(hurry)
+		<-sigs
+		fmt.Fprintln(os.Stderr, "flowrun: interrupted a third time; exiting without a summary")
 		os.Exit(ExitInterrupted)
 	}()
-	code := Execute(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, reg)
+	code := execute(ctx, hurry, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, reg)
 	cancel()
 	os.Exit(code)
 }
@@ -43,11 +50,17 @@ func Main(reg *registry.Registry) {
 // ExitInterrupted. Execute never calls os.Exit and is safe to call from
 // tests, several at once.
 func Execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, reg *registry.Registry) int {
+	return execute(ctx, nil, args, stdin, stdout, stderr, reg)
+}
+
+// execute is Execute with a second interrupt: closing hurry makes a run
+// stop waiting for its inputs in flight (see job.finish). nil: never.
+func execute(ctx context.Context, hurry <-chan struct{}, args []string, stdin io.Reader, stdout, stderr io.Writer, reg *registry.Registry) int {
 	if reg == nil {
 		reg = registry.Builtin()
 	}
 	stdout, stderr = serialized(stdout), serialized(stderr)
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, reg: reg}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, reg: reg, hurry: hurry}
 	root := e.root()
 	root.SetArgs(args)
 	root.SetIn(stdin)
@@ -75,6 +88,7 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	reg            *registry.Registry
+	hurry          <-chan struct{} // closed by a second interrupt; nil: never
 }
 
 func (e *env) root() *cobra.Command {

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/serviceflow/serviceflow/cli"
+	"github.com/serviceflow/serviceflow/flow"
 	"github.com/serviceflow/serviceflow/registry"
 )
 
@@ -24,10 +25,24 @@ const asMain = "FLOWRUN_AS_MAIN"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(asMain) == "1" {
-		cli.Main(registry.Builtin())
+		cli.Main(withStubborn(registry.Builtin()))
 		return
 	}
 	goleak.VerifyTestMain(m)
+}
+
+// withStubborn adds the service stubborn to reg: its calls never return
+// and ignore their context, as a broken service's would.
+func withStubborn(reg *registry.Registry) *registry.Registry {
+	reg.Register("stubborn", registry.Spec{
+		Doc: "Never returns, whatever its context says (a test service).",
+		Build: func(registry.Params) (flow.Service, error) {
+			return flow.Func("stubborn", func(context.Context, *flow.Context) error {
+				select {} // the process ends it
+			}), nil
+		},
+	})
+	return reg
 }
 
 // result is what one Execute returned.

@@ -52,7 +52,10 @@ summary names the last line processed, and every earlier one was.
 
 SIGINT or SIGTERM stops reading and drains: inputs in flight get
 --drain-timeout to finish, then are reported failed (and dead-lettered).
-A second signal exits at once.
+A second signal stops waiting: the inputs still in flight are reported
+failed at once (within a second, even if a service ignores its context),
+and the results, dead letters and summary are written. A third exits
+without a summary.
 
 Exit codes: 0 the run completed, even if some inputs failed (they are in the
 output and the dead letters); 1 the flow failed (a supervisor gave up) or
@@ -141,6 +144,7 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 		metricsAddr:  fl.metrics,
 		monitorAddr:  fl.monitor,
 		malformed:    report.add,
+		hurry:        e.hurry,
 	}
 	out, err := j.run(ctx)
 	if err != nil {

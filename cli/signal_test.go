@@ -2,8 +2,10 @@ package cli_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,13 +32,18 @@ func flowrunProcess(t *testing.T, args ...string) (*exec.Cmd, *lockedBuffer) {
 
 // lockedBuffer is a bytes.Buffer the test reads while the process writes.
 type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu      sync.Mutex
+	b       bytes.Buffer
+	changed chan struct{} // closed (and replaced) at every write
 }
 
 func (l *lockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.changed != nil {
+		close(l.changed)
+		l.changed = nil
+	}
 	return l.b.Write(p)
 }
 
@@ -44,6 +51,29 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// waitFor waits until the buffer contains want, failing the test after limit.
+func (l *lockedBuffer) waitFor(t *testing.T, want string, limit time.Duration) {
+	t.Helper()
+	timeout := time.After(limit)
+	for {
+		l.mu.Lock()
+		if strings.Contains(l.b.String(), want) {
+			l.mu.Unlock()
+			return
+		}
+		if l.changed == nil {
+			l.changed = make(chan struct{})
+		}
+		changed := l.changed
+		l.mu.Unlock()
+		select {
+		case <-changed:
+		case <-timeout:
+			t.Fatalf("never saw %q in:\n%s", want, tail(l.String()))
+		}
+	}
 }
 
 // waitForLines waits until the file at path has n lines.
@@ -151,20 +181,74 @@ func TestSIGINTDrainDeadline(t *testing.T) {
 	}
 }
 
-func TestSecondSignalExitsAtOnce(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	cmd, stderr := flowrunProcess(t, "run", "testdata/stuck.yaml", "--in", inputFile(t, 100),
-		"--out", filepath.Join(dir, "out.jsonl"), "--ui", "off", "--drain-timeout", "1m")
-	time.Sleep(500 * time.Millisecond)
-	cmd.Process.Signal(syscall.SIGINT)
-	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(stderr.String(), "draining") && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
+// pipedProcess starts the test binary as flowrun with args, its stdin a pipe
+// the test writes and its stdout and stderr buffers the test waits on.
+func pipedProcess(t *testing.T, args ...string) (cmd *exec.Cmd, stdin io.WriteCloser, stdout, stderr *lockedBuffer) {
+	t.Helper()
+	cmd = exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), asMain+"=1")
+	stdout, stderr = &lockedBuffer{}, &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
 	}
-	cmd.Process.Signal(syscall.SIGINT)
-	code, _ := waitExit(t, cmd, time.Second, stderr)
-	if code != 130 {
-		t.Errorf("exit %d, want 130; stderr:\n%s", code, stderr)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return cmd, stdin, stdout, stderr
+}
+
+// A second signal stops waiting for the inputs in flight, but still reports
+// each of them (Failed, dead-lettered) and writes the summary, at once
+// rather than at the drain deadline. testdata/hang.yaml holds inputs until
+// their context ends (sleep honours it) or for ever (stubborn ignores it, as
+// a broken service would).
+func TestSecondSignalRecordsTheInputsInFlight(t *testing.T) {
+	t.Parallel()
+	for _, service := range []string{"sleep", "stubborn"} {
+		t.Run(service, func(t *testing.T) {
+			t.Parallel()
+			dead := filepath.Join(t.TempDir(), "dead.jsonl")
+			cmd, stdin, stdout, stderr := pipedProcess(t, "run", "testdata/hang.yaml", "--ui", "off",
+				"--drain-timeout", "1m", "--dead-letters", dead)
+			defer stdin.Close()
+			// Line 1 waits; line 2 passes, so once its result is out line 1
+			// is in flight (inputs are admitted in order).
+			fmt.Fprintf(stdin, "{\"id\": 1, \"how\": %q}\n{\"id\": 2, \"how\": \"pass\"}\n", service)
+			stdout.waitFor(t, `"line":2`, 30*time.Second)
+			cmd.Process.Signal(syscall.SIGINT)
+			stderr.waitFor(t, "draining", 30*time.Second)
+			cmd.Process.Signal(syscall.SIGINT)
+			// Well before the 1m drain deadline (the promise is a second; the
+			// margin is for a loaded machine).
+			code, _ := waitExit(t, cmd, 10*time.Second, stderr)
+			if code != 130 {
+				t.Errorf("exit %d, want 130; stderr:\n%s", code, stderr)
+			}
+			s := parseSummary(t, stderr.String())
+			s.accounts(t)
+			if s.state != "interrupted" || s.read != 2 || s.done != 1 || s.failed != 1 {
+				t.Errorf("summary %+v; want interrupted, read 2, done 1, failed 1; stderr:\n%s", s, stderr)
+			}
+			var parked map[string]any
+			for _, line := range strings.Split(strings.TrimSpace(stdout.String()), "\n") {
+				var m map[string]any
+				if err := json.Unmarshal([]byte(line), &m); err != nil {
+					t.Fatalf("result line %q: %v", line, err)
+				}
+				if m["line"] == 1.0 {
+					parked = m
+				}
+			}
+			if parked == nil || parked["status"] != "failed" || parked["error"] == "" {
+				t.Errorf("the input in flight has no failed result: %v\nstdout:\n%s", parked, stdout)
+			}
+			letters := readLines(t, dead)
+			if len(letters) != 1 || letters[0]["id"] != 1.0 || letters[0]["how"] != service {
+				t.Errorf("dead letters %v, want the parked input", letters)
+			}
+		})
 	}
 }

@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 
@@ -21,9 +23,17 @@ type sink struct {
 
 	mu     sync.Mutex
 	counts counts
-	err    error          // the first write error
-	brk    chan struct{}  // closed at the first write error; made on demand
-	lines  map[uint64]int // input ID → its line, while in flight
+	err    error               // the first write error
+	brk    chan struct{}       // closed at the first write error; made on demand
+	lines  map[uint64]inFlight // input ID → where it came from, while in flight
+	closed bool                // abandoned: later results are ignored
+}
+
+// inFlight is what the sink knows of an input before its result: its line,
+// and its values for the record abandon writes.
+type inFlight struct {
+	line   int
+	values map[string]any
 }
 
 // counts account for every input processed from a stream:
@@ -60,15 +70,15 @@ func (s *sink) taken() {
 	s.counts.Read++
 }
 
-// expect records that the input with this ID came from line, so its result
-// line says so. Call it before submitting the input.
-func (s *sink) expect(id uint64, line int) {
+// expect records that the input with this ID and these values came from
+// line, so its result line says so. Call it before submitting the input.
+func (s *sink) expect(id uint64, line int, values map[string]any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.lines == nil {
-		s.lines = map[uint64]int{}
+		s.lines = map[uint64]inFlight{}
 	}
-	s.lines[id] = line
+	s.lines[id] = inFlight{line, values}
 }
 
 // forget drops an expectation whose input was not admitted.
@@ -82,13 +92,29 @@ func (s *sink) forget(id uint64) {
 // waiting), so results stream out promptly when the flow is not busy.
 func (s *sink) add(res flow.Result, flush bool) {
 	line := toLine(res)
+	var input map[string]any
+	if res.Context != nil {
+		input = res.Context.Input()
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if n, ok := s.lines[line.ID]; ok {
-		line.Line = n
+	if s.closed {
+		return
+	}
+	s.record(line, res.Status, input)
+	if flush {
+		s.keep(s.flush())
+	}
+}
+
+// record counts and writes one result; input is the original input, for the
+// dead letter of a Failed one.
+func (s *sink) record(line resultLine, status flow.Status, input map[string]any) {
+	if f, ok := s.lines[line.ID]; ok {
+		line.Line = f.line
 		delete(s.lines, line.ID)
 	}
-	switch res.Status {
+	switch status {
 	case flow.Done:
 		s.counts.Done++
 	case flow.Stopped:
@@ -102,12 +128,27 @@ func (s *sink) add(res flow.Result, flush bool) {
 	if s.out != nil {
 		s.keep(writeLine(s.out, line))
 	}
-	if s.dead != nil && res.Status == flow.Failed {
-		s.keep(writeValues(s.dead, visible(res.Context.Input())))
+	if s.dead != nil && status == flow.Failed {
+		s.keep(writeValues(s.dead, visible(input)))
 	}
-	if flush {
-		s.keep(s.flush())
+}
+
+// abandon records every input still in flight as Failed with err, in line
+// order, and ignores the results that arrive later: the run ends without
+// waiting for them.
+func (s *sink) abandon(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := slices.SortedFunc(maps.Keys(s.lines), func(a, b uint64) int { return cmp.Compare(s.lines[a].line, s.lines[b].line) })
+	for _, id := range ids {
+		f := s.lines[id]
+		line := resultLine{ID: id, Status: statusName(flow.Failed), Values: visible(f.values), Error: err.Error(), Attempts: 1}
+		if line.Values == nil {
+			line.Values = map[string]any{}
+		}
+		s.record(line, flow.Failed, f.values)
 	}
+	s.closed = true
 }
 
 func (s *sink) keep(err error) {
