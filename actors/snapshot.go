@@ -14,6 +14,14 @@ type Snapshot = snapshot.Snapshot
 // Snapshot returns the topology, per-stage counters and latencies, the
 // supervision tree, recent events and dead letters. It takes no lock the
 // actors take per input, so it is cheap to call ten times a second.
+//
+// Latency: each service instance times one call in 8 (sampleEvery) into a
+// log-linear histogram of fixed size (about 9 KiB per instance; recording
+// is two atomic adds). Stage.P50 and P99 are nearest-rank quantiles of the
+// calls timed in the last 10 seconds, within 1.6% of the true quantile of
+// those calls. Stage.Latency counts the timed calls since the start, under
+// bounds from 10µs to 10s; only a call within 1.6% of a bound may be counted
+// on the wrong side of it. Its Sum and Count are exact for the timed calls.
 func (rt *Runtime) Snapshot() Snapshot {
 	now := time.Now()
 	s := Snapshot{
@@ -55,8 +63,13 @@ func (rt *Runtime) Snapshot() Snapshot {
 		if n.Op == flow.OpCall {
 			st.Supervisor = n.Name
 		}
+		var fine [numBuckets]uint64
+		var sum time.Duration
 		for _, in := range rt.instances[i] {
 			c := in.stats
+			if n.Op == flow.OpCall {
+				sum += c.hist.addTo(&fine)
+			}
 			st.Received += c.received.Load()
 			st.Done += c.done.Load()
 			st.Stopped += c.stopped.Load()
@@ -70,6 +83,9 @@ func (rt *Runtime) Snapshot() Snapshot {
 			if e := c.lastErr.Load(); e != nil {
 				st.LastError = *e
 			}
+		}
+		if n.Op == flow.OpCall {
+			st.Latency = coarse(&fine, sum)
 		}
 		s.Totals.Restarts += st.Restarts
 		st.InFlight = st.Mailbox
@@ -100,6 +116,9 @@ func (rt *Runtime) Snapshot() Snapshot {
 		}
 	case rt.draining.Load() && s.Totals.InFlight == 0:
 		s.State = snapshot.Stopped
+		for i := range s.Stages {
+			s.Stages[i].State = snapshot.StageStopped
+		}
 	case rt.draining.Load():
 		s.State = snapshot.Draining
 	case rt.gate.Load() != nil:
@@ -154,65 +173,58 @@ func (rt *Runtime) sample() {
 	r.mu.Lock()
 	r.last = time.Now()
 	r.prev = make([]sample, n)
+	for i := range r.prev {
+		r.prev[i].hist = new([numBuckets]uint64)
+	}
 	r.in, r.out = make([]float64, n), make([]float64, n)
 	r.p50, r.p99 = make([]time.Duration, n), make([]time.Duration, n)
-	r.window = make([][][48]uint64, n)
+	r.window = make([]window, n)
 	r.mu.Unlock()
+	cur := new([numBuckets]uint64) // reused: swapped with the stage's prev each tick
 	for {
 		select {
 		case <-rt.ctx.Done():
 			return
 		case now := <-t.C:
-			rt.sampleOnce(now)
+			cur = rt.sampleOnce(now, cur)
 		}
 	}
 }
 
-func (rt *Runtime) sampleOnce(now time.Time) {
+// sampleOnce updates the rates and quantiles; scratch is a histogram it may
+// overwrite, and it returns one for the next tick.
+func (rt *Runtime) sampleOnce(now time.Time, scratch *[numBuckets]uint64) *[numBuckets]uint64 {
 	r := &rt.rates
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	secs := now.Sub(r.last).Seconds()
 	if secs <= 0 {
-		return
+		return scratch
 	}
 	r.last = now
+	var sum [numBuckets]uint64 // scratch for the window's quantiles
 	for i, pool := range rt.instances {
-		var cur sample
+		cur := sample{hist: scratch}
+		*cur.hist = [numBuckets]uint64{}
 		for _, in := range pool {
 			c := in.stats
 			cur.received += c.received.Load()
 			cur.finished += c.done.Load() + c.stopped.Load() + c.retried.Load() + c.failed.Load()
-			h := c.hist.load()
-			for b := range h {
-				cur.hist[b] += h[b]
-			}
+			c.hist.addTo(cur.hist)
 		}
 		prev := r.prev[i]
 		r.in[i] = float64(cur.received-prev.received) / secs
 		r.out[i] = float64(cur.finished-prev.finished) / secs
-		var delta [48]uint64
-		for b := range delta {
-			delta[b] = cur.hist[b] - prev.hist[b]
-		}
-		r.window[i] = append(r.window[i], delta)
-		if len(r.window[i]) > latencyWindow {
-			r.window[i] = r.window[i][1:]
-		}
-		var sum [48]uint64
-		for _, w := range r.window[i] {
-			for b := range w {
-				sum[b] += w[b]
-			}
-		}
-		r.p50[i], r.p99[i] = quantile(sum, 0.50), quantile(sum, 0.99)
-		r.prev[i] = cur
+		r.window[i].add(cur.hist, prev.hist)
+		r.p50[i], r.p99[i] = r.window[i].quantiles(&sum)
+		r.prev[i], scratch = cur, prev.hist
 	}
 	adm := rt.led.admitted.Load()
 	res := rt.led.done.Load() + rt.led.stopped.Load() + rt.led.failed.Load()
 	r.admIn = float64(adm-r.prevAd) / secs
 	r.resOut = float64(res-r.prevRs) / secs
 	r.prevAd, r.prevRs = adm, res
+	return scratch
 }
 
 func stringOf(v any) string { return fmt.Sprint(v) }

@@ -1,16 +1,17 @@
 package actors
 
 import (
-	"math/bits"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
 // counters are one actor's statistics. The actor counts outcomes in plain
-// fields (local) and publishes them to the atomics once per message, so the
-// hot path does no atomic operation per input; readers (Snapshot) load the
-// atomics at any time and see counts at most one batch old.
+// fields (local) and publishes them to the atomics once per message (a batch
+// of inputs); the mailbox depth costs an atomic add per send and per batch
+// received, and a timed call (one in sampleEvery) two more. Readers
+// (Snapshot) load the atomics at any time and see outcome counts at most one
+// batch old.
 type counters struct {
 	received, done, stopped, retried, failed, restarts atomic.Uint64
 	mailbox                                            atomic.Int64 // written by senders and the actor
@@ -37,56 +38,15 @@ func add1(c *atomic.Uint64) { c.Add(1) }
 // Reading the clock twice per call would cost more than a trivial service.
 const sampleEvery = 8
 
-// histogram buckets latencies by powers of two of nanoseconds.
-type histogram struct{ b [48]atomic.Uint64 }
-
-func (h *histogram) observe(d time.Duration) {
-	i := 0
-	if d > 0 {
-		i = min(bits.Len64(uint64(d)), len(h.b)-1)
-	}
-	h.b[i].Add(1) // sampled: one call in sampleEvery
-}
-
-func (h *histogram) load() (out [48]uint64) {
-	for i := range h.b {
-		out[i] = h.b[i].Load()
-	}
-	return out
-}
-
-// quantile of the counts in buckets: the upper bound of the bucket holding it.
-func quantile(buckets [48]uint64, q float64) time.Duration {
-	var total uint64
-	for _, n := range buckets {
-		total += n
-	}
-	if total == 0 {
-		return 0
-	}
-	rank := uint64(q*float64(total-1)) + 1
-	var seen uint64
-	for i, n := range buckets {
-		seen += n
-		if seen >= rank {
-			if i == 0 {
-				return 1
-			}
-			return time.Duration(uint64(1) << i)
-		}
-	}
-	return 0
-}
-
-// rates keeps, per stage, what the sampler saw a second ago and the rates and
-// latency windows derived from it.
+// rates keeps, per stage, what the sampler saw at its last tick and the rates
+// and latency quantiles derived from it.
 type rates struct {
 	mu     sync.Mutex
 	last   time.Time
 	prev   []sample
 	in     []float64
 	out    []float64
-	window [][][48]uint64 // per stage, recent per-second histogram deltas
+	window []window // per stage
 	p50    []time.Duration
 	p99    []time.Duration
 	admIn  float64
@@ -97,7 +57,45 @@ type rates struct {
 
 type sample struct {
 	received, finished uint64
-	hist               [48]uint64
+	hist               *[numBuckets]uint64 // cumulative, summed over the stage's instances
 }
 
-const latencyWindow = 10 // seconds of histogram kept for p50/p99
+const latencyWindow = 10 // ticks (seconds by default) of histogram kept for p50/p99
+
+// window holds a stage's histogram deltas of the last latencyWindow sampler
+// ticks, the durations its recent quantiles are computed from.
+type window struct{ ticks [][]bucketCount }
+
+// bucketCount is one non-empty bucket of a histogram delta: a tick's delta
+// touches few buckets, so the window keeps only those.
+type bucketCount struct {
+	i int
+	n uint64
+}
+
+// add appends the tick's delta, cur - prev, dropping the oldest tick when
+// the window is full.
+func (w *window) add(cur, prev *[numBuckets]uint64) {
+	var delta []bucketCount
+	for b, n := range cur {
+		if d := n - prev[b]; d != 0 {
+			delta = append(delta, bucketCount{b, d})
+		}
+	}
+	if len(w.ticks) == latencyWindow {
+		copy(w.ticks, w.ticks[1:])
+		w.ticks = w.ticks[:latencyWindow-1]
+	}
+	w.ticks = append(w.ticks, delta)
+}
+
+// quantiles are the window's p50 and p99; scratch is overwritten.
+func (w *window) quantiles(scratch *[numBuckets]uint64) (p50, p99 time.Duration) {
+	*scratch = [numBuckets]uint64{}
+	for _, t := range w.ticks {
+		for _, bc := range t {
+			scratch[bc.i] += bc.n
+		}
+	}
+	return quantile(scratch, 0.50), quantile(scratch, 0.99)
+}
