@@ -1,19 +1,49 @@
-// Package metrics exports a running flow's snapshot as Prometheus metrics:
-// per-stage counters, mailbox depth and latency quantiles, flow totals and
-// restarts. It reads snapshots on each scrape, so it costs the flow nothing
-// between scrapes.
+// Package metrics exports a running flow's snapshot as Prometheus metrics,
+// following Prometheus' conventions: counters that only grow (rates are
+// rate()'s job, so there are no rate gauges), outcome labels that sum to the
+// whole, latency as a real histogram, and labels whose values do not change
+// while the flow runs. It reads a snapshot on each scrape, so it costs the
+// flow nothing between scrapes.
 //
-//	reg := prometheus.NewRegistry()
-//	reg.MustRegister(metrics.NewCollector(rt)) // rt: *actors.Runtime
+// The families, each labelled flow= (and stage= and kind= for a stage's):
+//
+//	serviceflow_inputs_admitted_total            inputs accepted by Submit
+//	serviceflow_inputs_total{outcome}            finished inputs: done, stopped, failed (sum: all finished)
+//	serviceflow_inputs_in_flight                 admitted, not yet finished (gauge)
+//	serviceflow_inputs_max_in_flight             the bound on inputs in flight (gauge)
+//	serviceflow_retries_total                    retries scheduled
+//	serviceflow_dead_letters_evicted_total       dead letters dropped from the bounded store
+//	serviceflow_input_lines_read_total           records read by the program feeding the flow
+//	serviceflow_input_lines_malformed_total      of those, the ones it could not decode
+//	serviceflow_stage_received_total             contexts delivered to the stage
+//	serviceflow_stage_calls_total{outcome}       finished calls: done, stopped, retried, failed (sum: all calls)
+//	serviceflow_stage_restarts_total             restarts of the stage's actors
+//	serviceflow_stage_mailbox                    contexts waiting in its mailbox (gauge)
+//	serviceflow_stage_latency_seconds            call latency histogram (services only)
+//	serviceflow_up                               1 while the flow runs, 0 once it stopped or failed
+//	serviceflow_state{state}                     1 for the flow's state, 0 for the five others
+//
+// The latency histogram holds the calls the runtime times (one in 8, see
+// actors.Runtime.Snapshot): its _count counts those, so use
+// serviceflow_stage_calls_total for call rates and _sum/_count or
+// histogram_quantile for latency. A call is counted on the right side of
+// each le bound unless it lies within 1.6% of it.
+//
+// The lines counters stay 0 unless the Source counts what its program reads
+// (snapshot.Intake). NewRegistry adds the standard go_* and process_*
+// collectors:
+//
+//	reg := metrics.NewRegistry(rt) // rt: *actors.Runtime
 //	http.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 //
-// Serve it on an address you choose (e.g. 127.0.0.1:9090), with timeouts;
-// never use protoactor's WithDefaultPrometheusProvider, which listens on
-// every interface.
+// Serve it on an address you choose (e.g. 127.0.0.1:9090), with timeouts, or
+// use Listen; never use protoactor's WithDefaultPrometheusProvider, which
+// listens on every interface.
 package metrics
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/serviceflow/serviceflow/snapshot"
 )
@@ -29,31 +59,48 @@ type Source interface {
 type Collector struct {
 	src Source
 
-	stageCount, stageMailbox, stageLatency, stageRate *prometheus.Desc
-	totals, inFlight, maxInFlight, up                 *prometheus.Desc
+	admitted, inputs, inFlight, maxInFlight, retries, evicted *prometheus.Desc
+	linesRead, linesMalformed                                 *prometheus.Desc
+	received, calls, restarts, mailbox, latency               *prometheus.Desc
+	up, state                                                 *prometheus.Desc
 }
 
 var _ prometheus.Collector = (*Collector)(nil)
 
+// states are every value serviceflow_state takes, so each is always present.
+var states = []snapshot.State{snapshot.Running, snapshot.Degraded, snapshot.Paused, snapshot.Draining, snapshot.Stopped, snapshot.Failed}
+
 // NewCollector returns a collector reading src on each scrape.
 func NewCollector(src Source) *Collector {
+	flow := []string{"flow"}
 	stage := []string{"flow", "stage", "kind"}
+	d := prometheus.NewDesc
 	return &Collector{
-		src:          src,
-		stageCount:   prometheus.NewDesc("serviceflow_stage_events_total", "Contexts by stage and outcome: received, done, stopped, retried, failed, restarts.", append(stage, "event"), nil),
-		stageMailbox: prometheus.NewDesc("serviceflow_stage_mailbox", "Contexts waiting in the stage's mailbox.", stage, nil),
-		stageLatency: prometheus.NewDesc("serviceflow_stage_latency_seconds", "Recent call latency of the stage.", append(stage, "quantile"), nil),
-		stageRate:    prometheus.NewDesc("serviceflow_stage_rate", "Recent contexts per second received (in) and finished (out).", append(stage, "direction"), nil),
-		totals:       prometheus.NewDesc("serviceflow_inputs_total", "Inputs by outcome: admitted, done, stopped, failed, retried.", []string{"flow", "outcome"}, nil),
-		inFlight:     prometheus.NewDesc("serviceflow_inputs_in_flight", "Inputs admitted and not yet finished.", []string{"flow"}, nil),
-		maxInFlight:  prometheus.NewDesc("serviceflow_inputs_max_in_flight", "The bound on inputs in flight.", []string{"flow"}, nil),
-		up:           prometheus.NewDesc("serviceflow_up", "1 while the flow runs, 0 once it failed or stopped.", []string{"flow", "state"}, nil),
+		src:            src,
+		admitted:       d("serviceflow_inputs_admitted_total", "Inputs accepted by Submit.", flow, nil),
+		inputs:         d("serviceflow_inputs_total", "Finished inputs by outcome (done, stopped, failed); they sum to all finished inputs.", append(flow, "outcome"), nil),
+		inFlight:       d("serviceflow_inputs_in_flight", "Inputs admitted and not yet finished.", flow, nil),
+		maxInFlight:    d("serviceflow_inputs_max_in_flight", "The bound on inputs in flight.", flow, nil),
+		retries:        d("serviceflow_retries_total", "Retries scheduled (an input may retry several times).", flow, nil),
+		evicted:        d("serviceflow_dead_letters_evicted_total", "Dead letters dropped from the bounded store.", flow, nil),
+		linesRead:      d("serviceflow_input_lines_read_total", "Records read by the program feeding the flow (0 unless it counts them).", flow, nil),
+		linesMalformed: d("serviceflow_input_lines_malformed_total", "Records read that could not be decoded, and so were not submitted.", flow, nil),
+		received:       d("serviceflow_stage_received_total", "Contexts delivered to the stage.", stage, nil),
+		calls:          d("serviceflow_stage_calls_total", "Finished calls of the stage by outcome (done, stopped, retried, failed); they sum to all its calls.", append(stage, "outcome"), nil),
+		restarts:       d("serviceflow_stage_restarts_total", "Restarts of the stage's actors.", stage, nil),
+		mailbox:        d("serviceflow_stage_mailbox", "Contexts waiting in the stage's mailbox.", stage, nil),
+		latency:        d("serviceflow_stage_latency_seconds", "Call latency of the stage, of the calls the runtime times (one in 8).", stage, nil),
+		up:             d("serviceflow_up", "1 while the flow runs (running, degraded, paused or draining), 0 once it stopped or failed.", flow, nil),
+		state:          d("serviceflow_state", "1 for the flow's current state, 0 for the others.", append(flow, "state"), nil),
 	}
 }
 
 // Describe implements prometheus.Collector.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.stageCount, c.stageMailbox, c.stageLatency, c.stageRate, c.totals, c.inFlight, c.maxInFlight, c.up} {
+	for _, d := range []*prometheus.Desc{
+		c.admitted, c.inputs, c.inFlight, c.maxInFlight, c.retries, c.evicted, c.linesRead, c.linesMalformed,
+		c.received, c.calls, c.restarts, c.mailbox, c.latency, c.up, c.state,
+	} {
 		ch <- d
 	}
 }
@@ -67,35 +114,67 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
 	}
+	t := s.Totals
+	counter(c.admitted, t.Admitted, s.Flow)
+	counter(c.inputs, t.Done, s.Flow, "done")
+	counter(c.inputs, t.Stopped, s.Flow, "stopped")
+	counter(c.inputs, t.Failed, s.Flow, "failed")
+	gauge(c.inFlight, float64(t.InFlight), s.Flow)
+	gauge(c.maxInFlight, float64(s.MaxInFlight), s.Flow)
+	counter(c.retries, t.Retried, s.Flow)
+	counter(c.evicted, s.Evicted, s.Flow)
+	counter(c.linesRead, t.Read, s.Flow)
+	counter(c.linesMalformed, t.Malformed, s.Flow)
+
 	for _, st := range s.Stages {
 		if st.Kind == snapshot.KindSink {
 			continue
 		}
 		l := []string{s.Flow, st.Name, string(st.Kind)}
-		for _, e := range []struct {
-			name string
-			v    uint64
-		}{{"received", st.Received}, {"done", st.Done}, {"stopped", st.Stopped}, {"retried", st.Retried}, {"failed", st.Failed}, {"restarts", st.Restarts}} {
-			counter(c.stageCount, e.v, append(l, e.name)...)
+		counter(c.received, st.Received, l...)
+		counter(c.calls, st.Done, append(l, "done")...)
+		counter(c.calls, st.Stopped, append(l, "stopped")...)
+		counter(c.calls, st.Retried, append(l, "retried")...)
+		counter(c.calls, st.Failed, append(l, "failed")...)
+		counter(c.restarts, st.Restarts, l...)
+		gauge(c.mailbox, float64(st.Mailbox), l...)
+		if st.Kind == snapshot.KindService && st.Latency.Buckets != nil {
+			ch <- histogram(c.latency, st.Latency, l)
 		}
-		gauge(c.stageMailbox, float64(st.Mailbox), l...)
-		gauge(c.stageLatency, st.P50.Seconds(), append(l, "0.5")...)
-		gauge(c.stageLatency, st.P99.Seconds(), append(l, "0.99")...)
-		gauge(c.stageRate, st.InRate, append(l, "in")...)
-		gauge(c.stageRate, st.OutRate, append(l, "out")...)
 	}
-	t := s.Totals
-	for _, e := range []struct {
-		name string
-		v    uint64
-	}{{"admitted", t.Admitted}, {"done", t.Done}, {"stopped", t.Stopped}, {"failed", t.Failed}, {"retried", t.Retried}} {
-		counter(c.totals, e.v, s.Flow, e.name)
-	}
-	gauge(c.inFlight, float64(t.InFlight), s.Flow)
-	gauge(c.maxInFlight, float64(s.MaxInFlight), s.Flow)
+
 	up := 1.0
 	if s.State == snapshot.Failed || s.State == snapshot.Stopped {
 		up = 0
 	}
-	gauge(c.up, up, s.Flow, string(s.State))
+	gauge(c.up, up, s.Flow)
+	for _, st := range states {
+		v := 0.0
+		if s.State == st {
+			v = 1
+		}
+		gauge(c.state, v, s.Flow, string(st))
+	}
+}
+
+// histogram is h as a constant Prometheus histogram in seconds.
+func histogram(d *prometheus.Desc, h snapshot.Histogram, labels []string) prometheus.Metric {
+	buckets := make(map[float64]uint64, len(h.Buckets))
+	for _, b := range h.Buckets {
+		buckets[b.Le.Seconds()] = b.Count
+	}
+	return prometheus.MustNewConstHistogram(d, h.Count, h.Sum.Seconds(), buckets, labels...)
+}
+
+// NewRegistry returns a registry holding src's collector and the standard Go
+// runtime (go_*) and process (process_*) collectors: what a /metrics
+// endpoint of a flow serves.
+func NewRegistry(src Source) *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(
+		NewCollector(src),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	return reg
 }

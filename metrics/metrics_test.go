@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/serviceflow/serviceflow/snapshot"
@@ -15,43 +14,108 @@ type fixed snapshot.Snapshot
 
 func (f fixed) Snapshot() snapshot.Snapshot { return snapshot.Snapshot(f) }
 
-func TestCollector(t *testing.T) {
-	src := fixed{
-		Flow: "orders", State: snapshot.Running, MaxInFlight: 64,
-		Totals: snapshot.Totals{Admitted: 10, Done: 7, Stopped: 1, Failed: 1, InFlight: 1, Retried: 2},
+func orders() fixed {
+	return fixed{
+		Flow: "orders", State: snapshot.Paused, MaxInFlight: 64, Evicted: 3,
+		Totals: snapshot.Totals{Admitted: 10, Done: 7, Stopped: 1, Failed: 1, InFlight: 1, Retried: 2, Read: 12, Malformed: 2},
 		Stages: []snapshot.Stage{
-			{Name: "parse", Kind: snapshot.KindService, Received: 10, Done: 9, Failed: 1, Restarts: 2, Mailbox: 3, P50: time.Millisecond, P99: 4 * time.Millisecond, InRate: 5},
-			{Name: "results", Kind: snapshot.KindSink},
+			{Name: "parse", Kind: snapshot.KindService, Received: 10, Done: 7, Stopped: 1, Retried: 2, Failed: 1, Restarts: 2, Mailbox: 3,
+				P50: time.Millisecond, P99: 4 * time.Millisecond, InRate: 5,
+				Latency: snapshot.Histogram{Count: 4, Sum: 6 * time.Millisecond, Buckets: []snapshot.Bucket{
+					{Le: time.Millisecond, Count: 2}, {Le: 5 * time.Millisecond, Count: 4}}}},
+			{Name: "route", Kind: snapshot.KindFork, Received: 7, Done: 7},
+			{Name: "results", Kind: snapshot.KindSink, Received: 9},
 		},
 	}
-	reg := prometheus.NewPedanticRegistry()
-	reg.MustRegister(NewCollector(src))
+}
+
+func TestCollector(t *testing.T) {
 	want := `
-# HELP serviceflow_inputs_total Inputs by outcome: admitted, done, stopped, failed, retried.
+# HELP serviceflow_inputs_admitted_total Inputs accepted by Submit.
+# TYPE serviceflow_inputs_admitted_total counter
+serviceflow_inputs_admitted_total{flow="orders"} 10
+# HELP serviceflow_inputs_total Finished inputs by outcome (done, stopped, failed); they sum to all finished inputs.
 # TYPE serviceflow_inputs_total counter
-serviceflow_inputs_total{flow="orders",outcome="admitted"} 10
 serviceflow_inputs_total{flow="orders",outcome="done"} 7
 serviceflow_inputs_total{flow="orders",outcome="failed"} 1
-serviceflow_inputs_total{flow="orders",outcome="retried"} 2
 serviceflow_inputs_total{flow="orders",outcome="stopped"} 1
-# HELP serviceflow_stage_events_total Contexts by stage and outcome: received, done, stopped, retried, failed, restarts.
-# TYPE serviceflow_stage_events_total counter
-serviceflow_stage_events_total{event="done",flow="orders",kind="service",stage="parse"} 9
-serviceflow_stage_events_total{event="failed",flow="orders",kind="service",stage="parse"} 1
-serviceflow_stage_events_total{event="received",flow="orders",kind="service",stage="parse"} 10
-serviceflow_stage_events_total{event="restarts",flow="orders",kind="service",stage="parse"} 2
-serviceflow_stage_events_total{event="retried",flow="orders",kind="service",stage="parse"} 0
-serviceflow_stage_events_total{event="stopped",flow="orders",kind="service",stage="parse"} 0
-# HELP serviceflow_stage_latency_seconds Recent call latency of the stage.
-# TYPE serviceflow_stage_latency_seconds gauge
-serviceflow_stage_latency_seconds{flow="orders",kind="service",quantile="0.5",stage="parse"} 0.001
-serviceflow_stage_latency_seconds{flow="orders",kind="service",quantile="0.99",stage="parse"} 0.004
+# HELP serviceflow_input_lines_read_total Records read by the program feeding the flow (0 unless it counts them).
+# TYPE serviceflow_input_lines_read_total counter
+serviceflow_input_lines_read_total{flow="orders"} 12
+# HELP serviceflow_input_lines_malformed_total Records read that could not be decoded, and so were not submitted.
+# TYPE serviceflow_input_lines_malformed_total counter
+serviceflow_input_lines_malformed_total{flow="orders"} 2
+# HELP serviceflow_stage_calls_total Finished calls of the stage by outcome (done, stopped, retried, failed); they sum to all its calls.
+# TYPE serviceflow_stage_calls_total counter
+serviceflow_stage_calls_total{flow="orders",kind="fork",outcome="done",stage="route"} 7
+serviceflow_stage_calls_total{flow="orders",kind="fork",outcome="failed",stage="route"} 0
+serviceflow_stage_calls_total{flow="orders",kind="fork",outcome="retried",stage="route"} 0
+serviceflow_stage_calls_total{flow="orders",kind="fork",outcome="stopped",stage="route"} 0
+serviceflow_stage_calls_total{flow="orders",kind="service",outcome="done",stage="parse"} 7
+serviceflow_stage_calls_total{flow="orders",kind="service",outcome="failed",stage="parse"} 1
+serviceflow_stage_calls_total{flow="orders",kind="service",outcome="retried",stage="parse"} 2
+serviceflow_stage_calls_total{flow="orders",kind="service",outcome="stopped",stage="parse"} 1
+# HELP serviceflow_stage_latency_seconds Call latency of the stage, of the calls the runtime times (one in 8).
+# TYPE serviceflow_stage_latency_seconds histogram
+serviceflow_stage_latency_seconds_bucket{flow="orders",kind="service",stage="parse",le="0.001"} 2
+serviceflow_stage_latency_seconds_bucket{flow="orders",kind="service",stage="parse",le="0.005"} 4
+serviceflow_stage_latency_seconds_bucket{flow="orders",kind="service",stage="parse",le="+Inf"} 4
+serviceflow_stage_latency_seconds_sum{flow="orders",kind="service",stage="parse"} 0.006
+serviceflow_stage_latency_seconds_count{flow="orders",kind="service",stage="parse"} 4
+# HELP serviceflow_up 1 while the flow runs (running, degraded, paused or draining), 0 once it stopped or failed.
+# TYPE serviceflow_up gauge
+serviceflow_up{flow="orders"} 1
+# HELP serviceflow_state 1 for the flow's current state, 0 for the others.
+# TYPE serviceflow_state gauge
+serviceflow_state{flow="orders",state="DEGRADED"} 0
+serviceflow_state{flow="orders",state="DRAINING"} 0
+serviceflow_state{flow="orders",state="FAILED"} 0
+serviceflow_state{flow="orders",state="PAUSED"} 1
+serviceflow_state{flow="orders",state="RUNNING"} 0
+serviceflow_state{flow="orders",state="STOPPED"} 0
 `
-	if err := testutil.CollectAndCompare(NewCollector(src), strings.NewReader(want),
-		"serviceflow_inputs_total", "serviceflow_stage_events_total", "serviceflow_stage_latency_seconds"); err != nil {
+	if err := testutil.CollectAndCompare(NewCollector(orders()), strings.NewReader(want),
+		"serviceflow_inputs_admitted_total", "serviceflow_inputs_total", "serviceflow_input_lines_read_total",
+		"serviceflow_input_lines_malformed_total", "serviceflow_stage_calls_total", "serviceflow_stage_latency_seconds",
+		"serviceflow_up", "serviceflow_state"); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := testutil.GatherAndCount(reg); err != nil || n != 19 {
-		t.Fatalf("gathered %d metrics, err %v", n, err)
+}
+
+// The conventions the issue names, checked on what a scrape returns:
+// promlint finds nothing, no family is a precomputed rate or quantile, the
+// label sets do not change with the flow's state, and the standard
+// collectors are there.
+func TestConventions(t *testing.T) {
+	problems, err := testutil.CollectAndLint(NewCollector(orders()))
+	if err != nil || len(problems) != 0 {
+		t.Fatalf("promlint: %v %v", problems, err)
+	}
+	families := func(src fixed) map[string]int {
+		mfs, err := NewRegistry(src).Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]int{}
+		for _, mf := range mfs {
+			out[mf.GetName()] = len(mf.GetMetric())
+		}
+		return out
+	}
+	running, stopped := orders(), orders()
+	running.State, stopped.State = snapshot.Running, snapshot.Stopped
+	a, b := families(running), families(stopped)
+	for name, n := range a {
+		if strings.Contains(name, "rate") || strings.Contains(name, "quantile") {
+			t.Errorf("%s: a precomputed rate or quantile", name)
+		}
+		if strings.HasPrefix(name, "serviceflow_") && b[name] != n {
+			t.Errorf("%s: %d series while running, %d once stopped: a label follows the state", name, n, b[name])
+		}
+	}
+	for _, name := range []string{"go_goroutines", "go_memstats_heap_alloc_bytes", "process_cpu_seconds_total", "process_resident_memory_bytes"} {
+		if a[name] == 0 {
+			t.Errorf("standard metric %s missing", name)
+		}
 	}
 }

@@ -3,14 +3,14 @@ package metrics
 import (
 	"net/http"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/serviceflow/serviceflow/internal/httpserve"
 )
 
-// Server serves a Source's metrics at /metrics over HTTP. Create it with
-// Listen; Close stops it and waits for it; Addr is where it listens.
+// Server serves a Source's metrics at /metrics over HTTP, with the go_* and
+// process_* collectors (see NewRegistry). Create it with Listen; Close stops
+// it and waits for it; Addr is where it listens.
 type Server struct{ *httpserve.Server }
 
 // Listen serves src's metrics on addr (for example "127.0.0.1:9090"; an
@@ -18,10 +18,8 @@ type Server struct{ *httpserve.Server }
 // listener is opened before Listen returns, so a bad or busy address is
 // reported at once. The server has read and write timeouts.
 func Listen(addr string, src Source) (*Server, error) {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(NewCollector(src))
 	mux := http.NewServeMux()
-	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("/metrics", promhttp.HandlerFor(NewRegistry(src), promhttp.HandlerOpts{}))
 	s, err := httpserve.Listen(addr, mux)
 	if err != nil {
 		return nil, err

@@ -26,7 +26,8 @@ func TestListenServesAndCloses(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(body), `serviceflow_up{flow="orders",state="RUNNING"} 1`) {
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `serviceflow_state{flow="orders",state="RUNNING"} 1`) ||
+		!strings.Contains(string(body), "\ngo_goroutines ") || !strings.Contains(string(body), "\nprocess_cpu_seconds_total ") {
 		t.Fatalf("status %d body:\n%s", resp.StatusCode, body)
 	}
 	if err := s.Close(context.Background()); err != nil {
