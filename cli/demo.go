@@ -80,7 +80,7 @@ func (e *env) demo(ctx context.Context, count int, rate float64, ui tui.Options,
 			actors.Supervision(demoSupervision),
 			actors.Logger(runtimeLogger(mode, e.stderr)),
 		},
-		feed:        func(emit func(input) bool) error { return generate(ctx, count, rate, emit) },
+		feed:        func(ctx context.Context, emit func(input) bool) error { return generate(ctx, count, rate, emit) },
 		sink:        s,
 		ui:          tui.Options{Mode: mode, Refresh: ui.Refresh, Out: e.stdout, In: e.stdin, NoSummary: true},
 		metricsAddr: srv.metrics,
@@ -99,7 +99,7 @@ func (e *env) demo(ctx context.Context, count int, rate float64, ui tui.Options,
 }
 
 // generate emits count demo orders (endless when count is 0) at rate per
-// second, until emit returns false or ctx is done.
+// second, until emit returns false or ctx (intake) is done.
 func generate(ctx context.Context, count int, rate float64, emit func(input) bool) error {
 	p := newPacer(rate)
 	for n := 1; count == 0 || n <= count; n++ {

@@ -23,8 +23,9 @@ type input struct {
 
 // feed produces a stream: it calls emit for each input until the stream
 // ends or emit returns false (stop), and returns the stream's final error
-// (nil at its normal end).
-type feed func(emit func(input) bool) error
+// (nil at its normal end). ctx ends when intake stops (not before: an
+// interrupt stops intake, which then stops the feed), for a feed that waits.
+type feed func(ctx context.Context, emit func(input) bool) error
 
 // job is one run of a flow over a stream, the heart of demo and run.
 type job struct {
@@ -111,9 +112,11 @@ func (j *job) run(ctx context.Context) (outcome, error) {
 	// its read returns, and it takes nothing more from the stream after stop.
 	inputs := make(chan input)
 	stop := make(chan struct{})
+	feedCtx, stopFeed := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopFeed()
 	feedErr := make(chan error, 1)
 	go func() {
-		err := j.feed(func(in input) bool {
+		err := j.feed(feedCtx, func(in input) bool {
 			select {
 			case inputs <- in:
 				return true
@@ -178,6 +181,7 @@ intake:
 		}
 	}
 	close(stop)
+	stopFeed()
 
 	drainErr, abandoned := j.finish(ctx, rt, consumed)
 	if !out.quit && (abandoned || errors.Is(drainErr, actors.ErrDrainTimeout)) {

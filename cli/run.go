@@ -207,7 +207,7 @@ func (e *env) create(name string, closers *[]io.Closer) (*jsonl.Writer, error) {
 // or whitespace-only lines it skipped, once the feed has returned.
 func readLines(r io.Reader) (f feed, blank func() int) {
 	jr := jsonl.NewReader(r)
-	return func(emit func(input) bool) error {
+	return func(_ context.Context, emit func(input) bool) error {
 		for {
 			rec, err := jr.Next()
 			var in input
