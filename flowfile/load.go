@@ -62,12 +62,12 @@ func (s Supervision) Spec() supervisor.Spec {
 }
 
 // LoadFile reads and loads the flow file at path; see Load.
-func LoadFile(path string, reg *registry.Registry) (*File, error) {
+func LoadFile(path string, reg *registry.Registry, opts ...Option) (*File, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return Load(path, data, reg)
+	return Load(path, data, reg, opts...)
 }
 
 // Load parses a flow file and builds its flow with the services of reg (nil
@@ -76,11 +76,14 @@ func LoadFile(path string, reg *registry.Registry) (*File, error) {
 // values joined (see Errors): YAML syntax, unknown or misspelt fields,
 // unknown services, bad parameters, expressions that do not compile. It does
 // not check the wiring between steps: call Validate for that.
-func Load(name string, data []byte, reg *registry.Registry) (f *File, err error) {
+func Load(name string, data []byte, reg *registry.Registry, opts ...Option) (f *File, err error) {
 	if reg == nil {
 		reg = registry.Builtin()
 	}
 	l := &loader{file: name, reg: reg}
+	for _, o := range opts {
+		o(l)
+	}
 	defer func() { // the YAML parser should not panic; if it does, say so
 		if r := recover(); r != nil {
 			f, err = nil, &Error{File: name, Line: 1, Col: 1, Msg: fmt.Sprintf("cannot parse this file (YAML parser panic: %v)", r)}
@@ -118,6 +121,7 @@ type loader struct {
 	values  int // values converted, to bound alias expansion
 	info    registry.FlowInfo
 	f       *File
+	replace func(stage string, s flow.Service) flow.Service // see ReplaceServices
 }
 
 func (l *loader) errorf(p pos, format string, args ...any) {

@@ -159,6 +159,9 @@ func (l *loader) service(kind kv, fields map[string]kv, path string) flow.Servic
 	if e, ok := fields["batch"]; ok {
 		l.batchable(e, svcName, svc)
 	}
+	if l.replace != nil {
+		svc = l.replace(name, svc)
+	}
 	l.record(path, name, kind.at)
 	return flow.Stage(svc, opts...)
 }
