@@ -53,16 +53,19 @@ func drawGraph(s snapshot.Snapshot, l glayout, selected string, x0, y0, w, h int
 	for _, e := range l.edges {
 		a, b := e[0], e[1]
 		if l.vertical {
+			// Lines start on the box's border (which the box then draws
+			// over), so the first cell outside it connects to the box even
+			// when the edge turns at once, as a fork's or a join's does.
 			ox, oy := l.x[a]+l.boxW/2, l.y[a]+l.boxH
 			ix, iy := l.x[b]+l.boxW/2, l.y[b]-1
 			if ox == ix {
-				c.vline(ox, oy, iy)
+				c.vline(ox, oy-1, iy)
 			} else {
 				by := oy
 				if l.indeg[b] > 1 {
 					by = l.y[b] - 2
 				}
-				c.vline(ox, oy, by)
+				c.vline(ox, oy-1, by)
 				c.hline(ox, ix, by)
 				c.vline(ix, by, iy)
 			}
@@ -73,13 +76,13 @@ func drawGraph(s snapshot.Snapshot, l glayout, selected string, x0, y0, w, h int
 			ox, oy := l.x[a]+l.boxW, l.y[a]+2
 			ix, iy := l.x[b]-1, l.y[b]+2
 			if oy == iy {
-				c.hline(ox, ix, oy)
+				c.hline(ox-1, ix, oy)
 			} else {
 				bx := ox + 1
 				if l.indeg[b] > 1 {
 					bx = l.x[b] - 2
 				}
-				c.hline(ox, bx, oy)
+				c.hline(ox-1, bx, oy)
 				c.vline(bx, oy, iy)
 				c.hline(bx, ix, iy)
 			}
@@ -111,8 +114,10 @@ func drawBox(c *canvas, x, y, w, h int, s snapshot.Stage, label string, hot, sel
 	switch {
 	case sel:
 		tl, tr, bl, br, hz, vt = "╔", "╗", "╚", "╝", "═", "║"
-	case s.Kind == snapshot.KindFork || s.Kind == snapshot.KindAround:
+	case s.Kind == snapshot.KindFork:
 		tl, tr, bl, br = "╭", "╮", "╰", "╯"
+	case s.Kind == snapshot.KindAround: // dashed: it wraps the rest of its flow
+		hz, vt = "┄", "┆"
 	case s.Kind == snapshot.KindSink:
 		tl, tr, bl, br, hz, vt = "┏", "┓", "┗", "┛", "━", "┃"
 	}

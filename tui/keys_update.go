@@ -11,6 +11,9 @@ import (
 // key handles one key press: the keys of the whole monitor here, the rest
 // in the pane in front.
 func (m model) key(k tea.KeyPressMsg) (model, tea.Cmd) {
+	if m.attached && key.Matches(k, m.keys.Quit) && m.front().prompt(m.frame()) == "" || m.attached && k.String() == "ctrl+c" {
+		return m, tea.Quit // detach: the flow is not ours to drain
+	}
 	if k.String() == "ctrl+c" {
 		if m.draining { // the second ctrl+c: leave now
 			if m.cancelDrain != nil {

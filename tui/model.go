@@ -78,6 +78,7 @@ type model struct {
 	status  string
 
 	intakePaused bool
+	attached     bool // the flow is another process's: q detaches, it does not drain
 	draining     bool
 	cancelDrain  context.CancelFunc
 	drainErr     error // what Drain returned; Run returns it
@@ -103,6 +104,14 @@ func newModel(ctx context.Context, src Source, refresh time.Duration, color bool
 			viewTree:     treePane{},
 		},
 	}
+}
+
+// attach makes the model a monitor attached to a flow another process owns:
+// quitting detaches at once and leaves the flow running, and the keys say so.
+func (m model) attach() model {
+	m.attached = true
+	m.keys.Quit.SetHelp("q", "detach")
+	return m
 }
 
 // frame is what the panes see of the model.

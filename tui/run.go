@@ -46,6 +46,10 @@ type Options struct {
 	Out     io.Writer     // default os.Stdout
 	In      io.Reader     // the TUI's keyboard; nil: the terminal, even when stdin is a pipe of inputs
 	NoColor bool          // no colours; also when the NO_COLOR variable is set
+	// Attached says src watches a flow another process owns (flowrun
+	// attach): q and ctrl+c detach at once, leaving the flow running, and the
+	// keys say "detach" rather than "drain & quit".
+	Attached bool
 	// NoSummary leaves out plain mode's final summary line, for a caller
 	// that prints its own accounting (as flowrun does).
 	NoSummary bool
@@ -108,6 +112,9 @@ func isTerminal(w io.Writer) bool {
 
 func runTUI(ctx context.Context, src Source, opts Options) error {
 	m := newModel(ctx, src, opts.Refresh, !opts.NoColor)
+	if opts.Attached {
+		m = m.attach()
+	}
 	// No tea.WithContext: bubbletea treats a program whose context ends as
 	// killed and then closes its input reader without waiting for the reader
 	// goroutine, a data race (bubbletea #1599). When ctx ends we quit it the

@@ -11,12 +11,13 @@ import (
 	"github.com/serviceflow/serviceflow/snapshot"
 )
 
-// sortColumns are the orders `s` cycles through; "order" is topology order.
+// sortColumns are the orders `s` cycles through; "order" is the order an
+// input meets the stages (flowOrder), also the order of ties.
 var sortColumns = []struct {
 	name string
 	less func(a, b snapshot.Stage) int
 }{
-	{"order", func(a, b snapshot.Stage) int { return cmp.Compare(a.ID, b.ID) }},
+	{"order", nil}, // flow order: see flowOrder
 	{"name", func(a, b snapshot.Stage) int { return strings.Compare(a.Name, b.Name) }},
 	{"state", func(a, b snapshot.Stage) int { return cmp.Compare(stateRank(a.State), stateRank(b.State)) }},
 	{"in/s", func(a, b snapshot.Stage) int { return cmp.Compare(b.InRate, a.InRate) }},
@@ -75,14 +76,22 @@ func (p servicesPane) rows(f frame) []snapshot.Stage {
 			rows = append(rows, s)
 		}
 	}
+	rank := make(map[int]int, len(f.snap.Stages))
+	for i, r := range flowOrder(f.snap.Stages, f.snap.Edges) {
+		rank[f.snap.Stages[i].ID] = r
+	}
+	inFlow := func(a, b snapshot.Stage) int { return cmp.Compare(rank[a.ID], rank[b.ID]) }
 	c := sortColumns[p.sortCol%len(sortColumns)].less
+	if c == nil {
+		c = inFlow
+	}
 	slices.SortStableFunc(rows, func(a, b snapshot.Stage) int {
 		r := c(a, b)
 		if p.sortRev {
 			r = -r
 		}
 		if r == 0 {
-			r = cmp.Compare(a.ID, b.ID)
+			r = inFlow(a, b)
 		}
 		return r
 	})
@@ -156,21 +165,18 @@ func indexOfStage(rows []snapshot.Stage, name string) int {
 	return -1
 }
 
-// stateLabel is a stage state in at most 8 cells.
+// stateW is the width of the state column: "backpressure" whole.
+const stateW = 12
+
+// stateLabel is a stage state in at most stateW cells, never cut.
 func stateLabel(s snapshot.StageState) string {
 	switch s {
-	case snapshot.StageBackpressure:
-		return "backpres"
-	case snapshot.StageRestarting:
-		return "restart"
 	case snapshot.StageFailed:
 		return "FAILED"
-	case snapshot.StageStopped:
-		return "stopped"
 	case "":
 		return "-"
 	}
-	return clean(string(s), 8)
+	return clean(string(s), stateW)
 }
 
 type column struct {
@@ -183,7 +189,7 @@ func (p servicesPane) view(f frame) []string {
 	w, h, st := f.w, f.h, f.st
 	rows := p.rows(f)
 	cols := []column{
-		{"", 1, false}, {"SERVICE", 0, false}, {"STATE", 8, false},
+		{"", 1, false}, {"SERVICE", 0, false}, {"STATE", stateW, false},
 		{"IN/S", 6, true}, {"OUT/S", 6, true}, {"ERR", 5, true}, {"RETRY", 5, true},
 		{"RST", 4, true}, {"MAILBOX", 9, true}, {"THROUGHPUT 60s", 0, false},
 		{"P50", 6, true}, {"P99", 6, true},
@@ -233,8 +239,12 @@ func (p servicesPane) view(f frame) []string {
 		if s.Name == p.cursor {
 			mark = "▸"
 		}
+		name := clean(s.Name, maxName)
+		if isExit(s) && p.sortCol == 0 { // beside its entry: where its After runs
+			name = "↳ " + name
+		}
 		cells := []string{
-			mark, clean(s.Name, maxName), stateLabel(s.State),
+			mark, name, stateLabel(s.State),
 			rate(s.InRate), rate(s.OutRate), count(s.Failed), count(s.Retried),
 			count(s.Restarts), mbox, sp, latency(s.P50), latency(s.P99),
 		}

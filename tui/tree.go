@@ -121,7 +121,7 @@ func childLine(st styles, name string, s *snapshot.Stage) string {
 
 // stageStatus is a stage's state and restarts.
 func stageStatus(st styles, s *snapshot.Stage) string {
-	line := st.r(st.stage(s.State), pad(stateLabel(s.State), 8))
+	line := st.r(st.stage(s.State), pad(stateLabel(s.State), stateW))
 	if s.Restarts > 0 {
 		line += "  " + plural(int(min(s.Restarts, 1<<30)), "restart")
 	}
