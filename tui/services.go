@@ -206,6 +206,10 @@ func (p servicesPane) view(f frame) []string {
 		sparkW = 0
 		nameW = max(rest, 8)
 	}
+	if nameW < 12 { // names before p50: the detail pane has it
+		nameW += cols[10].width + 1
+		cols[10].width = 0
+	}
 	cols[1].width, cols[9].width = nameW, sparkW
 	sortName := sortColumns[p.sortCol%len(sortColumns)].name
 	arrow := "▼"
