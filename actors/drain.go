@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"time"
 
 	"github.com/serviceflow/serviceflow/flow"
@@ -12,9 +13,12 @@ import (
 
 // Drain stops intake, waits for the inputs in flight to finish, then stops
 // the actors and services and closes Results. When ctx ends first, inputs
-// still in flight are reported Failed (matching ErrDrainTimeout) and services
-// see their context cancelled. It returns the flow's escalation error, if
-// any, or the drain timeout; calling it again returns the same.
+// still in flight are reported Failed (matching ErrDrainTimeout), services
+// see their context cancelled, and Drain returns by then, without waiting
+// for calls that ignore their context: the actors and services still busy
+// are stopped in the background when those calls return. Results must be
+// read meanwhile (see Results). Drain returns the flow's escalation error,
+// if any, or the drain timeout; calling it again returns the same.
 func (rt *Runtime) Drain(ctx context.Context) error {
 	rt.drainOnce.Do(func() { rt.drainErr = rt.drain(ctx) })
 	return rt.drainErr
@@ -55,14 +59,85 @@ func (rt *Runtime) drain(ctx context.Context) error {
 	tick.Stop()
 	rt.cancel() // services still running see their context end
 	rt.retry.close()
-	rt.stopActors()
-	rt.stopServices(context.WithoutCancel(ctx))
 	rt.bg.Wait()
+	// Every input is reported and none can be admitted: no result follows
+	// (a result is sent only by whoever clears its input's slot).
+	rt.led.settle()
+	go func() {
+		// Outlives Drain when its deadline passes before the actors stop: a
+		// call that ignores its cancelled context holds its actor until it
+		// returns, and only then can the actor, the services and the actor
+		// system stop. Nothing else can be done with a goroutine stuck in
+		// someone else's code; rt.shut says when it is over.
+		rt.shutdown(context.WithoutCancel(ctx))
+	}()
+	select {
+	case <-rt.shut:
+	case <-ctx.Done():
+		rt.cfg.logger.Warn("drain deadline passed before the actors stopped; calls still running are abandoned, and their actors and services stop when they return",
+			"flow", rt.prog.Name)
+	}
 	close(rt.results)
 	if err := rt.escalated(); err != nil {
 		errs = append([]error{err}, errs...)
 	}
 	return errors.Join(errs...)
+}
+
+// shutdown stops every actor, waits for them, then stops the services and
+// the actor system, and closes rt.shut. An actor stuck in a service call
+// stops when that call returns.
+func (rt *Runtime) shutdown(ctx context.Context) {
+	defer close(rt.shut)
+	for _, pool := range rt.instances {
+		for _, in := range pool {
+			if in.pid != nil {
+				rt.system.Root.Stop(in.pid)
+			}
+		}
+	}
+	rt.actorsDone.Wait()
+	for _, pool := range rt.instances {
+		for _, in := range pool {
+			if in.worker != nil {
+				in.worker.stop()
+			}
+		}
+	}
+	// The actors are gone: no call can read a service now.
+	rt.stopServices(ctx)
+	rt.system.Shutdown()
+}
+
+// stopServices calls Stop on every started service that has one, turning a
+// panic into a logged error.
+func (rt *Runtime) stopServices(ctx context.Context) {
+	for _, pool := range rt.instances {
+		for _, in := range pool {
+			in.mu.Lock()
+			svc := in.svc
+			in.svc = nil
+			in.mu.Unlock()
+			if err := stopService(ctx, svc); err != nil {
+				rt.cfg.logger.Warn("service stop failed", "stage", in.name, "err", err)
+			}
+		}
+	}
+}
+
+// stopService calls svc's Stop, if it has one; a panic becomes a
+// *flow.PanicError.
+func stopService(ctx context.Context, svc flow.Service) (err error) {
+	s, ok := svc.(flow.Stopper)
+	if !ok {
+		return nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = &flow.PanicError{Value: r, Stack: debug.Stack()}
+		}
+	}()
+	return s.Stop(ctx)
 }
 
 // awaitReplays waits for the Replays in progress to submit their inputs, or
@@ -76,51 +151,5 @@ func (rt *Runtime) awaitReplays(ctx context.Context) {
 	case <-ctx.Done():
 		close(rt.replayStop)
 		<-done
-	}
-}
-
-// stopActors stops every actor and waits for them, for at most a few
-// seconds: an actor stuck in a service call cannot be stopped, only
-// abandoned (its input has been reported already).
-func (rt *Runtime) stopActors() {
-	for _, pool := range rt.instances {
-		for _, in := range pool {
-			if in.pid != nil {
-				rt.system.Root.Stop(in.pid)
-			}
-		}
-	}
-	done := make(chan struct{})
-	go func() { rt.actorsDone.Wait(); close(done) }()
-	select {
-	case <-done:
-		for _, pool := range rt.instances {
-			for _, in := range pool {
-				if in.worker != nil {
-					in.worker.stop()
-				}
-			}
-		}
-	case <-time.After(5 * time.Second):
-		// A worker stuck in a service call cannot be stopped, only left:
-		// its input has been reported already.
-		rt.cfg.logger.Warn("actors did not stop in 5s; a service call is stuck")
-	}
-	rt.system.Shutdown()
-}
-
-// stopServices calls Stop on every started service that has one.
-func (rt *Runtime) stopServices(ctx context.Context) {
-	for _, pool := range rt.instances {
-		for _, in := range pool {
-			in.mu.Lock()
-			if s, ok := in.svc.(flow.Stopper); ok {
-				if err := s.Stop(ctx); err != nil {
-					rt.cfg.logger.Warn("service stop failed", "stage", in.name, "err", err)
-				}
-			}
-			in.svc = nil
-			in.mu.Unlock()
-		}
 	}
 }

@@ -82,6 +82,19 @@ func (l *ledger) count(s flow.Status) {
 // flight and no result is being sent.
 func (l *ledger) idle() bool { return len(l.free) == cap(l.free) }
 
+// settle takes every slot from the free list and puts it back, once idle:
+// each take is ordered after the release that followed a result's send, so
+// what the caller does next (close Results) is ordered after every send.
+func (l *ledger) settle() {
+	slots := make([]int32, 0, cap(l.free))
+	for range cap(l.free) {
+		slots = append(slots, <-l.free)
+	}
+	for _, s := range slots {
+		l.free <- s
+	}
+}
+
 // inFlight is admitted minus reported; never negative.
 func (l *ledger) inFlight() int {
 	fin := l.done.Load() + l.stopped.Load() + l.failed.Load()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -63,6 +64,7 @@ type Runtime struct {
 	retryMu  sync.Mutex
 	retryLog map[string]retryNote // per stage: when its last retry event was recorded
 
+	shut      chan struct{} // closed once actors, services and the actor system are stopped
 	drainOnce sync.Once
 	drainErr  error
 }
@@ -89,14 +91,14 @@ func Start(ctx context.Context, f *flow.Flow, opts ...Option) (*Runtime, error) 
 		results:    make(chan flow.Result, cfg.maxInFlight),
 		closing:    make(chan struct{}),
 		replayStop: make(chan struct{}),
+		shut:       make(chan struct{}),
 		started:    time.Now(),
 		retryLog:   map[string]retryNote{},
 	}
 	logger := slog.New(discard{})
 	rt.system = actor.NewActorSystem(actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger { return logger }))
 	if err := rt.spawn(ctx); err != nil {
-		rt.stopActors()
-		rt.stopServices(ctx)
+		rt.shutdown(ctx)
 		cancel()
 		return nil, err
 	}
@@ -151,8 +153,14 @@ func (rt *Runtime) spawn(ctx context.Context) error {
 	return nil
 }
 
-// newService returns a started service for node i (see flow.Node.Start).
-func (rt *Runtime) newService(ctx context.Context, i int) (flow.Service, error) {
+// newService returns a started service for node i (see flow.Node.Start). A
+// panic in the stage's factory or Start becomes a *flow.PanicError.
+func (rt *Runtime) newService(ctx context.Context, i int) (svc flow.Service, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			svc, err = nil, &flow.PanicError{Value: r, Stack: debug.Stack()}
+		}
+	}()
 	return rt.prog.Nodes[i].Start(ctx)
 }
 
