@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/serviceflow/serviceflow/actors"
+	"github.com/serviceflow/serviceflow/flowfile"
 	"github.com/serviceflow/serviceflow/jsonl"
 	"github.com/serviceflow/serviceflow/tui"
 )
@@ -89,6 +90,9 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 	}
 	if fl.maxInFlight < 0 || fl.drainTimeout < 0 {
 		return usageError("run: --max-in-flight and --drain-timeout must not be negative")
+	}
+	if fl.maxInFlight > flowfile.InFlightLimit { // the runtime allocates for it at start
+		return usageError("run: --max-in-flight must be at most %d, not %d", flowfile.InFlightLimit, fl.maxInFlight)
 	}
 	file, err := e.load(path, e.stderr, true)
 	if err != nil {

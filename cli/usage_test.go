@@ -25,6 +25,7 @@ func TestUsageErrors(t *testing.T) {
 		{"missing flow file", []string{"run", "testdata/nope.yaml", "--ui", "off"}, "nope.yaml"},
 		{"missing input file", []string{"run", "testdata/fork.yaml", "--in", "testdata/nope.jsonl", "--ui", "off"}, "--in: open testdata/nope.jsonl"},
 		{"graph format", []string{"graph", "testdata/fork.yaml", "--format", "png"}, `--format "png"`},
+		{"huge --max-in-flight", []string{"run", "testdata/fork.yaml", "--max-in-flight", "8589934592", "--ui", "off"}, "--max-in-flight must be at most 100000"},
 		{"services takes no args", []string{"services", "x"}, `unknown command "x"`},
 		{"run monitor not loopback", []string{"run", "testdata/pass.yaml", "--ui", "off", "--monitor", ":7071"}, "--monitor :7071"},
 		{"demo monitor not loopback", []string{"demo", "--ui", "off", "--monitor", ":7071"}, "--monitor :7071"},

@@ -73,4 +73,24 @@
 //
 //	orders.yaml:5:7: unknown field "concurency" in service step (did you mean "concurrency"?); known: service, name, with, concurrency, timeout, by_key, batch
 //	orders.yaml:31:5: stage "ship": expects key "weight", which is neither an input nor promised upstream on every path (only kind=book set it)
+//
+// # Limits
+//
+// A flow file may come from anyone, so Load bounds what it can ask for and
+// rejects the rest with an *Error, before building anything in proportion
+// to it. The file's size, its encoding and its shape are checked on the
+// raw bytes and the lexer's tokens, before the YAML parser (whose cost
+// grows with the square of deep nesting and of large mappings) builds its
+// tree:
+//
+//	file size                       MaxFileSize (256 KiB); LoadFile reads no more
+//	text                            UTF-8 without NUL bytes (a leading byte order mark is allowed)
+//	nesting, block and flow style   MaxDepth (64) levels, and block indicators (- ? :) on one line
+//	one mapping, one [flow list]    MaxEntries (1000) keys or items
+//	aliases expanded                MaxValues (100000) values, MaxExpandedSize (1 MiB) of strings and keys
+//	max_in_flight                   1..InFlightLimit (100000), as flowrun's --max-in-flight
+//	concurrency                     1..ConcurrencyLimit (1000)
+//	retry.attempts                  1..AttemptsLimit (1000)
+//	supervision.max_restarts        0..RestartsLimit (1000000)
+//	supervision.max_redeliveries    0..RedeliveriesLimit (1000)
 package flowfile

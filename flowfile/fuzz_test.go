@@ -1,10 +1,13 @@
 package flowfile_test
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/serviceflow/serviceflow/flowfile"
 	"github.com/serviceflow/serviceflow/registry"
@@ -22,9 +25,30 @@ func FuzzLoad(f *testing.F) {
 			}
 		}
 	}
+	// Hostile shapes, small enough for the fuzzer to mutate.
+	for _, s := range []string{
+		"x-a: " + strings.Repeat("[", 70) + strings.Repeat("]", 70) + "\n" + fuzzStep,
+		"x-a: " + strings.Repeat("{a: ", 70) + strings.Repeat("}", 70) + "\n" + fuzzStep,
+		"x-a:\n  " + strings.Repeat("- ", 70) + "x\n" + fuzzStep,
+		"x-a: " + strings.Repeat("a: ", 70) + "x\n" + fuzzStep,
+		"x-s: &s abcdefgh\nx-a: &a [*s, *s, *s, *s]\nx-b: &b [*a, *a, *a, *a]\n" + fuzzStep,
+		"name: a\x00b\n" + fuzzStep,
+		"name: \xff\n" + fuzzStep,
+		"\uFEFF" + fuzzStep,
+		"max_in_flight: 8589934592\nsupervision: {max_restarts: 8589934592}\n" + fuzzStep,
+		"x-a: 'it''s [[[' \nx-b: |\n  ]]] {{{\n" + fuzzStep,
+	} {
+		f.Add([]byte(s))
+	}
 	reg := registry.Builtin()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := flowfile.Load("fuzz.yaml", data, reg)
+		if err == nil && (!utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0) {
+			t.Fatal("loaded a file with invalid UTF-8 or a NUL byte")
+		}
+		if err == nil && file.MaxInFlight > flowfile.InFlightLimit {
+			t.Fatalf("max_in_flight %d loaded", file.MaxInFlight)
+		}
 		if err == nil {
 			if file == nil || file.Flow == nil {
 				t.Fatal("no error and no flow")
@@ -39,9 +63,18 @@ func FuzzLoad(f *testing.F) {
 			if !errors.As(e, &fe) {
 				t.Fatalf("error without a position: %T %v", e, e)
 			}
-			if fe.Line < 1 || fe.Col < 1 || fe.File != "fuzz.yaml" {
+			if fe.Line < 1 || fe.Col < 1 || fe.File != "fuzz.yaml" || fe.Line > lines(data) {
 				t.Fatalf("bad position in %v", fe)
 			}
 		}
 	})
+}
+
+const fuzzStep = "steps:\n  - service: set\n    with: {values: {v: 1}}\n"
+
+// lines counts the lines of data as YAML does: \n, \r\n and a lone \r
+// each end one.
+func lines(data []byte) int {
+	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	return bytes.Count(data, []byte("\n")) + bytes.Count(data, []byte("\r")) + 1
 }

@@ -1,8 +1,10 @@
 package flowfile
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/serviceflow/serviceflow/backoff"
@@ -63,7 +66,13 @@ func (s Supervision) Spec() supervisor.Spec {
 
 // LoadFile reads and loads the flow file at path; see Load.
 func LoadFile(path string, reg *registry.Registry, opts ...Option) (*File, error) {
-	data, err := os.ReadFile(path)
+	fd, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fd.Close()
+	// Read one byte more than the limit, never the whole of a huge file.
+	data, err := io.ReadAll(io.LimitReader(fd, MaxFileSize+1))
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +98,15 @@ func Load(name string, data []byte, reg *registry.Registry, opts ...Option) (f *
 			f, err = nil, &Error{File: name, Line: 1, Col: 1, Msg: fmt.Sprintf("cannot parse this file (YAML parser panic: %v)", r)}
 		}
 	}()
-	doc, perr := parser.ParseBytes(data, 0)
+	data = bytes.TrimPrefix(data, []byte("\uFEFF")) // a byte order mark, as package jsonl allows
+	if !l.checkText(data) {
+		return nil, joinSorted(l.errs)
+	}
+	tokens := lexer.Tokenize(string(data)) // linear; the parser is not, so check first
+	if !l.checkShape(tokens) {
+		return nil, joinSorted(l.errs)
+	}
+	doc, perr := parser.Parse(tokens, 0)
 	if perr != nil {
 		return nil, l.yamlError(perr)
 	}
@@ -119,6 +136,7 @@ type loader struct {
 	errs    []error
 	anchors anchorCollector
 	values  int // values converted, to bound alias expansion
+	bytes   int // bytes of strings and keys converted, likewise
 	info    registry.FlowInfo
 	f       *File
 	replace func(stage string, s flow.Service) flow.Service // see ReplaceServices
@@ -179,7 +197,7 @@ func (l *loader) load(file *ast.File) *File {
 		l.inputs(e)
 	}
 	if e, ok := byKey["max_in_flight"]; ok {
-		f.MaxInFlight, _ = l.integer(e, 1)
+		f.MaxInFlight, _ = l.integer(e, 1, InFlightLimit)
 	}
 	if e, ok := byKey["retry"]; ok {
 		l.retry(e)
@@ -291,7 +309,7 @@ func (l *loader) retry(e kv) {
 		re.key = "retry." + key
 		switch key {
 		case "attempts":
-			r.MaxAttempts, _ = l.integer(re, 1)
+			r.MaxAttempts, _ = l.integer(re, 1, AttemptsLimit)
 		case "initial":
 			r.Backoff.Initial, _ = l.duration(re)
 		case "max":
@@ -337,7 +355,7 @@ func (l *loader) supervision(e kv) {
 				s.Strategy = st.String()
 			}
 		case "max_restarts":
-			if n, ok := l.integer(se, 0); ok {
+			if n, ok := l.integer(se, 0, RestartsLimit); ok {
 				s.MaxRestarts = zeroMeansNone(n)
 			}
 		case "within":
@@ -347,7 +365,7 @@ func (l *loader) supervision(e kv) {
 		case "max":
 			s.Max, _ = l.duration(se)
 		case "max_redeliveries":
-			if n, ok := l.integer(se, 0); ok {
+			if n, ok := l.integer(se, 0, RedeliveriesLimit); ok {
 				s.MaxRedeliveries = zeroMeansNone(n)
 			}
 		default:

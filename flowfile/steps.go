@@ -122,7 +122,7 @@ func (l *loader) service(kind kv, fields map[string]kv, path string) flow.Servic
 	var opts []flow.StageOption
 	opts = append(opts, flow.Name(name))
 	if e, ok := fields["concurrency"]; ok {
-		if n, ok := l.integer(e, 1); ok {
+		if n, ok := l.integer(e, 1, ConcurrencyLimit); ok {
 			opts = append(opts, flow.Concurrency(n))
 		}
 	}

@@ -13,11 +13,12 @@ import (
 	"github.com/serviceflow/serviceflow/internal/jsonnum"
 )
 
-// Limits that keep a hostile file from using unbounded time or memory:
-// aliases can make a small file expand exponentially ("billion laughs").
+// Aliases can make a small file expand exponentially ("billion laughs"):
+// the loader counts the values and bytes it produces (MaxValues,
+// MaxExpandedSize) and the depth it descends (MaxDepth).
 const (
-	maxDepth  = 64      // nesting of mappings and lists
-	maxValues = 100_000 // values produced, aliases expanded
+	maxDepth  = MaxDepth
+	maxValues = MaxValues
 )
 
 type pos struct{ line, col int }
@@ -221,7 +222,7 @@ func (l *loader) value(n ast.Node, at pos, depth int) (any, bool) {
 	if t, ok := n.(*ast.TagNode); ok && t.Start != nil && t.Start.Value == "!!str" {
 		if r, _ := l.resolve(t.Value, at); r != nil {
 			if s, ok := r.(ast.ScalarNode); ok && s.GetToken() != nil {
-				return s.GetToken().Value, true
+				return s.GetToken().Value, l.produced(len(s.GetToken().Value), at)
 			}
 		}
 	}
@@ -234,12 +235,12 @@ func (l *loader) value(n ast.Node, at pos, depth int) (any, bool) {
 	case nil, *ast.NullNode:
 		return nil, true
 	case *ast.StringNode:
-		return v.Value, true
+		return v.Value, l.produced(len(v.Value), at)
 	case *ast.LiteralNode:
 		if v.Value == nil {
 			return "", true
 		}
-		return v.Value.Value, true
+		return v.Value.Value, l.produced(len(v.Value.Value), at)
 	case *ast.BoolNode:
 		return v.Value, true
 	case *ast.IntegerNode:
@@ -273,6 +274,9 @@ func (l *loader) value(n ast.Node, at pos, depth int) (any, bool) {
 		}
 		out := make(map[string]any, len(es))
 		for _, e := range es {
+			if !l.produced(len(e.key), e.at) {
+				return nil, false
+			}
 			x, eok := l.value(e.val, e.at, depth+1)
 			ok = ok && eok
 			out[e.key] = x
@@ -281,6 +285,19 @@ func (l *loader) value(n ast.Node, at pos, depth int) (any, bool) {
 	}
 	l.errorf(at, "unsupported YAML here: %s", l.describe(n, at))
 	return nil, false
+}
+
+// produced counts n bytes of strings and keys produced; past
+// MaxExpandedSize it reports (once) and returns false.
+func (l *loader) produced(n int, at pos) bool {
+	l.bytes += n
+	if l.bytes <= MaxExpandedSize {
+		return true
+	}
+	if l.bytes-n <= MaxExpandedSize {
+		l.errorf(at, "values too large: more than %d MiB of strings and keys, aliases expanded", MaxExpandedSize>>20)
+	}
+	return false
 }
 
 // The scalar readers report a wrong kind of value and return ok false.
@@ -303,7 +320,7 @@ func (l *loader) str(e kv, what string) (string, bool) {
 	return "", false
 }
 
-func (l *loader) integer(e kv, min int) (int, bool) {
+func (l *loader) integer(e kv, min, max int) (int, bool) {
 	v, ok := l.value(e.val, e.at, 0)
 	if !ok {
 		return 0, false
@@ -315,6 +332,10 @@ func (l *loader) integer(e kv, min int) (int, bool) {
 	}
 	if i < min {
 		l.errorf(posOf(e.val, e.at), "%s must be at least %d, not %d", e.key, min, i)
+		return 0, false
+	}
+	if i > max {
+		l.errorf(posOf(e.val, e.at), "%s must be at most %d, not %d", e.key, max, i)
 		return 0, false
 	}
 	return i, true

@@ -10,8 +10,10 @@ import (
 // window of length Within. A restart at time t is inside the window at time
 // now when now-t < Within.
 //
-// It keeps a ring buffer of Max timestamps, so its memory is bounded
-// whatever the failure rate. A zero Intensity is valid and uses the defaults
+// It keeps a ring buffer of the timestamps inside the window, grown as
+// restarts happen (never beyond Max), so its memory is in proportion to the
+// restarts that happened, bounded whatever the failure rate, and a large
+// Max costs nothing until it is used. A zero Intensity is valid and uses the defaults
 // of Spec (20 restarts within 10s). An Intensity is safe for concurrent use;
 // it must not be copied after first use.
 type Intensity struct {
@@ -19,7 +21,7 @@ type Intensity struct {
 	max    int
 	within time.Duration
 	set    bool
-	ring   []time.Time // oldest at head; len(ring) == max once allocated
+	ring   []time.Time // oldest at head; grown on demand, len(ring) ≤ max
 	head   int
 	n      int
 }
@@ -36,7 +38,7 @@ func NewIntensity(maxRestarts int, within time.Duration) *Intensity {
 func (i *Intensity) init(maxRestarts int, within time.Duration) {
 	s := Spec{MaxRestarts: maxRestarts, Within: within}.WithDefaults()
 	i.max, i.within, i.set = max(s.MaxRestarts, 0), s.Within, true
-	i.ring, i.head, i.n = make([]time.Time, i.max), 0, 0
+	i.ring, i.head, i.n = nil, 0, 0
 }
 
 // Limits returns the restart budget and the window length in effect.
@@ -58,7 +60,10 @@ func (i *Intensity) Record(now time.Time) (ok bool) {
 	if i.n == i.max {
 		return false
 	}
-	i.ring[(i.head+i.n)%i.max] = now
+	if i.n == len(i.ring) {
+		i.grow()
+	}
+	i.ring[(i.head+i.n)%len(i.ring)] = now
 	i.n++
 	return true
 }
@@ -113,7 +118,16 @@ func (i *Intensity) lazy() {
 func (i *Intensity) expire(now time.Time) {
 	for i.n > 0 && now.Sub(i.ring[i.head]) >= i.within {
 		i.ring[i.head] = time.Time{}
-		i.head = (i.head + 1) % i.max
+		i.head = (i.head + 1) % len(i.ring)
 		i.n--
 	}
+}
+
+// grow doubles the ring (at least 8, at most max), oldest first.
+func (i *Intensity) grow() {
+	ring := make([]time.Time, min(max(2*len(i.ring), 8), i.max))
+	for k := range i.n {
+		ring[k] = i.ring[(i.head+k)%len(i.ring)]
+	}
+	i.ring, i.head = ring, 0
 }

@@ -1,6 +1,7 @@
 package supervisor
 
 import (
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -129,5 +130,56 @@ func TestIntensityConcurrent(t *testing.T) {
 	wg.Wait()
 	if ok != 100 {
 		t.Fatalf("%d restarts allowed, want exactly 100", ok)
+	}
+}
+
+// TestIntensityAllocatesInProportionToUse checks that a huge budget costs
+// nothing until restarts happen: 2^33 restarts used to allocate a window
+// of 2^33 timestamps up front and kill the process.
+func TestIntensityAllocatesInProportionToUse(t *testing.T) {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	in := NewIntensity(1<<33, time.Minute)
+	t0 := time.Unix(0, 0)
+	for k := range 100 {
+		if !in.Record(t0.Add(time.Duration(k) * time.Millisecond)) {
+			t.Fatalf("restart %d refused", k)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+		t.Errorf("allocated %d bytes for 100 restarts", n)
+	}
+	if got := in.Used(t0.Add(time.Second)); got != 100 {
+		t.Errorf("Used = %d, want 100", got)
+	}
+	// The window still slides: the oldest leave first, in order.
+	if got := in.Used(t0.Add(time.Minute + 50*time.Millisecond)); got != 49 {
+		t.Errorf("Used after a minute = %d, want 49", got)
+	}
+}
+
+// TestIntensityGrowsAndWraps checks the ring's order across growth while
+// it has wrapped.
+func TestIntensityGrowsAndWraps(t *testing.T) {
+	in := NewIntensity(20, 10*time.Millisecond)
+	t0 := time.Unix(0, 0)
+	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
+	for ms := range 6 { // fill 6 of the first ring of 8
+		in.Record(at(ms))
+	}
+	if got := in.Used(at(13)); got != 2 { // 0..3 expired; head moved
+		t.Fatalf("Used = %d, want 2", got)
+	}
+	for ms := 13; ms < 23; ms++ { // 2 + 10 = 12: wraps, then grows
+		if !in.Record(at(ms)) {
+			t.Fatalf("refused at %d", ms)
+		}
+	}
+	if got := in.Used(at(22)); got != 10 { // 4, 5 expired at 14, 15
+		t.Errorf("Used = %d, want 10", got)
+	}
+	if got := in.Used(at(31)); got != 1 { // 22 remains
+		t.Errorf("Used = %d, want 1", got)
 	}
 }
