@@ -21,7 +21,7 @@ func (l *loader) batch(e kv) []flow.StageOption {
 		be.key = "batch." + key
 		switch key {
 		case "size":
-			if n, ok := l.integer(be, 1); ok {
+			if n, ok := l.integer(be, 1, InFlightLimit); ok { // a batch never holds more than are in flight
 				opts = append(opts, flow.MaxBatch(n))
 			}
 		case "wait":

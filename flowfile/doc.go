@@ -90,6 +90,7 @@
 //	aliases expanded                MaxValues (100000) values, MaxExpandedSize (1 MiB) of strings and keys
 //	max_in_flight                   1..InFlightLimit (100000), as flowrun's --max-in-flight
 //	concurrency                     1..ConcurrencyLimit (1000)
+//	batch.size                      1..InFlightLimit (100000)
 //	retry.attempts                  1..AttemptsLimit (1000)
 //	supervision.max_restarts        0..RestartsLimit (1000000)
 //	supervision.max_redeliveries    0..RedeliveriesLimit (1000)
