@@ -16,11 +16,17 @@ type Server struct{ *httpserve.Server }
 // Listen serves src's metrics on addr (for example "127.0.0.1:9090"; an
 // address with no host listens on every interface, so name one). The
 // listener is opened before Listen returns, so a bad or busy address is
-// reported at once. The server has read and write timeouts.
+// reported at once. The server has read and write timeouts. On a loopback
+// address it answers only requests whose Host is a loopback one, so a web
+// page cannot read it through DNS rebinding.
 func Listen(addr string, src Source) (*Server, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(NewRegistry(src), promhttp.HandlerOpts{}))
-	s, err := httpserve.Listen(addr, mux)
+	var h http.Handler = mux
+	if httpserve.IsLoopbackHost(addr) {
+		h = httpserve.LoopbackHost(h)
+	}
+	s, err := httpserve.Listen(addr, h)
 	if err != nil {
 		return nil, err
 	}

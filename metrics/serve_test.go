@@ -37,3 +37,28 @@ func TestListenServesAndCloses(t *testing.T) {
 		t.Fatal("a bad address was accepted")
 	}
 }
+
+// On loopback, a page that rebinds its name to 127.0.0.1 cannot read the
+// metrics: its name comes as Host.
+func TestListenRefusesARebindingHost(t *testing.T) {
+	s, err := Listen("127.0.0.1:0", fixed{Flow: "orders"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(context.Background())
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	for host, want := range map[string]int{"evil.example:9090": http.StatusForbidden, "localhost:1234": http.StatusOK, "": http.StatusOK} {
+		req, _ := http.NewRequest("GET", "http://"+s.Addr()+"/metrics", nil)
+		if host != "" {
+			req.Host = host
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("Host %q: status %d, want %d", host, resp.StatusCode, want)
+		}
+	}
+}

@@ -18,21 +18,24 @@ import (
 // snapshot.Source, so the terminal UI shows a remote flow as it
 // shows a local one. It is safe for concurrent use.
 type Client struct {
-	base string
-	http *http.Client
+	base  string
+	token string
+	http  *http.Client
 
 	mu   sync.Mutex
 	last snapshot.Snapshot
 }
 
 // Dial returns a client of the endpoint at addr ("127.0.0.1:7070" or a
-// full http:// URL). It does not connect until the first call.
-func Dial(addr string) *Client {
+// full http:// URL); give it the endpoint's Token if it has one. It does not
+// connect until the first call.
+func Dial(addr string, opts ...Option) *Client {
 	base := addr
 	if !strings.Contains(base, "://") {
 		base = "http://" + base
 	}
-	return &Client{base: strings.TrimRight(base, "/"), http: &http.Client{Timeout: 5 * time.Second}}
+	cfg := configure(opts)
+	return &Client{base: strings.TrimRight(base, "/"), token: cfg.token, http: &http.Client{Timeout: 5 * time.Second}}
 }
 
 // Check fetches one snapshot and reports whether the endpoint answered.
@@ -106,6 +109,13 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
 	if err != nil {
 		return fmt.Errorf("monitor: %w", err)
+	}
+	if method == http.MethodPost {
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set(ClientHeader, "1")
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 
@@ -15,14 +16,27 @@ import (
 // loopback one.
 var ErrNotLoopback = errors.New("monitor: the endpoint can pause and replay the flow, so it listens on loopback only (127.0.0.1, ::1 or localhost); tunnel to it to watch from elsewhere")
 
-// Handler serves src's snapshot and controls (see the package doc).
-func Handler(src snapshot.Source) http.Handler {
+// ClientHeader is the header every control request (POST) must carry, with
+// any value; Client sends it. A web page cannot send it to another origin
+// without a CORS preflight, which the endpoint never grants.
+const ClientHeader = "X-Serviceflow-Monitor"
+
+// maxControlBody bounds a control request's body.
+const maxControlBody = 1 << 20
+
+// Handler serves src's snapshot and controls (see the package doc), with the
+// checks the threat model there describes.
+func Handler(src snapshot.Source, opts ...Option) http.Handler {
+	cfg := configure(opts)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /snapshot", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(src.Snapshot())
+		_ = snapshot.NewEncoder(w).Encode(src.Snapshot())
 	})
 	mux.HandleFunc("POST /pause", func(w http.ResponseWriter, r *http.Request) {
+		if !noBody(w, r) {
+			return
+		}
 		if err := src.Pause(r.Context()); err != nil {
 			http.Error(w, err.Error(), http.StatusConflict)
 			return
@@ -30,6 +44,9 @@ func Handler(src snapshot.Source) http.Handler {
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("POST /resume", func(w http.ResponseWriter, r *http.Request) {
+		if !noBody(w, r) {
+			return
+		}
 		if err := src.Resume(r.Context()); err != nil {
 			http.Error(w, err.Error(), http.StatusConflict)
 			return
@@ -38,8 +55,8 @@ func Handler(src snapshot.Source) http.Handler {
 	})
 	mux.HandleFunc("POST /replay", func(w http.ResponseWriter, r *http.Request) {
 		var ids []uint64
-		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&ids); err != nil {
-			http.Error(w, "replay: want a JSON array of dead-letter IDs: "+err.Error(), http.StatusBadRequest)
+		if err := decodeOne(http.MaxBytesReader(w, r.Body, maxControlBody), &ids); err != nil {
+			http.Error(w, "replay: want one JSON array of dead-letter IDs: "+err.Error(), http.StatusBadRequest)
 			return
 		}
 		n, err := src.Replay(r.Context(), ids...)
@@ -50,7 +67,37 @@ func Handler(src snapshot.Source) http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]int{"replayed": n})
 	})
-	return mux
+	var h http.Handler = controls(mux)
+	h = noBrowsers(h)
+	if cfg.token != "" {
+		h = bearer(cfg.token, h)
+	} else {
+		h = httpserve.LoopbackHost(h)
+	}
+	return h
+}
+
+// decodeOne decodes exactly one JSON value from r into v: trailing data,
+// other than white space, is an error.
+func decodeOne(r io.Reader, v any) error {
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("trailing data after the JSON value")
+	}
+	return nil
+}
+
+// noBody refuses a control request that carries a body it does not take.
+func noBody(w http.ResponseWriter, r *http.Request) bool {
+	n, _ := io.Copy(io.Discard, io.LimitReader(r.Body, 1))
+	if n > 0 {
+		http.Error(w, r.URL.Path+" takes no body", http.StatusBadRequest)
+		return false
+	}
+	return true
 }
 
 // Server is a running endpoint. Create it with Listen; Close stops it and
@@ -58,9 +105,10 @@ func Handler(src snapshot.Source) http.Handler {
 type Server struct{ *httpserve.Server }
 
 // Listen serves src on addr, which must be a loopback address
-// ("127.0.0.1:7070"; port 0 picks one, see Addr). The listener is open when
-// Listen returns, so a busy address is reported at once.
-func Listen(addr string, src snapshot.Source) (*Server, error) {
+// ("127.0.0.1:7070"; port 0 picks one, see Addr), with Handler's checks. The
+// listener is open when Listen returns, so a busy address is reported at
+// once.
+func Listen(addr string, src snapshot.Source, opts ...Option) (*Server, error) {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, fmt.Errorf("monitor: %w", err)
@@ -68,7 +116,7 @@ func Listen(addr string, src snapshot.Source) (*Server, error) {
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		return nil, fmt.Errorf("%w: %q", ErrNotLoopback, addr)
 	}
-	s, err := httpserve.Listen(addr, Handler(src))
+	s, err := httpserve.Listen(addr, Handler(src, opts...))
 	if err != nil {
 		return nil, err
 	}
