@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,8 +14,8 @@ import (
 
 func (e *env) attachCmd() *cobra.Command {
 	var (
-		ui      string
-		refresh time.Duration
+		ui, token string
+		refresh   time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "attach ADDR",
@@ -26,7 +27,9 @@ with p to pause and resume its intake and R to replay its dead letters.
 Quitting detaches: the flow keeps running until its own process ends it.
 
 The endpoint listens on loopback only, since it can steer the flow; to watch
-a flow on another machine, tunnel to it (ssh -L 7070:127.0.0.1:7070 host).`,
+a flow on another machine, tunnel to it (ssh -L 7070:127.0.0.1:7070 host).
+When the flow was started with a monitor token, give the same one: set
+FLOWRUN_MONITOR_TOKEN (or --token, which other users may see in ps).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			mode, err := uiMode(ui, e.stdout)
@@ -36,7 +39,7 @@ a flow on another machine, tunnel to it (ssh -L 7070:127.0.0.1:7070 host).`,
 			if err := checkRefresh(refresh); err != nil {
 				return err
 			}
-			c := monitor.Dial(args[0])
+			c := monitor.Dial(args[0], monitor.Token(monitorToken(token)))
 			if err := c.Check(cmd.Context()); err != nil {
 				return withCode(ExitFlowFailed, fmt.Errorf("attach: %w (is a flowrun serving --monitor %s?)", err, args[0]))
 			}
@@ -44,12 +47,26 @@ a flow on another machine, tunnel to it (ssh -L 7070:127.0.0.1:7070 host).`,
 		},
 	}
 	cmd.Flags().StringVar(&ui, "ui", "auto", "monitor: auto, tui, plain or json")
+	cmd.Flags().StringVar(&token, "token", "", "the endpoint's token (default $"+tokenEnv+")")
 	addRefresh(cmd.Flags(), &refresh)
 	return cmd
 }
 
 // addMonitor adds --monitor, the loopback address to serve the flow's
-// snapshots and controls on for flowrun attach.
-func addMonitor(f *pflag.FlagSet, addr *string) {
+// snapshots and controls on for flowrun attach, and --monitor-token.
+func addMonitor(f *pflag.FlagSet, addr, token *string) {
 	f.StringVar(addr, "monitor", "", "serve the flow to `flowrun attach ADDR` on this loopback address, e.g. 127.0.0.1:7070")
+	f.StringVar(token, "monitor-token", "", "require this token of --monitor's clients, for use through a tunnel (default $"+tokenEnv+")")
+}
+
+// tokenEnv names the environment variable holding the monitor's token, the
+// way to pass it that other users cannot see in ps.
+const tokenEnv = "FLOWRUN_MONITOR_TOKEN"
+
+// monitorToken is the flag's token, or else the environment's.
+func monitorToken(flag string) string {
+	if flag != "" {
+		return flag
+	}
+	return os.Getenv(tokenEnv)
 }

@@ -54,3 +54,29 @@ func TestAttachErrors(t *testing.T) {
 		t.Errorf("non-loopback --monitor: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+// attach --token reaches an endpoint that wants one; without it, attach says
+// the endpoint refused.
+func TestAttachWithToken(t *testing.T) {
+	ctx := context.Background()
+	rt, err := actors.Start(ctx, flow.New(flow.Func("s", func(context.Context, *flow.Context) error { return nil })).Named("tokened"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := monitor.Listen("127.0.0.1:0", rt, monitor.Token("t0ken"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		srv.Close(ctx)
+		rt.Drain(ctx)
+	}()
+	if r := execute(t, "", "attach", srv.Addr(), "--ui", "plain", "--token", "wrong"); r.code != 1 || !strings.Contains(r.stderr, "401") {
+		t.Errorf("a wrong token: exit %d, stderr %q", r.code, r.stderr)
+	}
+	runCtx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	if r := executeCtx(t, runCtx, "", "attach", srv.Addr(), "--ui", "json", "--token", "t0ken"); r.code != 0 || !strings.Contains(r.stdout, `"flow":"tokened"`) {
+		t.Errorf("the right token: exit %d\nstdout %.300s\nstderr %s", r.code, r.stdout, r.stderr)
+	}
+}

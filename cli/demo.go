@@ -23,6 +23,7 @@ func (e *env) demoCmd() *cobra.Command {
 		refresh time.Duration
 		metrics string
 		monitor string
+		token   string
 	)
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -51,7 +52,7 @@ panics now and then, so its supervisor restarts it.`,
 			if !cmd.Flags().Changed("count") && mode != tui.TUI {
 				count = demoDefaultCount
 			}
-			return e.demo(cmd.Context(), count, rate, tui.Options{Mode: mode, Refresh: refresh}, serve{metrics: metrics, monitor: monitor})
+			return e.demo(cmd.Context(), count, rate, tui.Options{Mode: mode, Refresh: refresh}, serve{metrics: metrics, monitor: monitor, token: monitorToken(token)})
 		},
 	}
 	cmd.Flags().IntVar(&count, "count", 0, "orders to generate; 0 means endless (default: endless in the terminal UI, 2000 otherwise)")
@@ -59,12 +60,12 @@ panics now and then, so its supervisor restarts it.`,
 	cmd.Flags().StringVar(&ui, "ui", "auto", "monitor: auto, tui, plain, json or off")
 	addRefresh(cmd.Flags(), &refresh)
 	addMetrics(cmd.Flags(), &metrics)
-	addMonitor(cmd.Flags(), &monitor)
+	addMonitor(cmd.Flags(), &monitor, &token)
 	return cmd
 }
 
 // serve is where a job serves itself to others: Prometheus metrics, attach.
-type serve struct{ metrics, monitor string }
+type serve struct{ metrics, monitor, token string }
 
 func (e *env) demo(ctx context.Context, count int, rate float64, ui tui.Options, srv serve) error {
 	mode := ui.Mode
@@ -80,12 +81,13 @@ func (e *env) demo(ctx context.Context, count int, rate float64, ui tui.Options,
 			actors.Supervision(demoSupervision),
 			actors.Logger(runtimeLogger(mode, e.stderr)),
 		},
-		feed:        func(ctx context.Context, emit func(input) bool) error { return generate(ctx, count, rate, emit) },
-		sink:        s,
-		ui:          tui.Options{Mode: mode, Refresh: ui.Refresh, Out: e.stdout, In: e.stdin, NoSummary: true},
-		metricsAddr: srv.metrics,
-		monitorAddr: srv.monitor,
-		hurry:       e.hurry,
+		feed:         func(ctx context.Context, emit func(input) bool) error { return generate(ctx, count, rate, emit) },
+		sink:         s,
+		ui:           tui.Options{Mode: mode, Refresh: ui.Refresh, Out: e.stdout, In: e.stdin, NoSummary: true},
+		metricsAddr:  srv.metrics,
+		monitorAddr:  srv.monitor,
+		monitorToken: srv.token,
+		hurry:        e.hurry,
 	}
 	out, err := j.run(ctx)
 	if err != nil {

@@ -38,6 +38,7 @@ type job struct {
 	malformed    func(*jsonl.LineError)
 	metricsAddr  string // serve Prometheus metrics here while running; "" for none
 	monitorAddr  string // serve the flow to flowrun attach here; "" for none
+	monitorToken string // the token --monitor requires; "" for none
 	// hurry is closed by a second interrupt: stop waiting for the inputs
 	// in flight (see finish). nil: never.
 	hurry <-chan struct{}
@@ -82,7 +83,7 @@ func (j *job) run(ctx context.Context) (outcome, error) {
 		defer srv.Close(context.WithoutCancel(ctx))
 	}
 	if j.monitorAddr != "" {
-		srv, err := monitor.Listen(j.monitorAddr, rt)
+		srv, err := monitor.Listen(j.monitorAddr, rt, monitor.Token(j.monitorToken))
 		if err != nil {
 			_ = rt.Drain(ctx)
 			return outcome{}, usageError("--monitor %s: %v", j.monitorAddr, err)

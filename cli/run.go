@@ -26,6 +26,7 @@ type runFlags struct {
 	refresh       time.Duration
 	metrics       string
 	monitor       string
+	monitorToken  string
 }
 
 func (e *env) runCmd() *cobra.Command {
@@ -74,7 +75,7 @@ input is read; 130 interrupted.`,
 	f.StringVar(&fl.ui, "ui", "auto", "monitor on stderr: auto, tui, plain, json or off")
 	addRefresh(f, &fl.refresh)
 	addMetrics(f, &fl.metrics)
-	addMonitor(f, &fl.monitor)
+	addMonitor(f, &fl.monitor, &fl.monitorToken)
 	f.IntVar(&fl.maxInFlight, "max-in-flight", 0, "bound on inputs in flight (default: the flow file's max_in_flight, else 1024)")
 	f.DurationVar(&fl.drainTimeout, "drain-timeout", 10*time.Second, "after an interrupt, how long in-flight inputs may take to finish")
 	return cmd
@@ -147,6 +148,7 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 		drainTimeout: fl.drainTimeout,
 		metricsAddr:  fl.metrics,
 		monitorAddr:  fl.monitor,
+		monitorToken: monitorToken(fl.monitorToken),
 		malformed:    report.add,
 		hurry:        e.hurry,
 	}
