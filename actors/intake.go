@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/serviceflow/serviceflow/flow"
+	"github.com/serviceflow/serviceflow/internal/engine"
 )
 
 // Submit admits one input. It blocks while MaxInFlight inputs are in flight
@@ -65,9 +66,10 @@ func (rt *Runtime) takeSlot(done, closing <-chan struct{}) (int32, bool) {
 	}
 }
 
-// admit records it in the ledger and sends it into the flow.
+// admit records it in the ledger and sends it into the flow, at its entry.
 func (rt *Runtime) admit(it item) {
-	rt.prog.Begin(it.c)
+	it.cur = rt.prog.Rules.Cursor(it.c)
+	rt.prog.Begin(it.cur)
 	rt.led.admit(it)
 	rt.enter(it)
 }
@@ -75,8 +77,8 @@ func (rt *Runtime) admit(it item) {
 // enter sends it to the node its context is at (the entry, for a new or
 // retried input) from outside the actors.
 func (rt *Runtime) enter(it item) {
-	at := rt.prog.At(it.c)
-	if at == flow.End {
+	at := rt.prog.At(it.cur)
+	if at == engine.End {
 		rt.finish(it)
 		return
 	}

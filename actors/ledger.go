@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 
 	"github.com/serviceflow/serviceflow/flow"
+	"github.com/serviceflow/serviceflow/internal/engine"
 	"github.com/serviceflow/serviceflow/snapshot"
 )
 
@@ -12,6 +13,7 @@ import (
 // its ledger slot. Items travel by value, so admitting one allocates nothing.
 type item struct {
 	c    *flow.Context
+	cur  *engine.Cursor // c's position in the program; nil once swept (never run again)
 	slot int32
 }
 

@@ -1,6 +1,7 @@
 package actors
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -10,6 +11,7 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 
 	"github.com/serviceflow/serviceflow/flow"
+	"github.com/serviceflow/serviceflow/internal/engine"
 )
 
 // batch is the message between actors: contexts in order. Batches are pooled.
@@ -38,7 +40,7 @@ type instance struct {
 
 	mu     sync.Mutex
 	locked bool // whether calls take mu: only when a restart can come from another goroutine
-	svc    flow.Service
+	svc    engine.Service[*flow.Context]
 
 	worker *worker // runs the actor's mailbox
 
@@ -124,57 +126,52 @@ func (in *instance) process(it item) {
 		}
 	}
 	p := rt.prog
-	c := it.c
-	n := &p.Nodes[in.node]
 	var err error
-	if n.Op == flow.OpCall {
-		err = in.call(it)
+	if p.Nodes[in.node].Op == engine.OpCall {
+		err = p.Deliver(rt.ctx, it.c, it.cur, in) // with restarts and redelivery on Fatal
 	} else {
-		err = p.Step(rt.ctx, c, nil)
+		err = p.Step(rt.ctx, it.c, it.cur, nil)
 		in.count(err)
 	}
 	if err != nil {
-		p.Fail(c, err)
+		p.Fail(it.cur, err)
 	}
 	in.forward(it)
 }
 
-// call steps a service node: with restarts and redelivery on Fatal.
-func (in *instance) call(it item) error {
-	rt, c := in.rt, it.c
+// Step implements engine.Instance: it runs the service on c, under the
+// instance lock when restarts can come from other goroutines, timing one
+// call in sampleEvery, and counts the outcome.
+func (in *instance) Step(ctx context.Context, c *flow.Context, cur *engine.Cursor) (uint64, error) {
 	timed := in.stats.calls%sampleEvery == 0
 	in.stats.calls++
 	var start time.Time
 	if timed {
 		start = time.Now()
 	}
-	err := in.step(c)
+	err := in.step(ctx, c, cur)
 	if timed {
 		in.stats.hist.observe(time.Since(start))
 	}
 	in.count(err)
-	for k := 1; err != nil && errors.Is(err, flow.ErrFatal); k++ {
-		if serr := in.restart(err); serr != nil {
-			return errors.Join(err, serr)
-		}
-		if k > rt.redeliveries(in.node) {
-			return err // poison: failed, the service was restarted for the next input
-		}
-		err = in.step(c)
-		in.count(err)
-	}
-	return err
+	return 0, err
 }
 
-// step runs the service on c, under the instance lock when restarts can
-// come from other goroutines.
-func (in *instance) step(c *flow.Context) error {
+func (in *instance) step(ctx context.Context, c *flow.Context, cur *engine.Cursor) error {
 	if !in.locked {
-		return in.rt.prog.Step(in.rt.ctx, c, in.svc)
+		return in.rt.prog.Step(ctx, c, cur, in.svc)
 	}
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	return in.rt.prog.Step(in.rt.ctx, c, in.svc)
+	return in.rt.prog.Step(ctx, c, cur, in.svc)
+}
+
+// Restart implements engine.Instance: the supervision tree restarts this
+// instance (and others, by its strategy), backing off as it says. A restart
+// another instance's failure already did is covered by the supervisor, so
+// gen is not needed here.
+func (in *instance) Restart(_ context.Context, _ uint64, cause error, _ int) error {
+	return in.restart(cause)
 }
 
 // restart asks the supervision tree to restart this instance after cause.
@@ -215,8 +212,8 @@ func (in *instance) count(err error) {
 // forward hands it to the next node's outbox, or finishes it.
 func (in *instance) forward(it item) {
 	rt := in.rt
-	next := rt.prog.At(it.c)
-	if next == flow.End {
+	next := rt.prog.At(it.cur)
+	if next == engine.End {
 		rt.finish(it)
 		return
 	}

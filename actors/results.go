@@ -11,18 +11,18 @@ import (
 // finish ends an input that reached the end of the flow: retry it, or report
 // its one result.
 func (rt *Runtime) finish(it item) {
-	res, retry, wait := rt.prog.Finish(it.c)
-	if retry {
+	out := rt.prog.Finish(it.cur)
+	if out.Retry {
 		if err := rt.escalated(); err != nil {
 			rt.abandon(it, err)
 			return
 		}
 		rt.led.retried.Add(1)
-		rt.noteRetry(it, wait)
-		rt.retry.schedule(it, wait)
+		rt.noteRetry(it, out.Wait)
+		rt.retry.schedule(it, out.Wait)
 		return
 	}
-	rt.report(it, res)
+	rt.report(it, flow.Result{Context: it.c, Status: flow.Status(out.Status), Err: out.Err})
 }
 
 // noteRetry records a retry event, at most one per stage per second: a
@@ -30,7 +30,7 @@ func (rt *Runtime) finish(it item) {
 // out the restarts and escalations people look for. The event counts the
 // retries it stands for.
 func (rt *Runtime) noteRetry(it item, wait time.Duration) {
-	err := rt.prog.Err(it.c)
+	err := rt.prog.Err(it.cur)
 	stage := stageOf(err)
 	now := time.Now()
 	rt.retryMu.Lock()
@@ -84,6 +84,6 @@ func (rt *Runtime) resend(it item) {
 		rt.abandon(it, err)
 		return
 	}
-	rt.prog.Retry(it.c)
+	rt.prog.Retry(it.c, it.cur)
 	rt.enter(it)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 
 	"github.com/serviceflow/serviceflow/flow"
+	"github.com/serviceflow/serviceflow/internal/engine"
 	"github.com/serviceflow/serviceflow/supervisor"
 )
 
@@ -35,7 +36,7 @@ type retryNote struct {
 // Drain. Its methods are safe for concurrent use.
 type Runtime struct {
 	cfg    config
-	prog   *flow.Program
+	prog   *program
 	system *actor.ActorSystem
 	ctx    context.Context // services' context; cancelled when Drain gives up
 	cancel context.CancelFunc
@@ -74,7 +75,7 @@ type Runtime struct {
 // the flow does not compile or a service does not start. ctx bounds the
 // start-up only; the runtime runs until Drain.
 func Start(ctx context.Context, f *flow.Flow, opts ...Option) (*Runtime, error) {
-	p, err := f.Program()
+	p, err := engine.Compile[*flow.Flow, *flow.Context](f)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +124,7 @@ func (rt *Runtime) spawn(ctx context.Context) error {
 	rt.stages = make([]*counters, len(rt.prog.Nodes))
 	for i, n := range rt.prog.Nodes {
 		count := 1
-		if n.Op == flow.OpCall {
+		if n.Op == engine.OpCall {
 			count = n.Config.Concurrency
 		}
 		for k := range count {
@@ -132,7 +133,7 @@ func (rt *Runtime) spawn(ctx context.Context) error {
 				in.name = fmt.Sprintf("%s#%d", n.Name, k+1)
 			}
 			in.stats = &counters{}
-			if n.Op == flow.OpCall {
+			if n.Op == engine.OpCall {
 				svc, err := rt.newService(ctx, i)
 				if err != nil {
 					return fmt.Errorf("actors: start %q: %w", in.name, err)
@@ -153,26 +154,18 @@ func (rt *Runtime) spawn(ctx context.Context) error {
 	return nil
 }
 
-// newService returns a started service for node i (see flow.Node.Start). A
+// program is a flow compiled for the engine that flow.Run drives too.
+type program = engine.Program[*flow.Context]
+
+// newService returns a started service for node i (see engine.Node.Start). A
 // panic in the stage's factory or Start becomes a *flow.PanicError.
-func (rt *Runtime) newService(ctx context.Context, i int) (svc flow.Service, err error) {
+func (rt *Runtime) newService(ctx context.Context, i int) (svc engine.Service[*flow.Context], err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			svc, err = nil, &flow.PanicError{Value: r, Stack: debug.Stack()}
 		}
 	}()
 	return rt.prog.Nodes[i].Start(ctx)
-}
-
-// redeliveries is how many times node i redelivers one input after
-// restarts: its stage's supervision (an override, or the flow's), where a
-// negative MaxRedeliveries means never.
-func (rt *Runtime) redeliveries(i int) int {
-	spec, ok := rt.cfg.stageSpecs[rt.prog.Nodes[i].Name]
-	if !ok {
-		spec = rt.cfg.supervision
-	}
-	return max(spec.MaxRedeliveries, 0)
 }
 
 func stageOf(err error) string {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/serviceflow/serviceflow/flow"
+	"github.com/serviceflow/serviceflow/internal/engine"
 	"github.com/serviceflow/serviceflow/snapshot"
 )
 
@@ -31,9 +31,9 @@ func (rt *Runtime) Snapshot() Snapshot {
 		Taken:       now,
 		MaxInFlight: rt.cfg.maxInFlight,
 		Retry: snapshot.Retry{
-			Attempts: rt.prog.RetryPolicy.Attempts(),
-			Initial:  rt.prog.RetryPolicy.Backoff.Base(1),
-			Max:      rt.prog.RetryPolicy.Backoff.Base(1 << 20),
+			Attempts: rt.prog.MaxAttempts,
+			Initial:  rt.prog.RetryBackoff.Base(1),
+			Max:      rt.prog.RetryBackoff.Base(1 << 20),
 		},
 		Totals: snapshot.Totals{
 			Admitted: rt.led.admitted.Load(),
@@ -60,14 +60,14 @@ func (rt *Runtime) Snapshot() Snapshot {
 			Timeout: n.Config.Timeout, Expects: n.Config.Expects, Promises: n.Config.Promises,
 			MailboxCap: rt.cfg.maxInFlight,
 		}
-		if n.Op == flow.OpCall {
+		if n.Op == engine.OpCall {
 			st.Supervisor = n.Name
 		}
 		var fine [numBuckets]uint64
 		var sum time.Duration
 		for _, in := range rt.instances[i] {
 			c := in.stats
-			if n.Op == flow.OpCall {
+			if n.Op == engine.OpCall {
 				sum += c.hist.addTo(&fine)
 			}
 			st.Received += c.received.Load()
@@ -84,7 +84,7 @@ func (rt *Runtime) Snapshot() Snapshot {
 				st.LastError = *e
 			}
 		}
-		if n.Op == flow.OpCall {
+		if n.Op == engine.OpCall {
 			st.Latency = coarse(&fine, sum)
 		}
 		s.Totals.Restarts += st.Restarts
@@ -129,31 +129,31 @@ func (rt *Runtime) Snapshot() Snapshot {
 	return s
 }
 
-func kindOf(op flow.Op) snapshot.Kind {
+func kindOf(op engine.Op) snapshot.Kind {
 	switch op {
-	case flow.OpFork:
+	case engine.OpFork:
 		return snapshot.KindFork
-	case flow.OpEnter, flow.OpExit:
+	case engine.OpEnter, engine.OpExit:
 		return snapshot.KindAround
 	}
 	return snapshot.KindService
 }
 
 // edges are the program's successor links; End goes to the sink.
-func edges(p *flow.Program, sink int) []snapshot.Edge {
+func edges(p *program, sink int) []snapshot.Edge {
 	to := func(i int) int {
-		if i == flow.End {
+		if i == engine.End {
 			return sink
 		}
 		return i
 	}
 	var es []snapshot.Edge
 	for i, n := range p.Nodes {
-		if n.Op == flow.OpFork {
+		if n.Op == engine.OpFork {
 			for _, b := range n.Branches {
 				es = append(es, snapshot.Edge{From: i, To: to(b.Entry), Label: b.Label})
 			}
-			if n.Default != flow.NoDefault {
+			if n.Default != engine.NoDefault {
 				es = append(es, snapshot.Edge{From: i, To: to(n.Default), Label: "default"})
 			}
 			continue

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/serviceflow/serviceflow/flow"
+	"github.com/serviceflow/serviceflow/internal/engine"
 	"github.com/serviceflow/serviceflow/snapshot"
 	"github.com/serviceflow/serviceflow/supervisor"
 )
@@ -52,7 +53,7 @@ func newSupervision(rt *Runtime) *supervision {
 	s := &supervision{rt: rt, stages: map[int]*supervisor.Supervisor{}}
 	var subs []supervisor.Child
 	for i, n := range rt.prog.Nodes {
-		if n.Op != flow.OpCall {
+		if n.Op != engine.OpCall {
 			continue
 		}
 		spec, ok := rt.cfg.stageSpecs[n.Name]

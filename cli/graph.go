@@ -7,10 +7,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/serviceflow/serviceflow/flow"
+	"github.com/serviceflow/serviceflow/internal/engine"
 )
 
 // graphFormats draw a compiled flow.
-var graphFormats = map[string]func(*flow.Program) string{
+var graphFormats = map[string]func(*program) string{
 	"text":    graphText,
 	"dot":     graphDOT,
 	"mermaid": graphMermaid,
@@ -44,8 +45,8 @@ forks with their branches, decorators around the steps they wrap.
 	return cmd
 }
 
-func writeGraph(w io.Writer, f *flow.Flow, draw func(*flow.Program) string) error {
-	p, err := f.Program()
+func writeGraph(w io.Writer, f *flow.Flow, draw func(*program) string) error {
+	p, err := engine.Compile[*flow.Flow, *flow.Context](f)
 	if err != nil {
 		return withCode(ExitUsage, fmt.Errorf("graph: %w", err))
 	}
@@ -54,3 +55,6 @@ func writeGraph(w io.Writer, f *flow.Flow, draw func(*flow.Program) string) erro
 	}
 	return nil
 }
+
+// program is a compiled flow, as the graph drawings read it.
+type program = engine.Program[*flow.Context]

@@ -4,19 +4,19 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/serviceflow/serviceflow/flow"
+	"github.com/serviceflow/serviceflow/internal/engine"
 )
 
 // graphDOT draws p in Graphviz DOT: one node per Program node (a decorator
 // as its Before and After nodes in a dashed cluster around the steps it
 // wraps), an input and a results node, and the successor edges, labelled
 // with the fork values.
-func graphDOT(p *flow.Program) string {
+func graphDOT(p *program) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "digraph %s {\n", dotQuote(p.Name))
 	b.WriteString("  rankdir=LR;\n  node [shape=box, style=rounded];\n")
 	b.WriteString("  input [shape=circle, label=\"input\"];\n")
-	dotSteps(&b, p, structure(p, 0, flow.End), "  ")
+	dotSteps(&b, p, structure(p, 0, engine.End), "  ")
 	b.WriteString("  results [shape=doublecircle, label=\"results\"];\n")
 	fmt.Fprintf(&b, "  input -> %s;\n", dotID(entryOf(p)))
 	for _, e := range programEdges(p) {
@@ -30,18 +30,18 @@ func graphDOT(p *flow.Program) string {
 	return b.String()
 }
 
-func dotSteps(b *strings.Builder, p *flow.Program, steps []step, indent string) {
+func dotSteps(b *strings.Builder, p *program, steps []step, indent string) {
 	for _, s := range steps {
 		n := s.node
 		switch n.Op {
-		case flow.OpEnter:
+		case engine.OpEnter:
 			fmt.Fprintf(b, "%ssubgraph cluster_%d {\n", indent, s.index)
 			fmt.Fprintf(b, "%s  label=%s; style=dashed;\n", indent, dotQuote(n.Name))
 			fmt.Fprintf(b, "%s  %s [label=%s, shape=cds];\n", indent, dotID(s.index), dotQuote(n.Name+" before"))
 			dotSteps(b, p, s.scope, indent+"  ")
 			fmt.Fprintf(b, "%s  %s [label=%s, shape=cds];\n", indent, dotID(n.Exit), dotQuote(n.Name+" after"))
 			fmt.Fprintf(b, "%s}\n", indent)
-		case flow.OpFork:
+		case engine.OpFork:
 			fmt.Fprintf(b, "%s%s [label=%s, shape=diamond];\n", indent, dotID(s.index), dotQuote(n.Name))
 			for _, br := range s.branches {
 				dotSteps(b, p, br.steps, indent)
@@ -53,7 +53,7 @@ func dotSteps(b *strings.Builder, p *flow.Program, steps []step, indent string) 
 }
 
 func dotID(i int) string {
-	if i == flow.End {
+	if i == engine.End {
 		return "results"
 	}
 	return fmt.Sprintf("n%d", i)
@@ -67,20 +67,20 @@ func dotQuote(s string) string {
 
 // edge is one successor link of a Program.
 type edge struct {
-	from, to int // node indexes; flow.End for the results
+	from, to int // node indexes; engine.End for the results
 	label    string
 }
 
 // programEdges lists p's successor links: a fork's branches (labelled with
 // their values, "default" for the default branch), every other node's Next.
-func programEdges(p *flow.Program) []edge {
+func programEdges(p *program) []edge {
 	var es []edge
 	for i, n := range p.Nodes {
-		if n.Op == flow.OpFork {
+		if n.Op == engine.OpFork {
 			for _, br := range n.Branches {
 				es = append(es, edge{i, br.Entry, br.Label})
 			}
-			if n.Default != flow.NoDefault {
+			if n.Default != engine.NoDefault {
 				es = append(es, edge{i, n.Default, "default"})
 			}
 			continue
@@ -91,9 +91,9 @@ func programEdges(p *flow.Program) []edge {
 }
 
 // entryOf is p's first node, or End for an empty program.
-func entryOf(p *flow.Program) int {
+func entryOf(p *program) int {
 	if len(p.Nodes) == 0 {
-		return flow.End
+		return engine.End
 	}
 	return 0
 }

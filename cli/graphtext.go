@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/serviceflow/serviceflow/flow"
+	"github.com/serviceflow/serviceflow/internal/engine"
 )
 
 // graphText draws p as an indented tree:
@@ -18,10 +19,10 @@ import (
 //	│     └─ default
 //	│        └─ reject
 //	└─ results
-func graphText(p *flow.Program) string {
+func graphText(p *program) string {
 	var b strings.Builder
 	b.WriteString(p.Name + "\n")
-	steps := structure(p, 0, flow.End)
+	steps := structure(p, 0, engine.End)
 	textSteps(&b, steps, "", true)
 	return b.String()
 }
@@ -54,8 +55,8 @@ func textLine(b *strings.Builder, indent string, last bool, text string) {
 }
 
 // annotation describes a service's stage options, " [×4, timeout 1s]".
-func annotation(n *flow.Node) string {
-	if n.Op != flow.OpCall {
+func annotation(n *engine.Node[*flow.Context]) string {
+	if n.Op != engine.OpCall {
 		return ""
 	}
 	var parts []string

@@ -10,6 +10,7 @@ import (
 
 	"github.com/serviceflow/serviceflow/backoff"
 	"github.com/serviceflow/serviceflow/flow"
+	"github.com/serviceflow/serviceflow/internal/engine"
 )
 
 func TestSplitBatchError(t *testing.T) {
@@ -174,7 +175,7 @@ func TestTypedBatchMapsOutcomesBackToInputs(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			svc := flow.TypedBatch("square", func(_ context.Context, ins []in) ([]out, error) { return tc.fn(ins) })
-			p, err := flow.New(svc).Program()
+			p, err := engine.Compile[*flow.Flow, *flow.Context](flow.New(svc))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -214,7 +215,7 @@ func TestBatchDeclaresKeysAndPolicy(t *testing.T) {
 	if err := flow.New(typed).Validate(); err == nil || !strings.Contains(err.Error(), `expects key "id"`) {
 		t.Errorf("Validate without id = %v, want the missing key", err)
 	}
-	p, err := f.Program()
+	p, err := engine.Compile[*flow.Flow, *flow.Context](f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,8 +224,8 @@ func TestBatchDeclaresKeysAndPolicy(t *testing.T) {
 		wait time.Duration
 	}{{500, 20 * time.Millisecond}, {flow.DefaultBatchSize, 0}} {
 		b := p.Nodes[i].Config.Batch
-		if !b.Batched() || b.Size != want.size || b.MaxWait() != want.wait {
-			t.Errorf("node %d: policy %+v (wait %v), want size %d, wait %v", i, b, b.MaxWait(), want.size, want.wait)
+		if !b.Batched() || b.Size != want.size || b.Wait != want.wait {
+			t.Errorf("node %d: policy %+v (wait %v), want size %d, wait %v", i, b, b.Wait, want.size, want.wait)
 		}
 	}
 	if d := (flow.BatchPolicy{Size: 3}).MaxWait(); d != flow.DefaultBatchWait {

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+
+	"github.com/serviceflow/serviceflow/internal/engine"
 )
 
 // Context carries one input through a flow: its ID, the attempt number and
@@ -16,19 +18,11 @@ import (
 // A Context belongs to one stage at a time and is not safe for concurrent use;
 // services must not keep it after Call returns.
 type Context struct {
-	id      uint64
-	attempt int
-	vals    []entry // current values, in insertion order
-	orig    []entry // values as admitted; shares vals' allocation when it can
+	id   uint64
+	vals []entry // current values, in insertion order
+	orig []entry // values as admitted; shares vals' allocation when it can
 
-	route // where the executing Program has this context
-}
-
-// route is a context's position in a Program.
-type route struct {
-	pc     int   // the node to execute next; End when finished
-	frames []int // open decorator scopes: indices of their exit nodes
-	err    error // the error travelling to the next decorator exit or the end
+	cur engine.Cursor // where the executing program has this context, and its attempt
 }
 
 type entry struct {
@@ -68,7 +62,8 @@ func NewContext(input map[string]any) *Context {
 	if n > 1 {
 		slices.SortFunc(orig, func(a, b entry) int { return strings.Compare(a.key, b.key) })
 	}
-	c.id, c.attempt = lastID.Add(1), 1
+	c.id = lastID.Add(1)
+	c.cur.SetAttempt(1)
 	c.orig, c.vals = orig, append(buf[n:n], orig...)
 	return c
 }
@@ -77,7 +72,7 @@ func NewContext(input map[string]any) *Context {
 func (c *Context) ID() uint64 { return c.id }
 
 // Attempt is 1 on the first attempt and grows by one with each Retry.
-func (c *Context) Attempt() int { return c.attempt }
+func (c *Context) Attempt() int { return c.cur.Attempt() }
 
 func (c *Context) find(key string) int {
 	for i := range c.vals {
@@ -152,19 +147,18 @@ func (c *Context) Original() *Context {
 	return o
 }
 
-// reset restores the original values for another attempt.
-func (c *Context) reset() {
+// restore puts the original values back, for another attempt.
+func (c *Context) restore() {
 	clear(c.vals)
 	c.vals = append(c.vals[:0], c.orig...)
-	c.attempt++
 }
 
 // String shows the ID, attempt and values, for logs and test failures.
 func (c *Context) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "#%d", c.id)
-	if c.attempt > 1 {
-		fmt.Fprintf(&b, " attempt %d", c.attempt)
+	if a := c.Attempt(); a > 1 {
+		fmt.Fprintf(&b, " attempt %d", a)
 	}
 	b.WriteString(" {")
 	for i, e := range c.vals {

@@ -26,5 +26,5 @@
 // Run executes one input synchronously in the caller's goroutine: the way to
 // unit-test services and flows. Package actors runs the same *Flow over a
 // stream, every service an actor under supervision; both execute the same
-// compiled Program, so a flow behaves the same in both.
+// compiled program (package internal/engine), so a flow behaves the same in both.
 package flow

@@ -75,11 +75,11 @@ func (f *Flow) Call(ctx context.Context, c *Context) error {
 	if err != nil {
 		return err
 	}
-	saved := c.route
-	defer func() { c.route = saved }()
-	r.p.Begin(c)
+	saved := c.cur
+	defer func() { c.cur = saved }()
+	r.p.Begin(&c.cur)
 	r.walk(ctx, c)
-	return c.err
+	return r.p.Err(&c.cur)
 }
 
 // Stop stops every service that Run started (those implementing Stopper) and
@@ -99,7 +99,7 @@ func (f *Flow) getRunner() (*runner, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.runner == nil {
-		p, err := f.Program()
+		p, err := compile(f)
 		if err != nil {
 			return nil, err
 		}

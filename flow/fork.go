@@ -3,7 +3,8 @@ package flow
 import (
 	"context"
 	"fmt"
-	"reflect"
+
+	"github.com/serviceflow/serviceflow/internal/engine"
 )
 
 // Branches maps values of a fork's key to the flow each takes.
@@ -44,7 +45,7 @@ func (fk *fork) Name() string { return "fork(" + fk.key + ")" }
 // Call runs the selected branch on c, for a fork used outside a flow.
 func (fk *fork) Call(ctx context.Context, c *Context) error {
 	v, _ := c.Get(fk.key)
-	f, ok := lookupBranch(fk.branches, v)
+	f, ok := engine.Lookup(fk.branches, v)
 	switch {
 	case ok:
 		return f.Call(ctx, c)
@@ -60,25 +61,4 @@ func (fk *fork) noBranch(c *Context) error {
 		return fmt.Errorf("%w: %w", &KeyError{Key: fk.key, Want: "a branch value"}, &BranchError{Key: fk.key, Value: nil})
 	}
 	return &BranchError{Key: fk.key, Value: v}
-}
-
-// lookupBranch finds the branch for v in m (whose values may be any type:
-// *Flow for Branches, int for compiled forks).
-func lookupBranch[V any](m map[any]V, v any) (V, bool) {
-	var zero V
-	if v == nil {
-		return zero, false
-	}
-	if !reflect.TypeOf(v).Comparable() {
-		return zero, false
-	}
-	if b, ok := m[v]; ok {
-		return b, true
-	}
-	if _, isString := v.(string); !isString {
-		if b, ok := m[fmt.Sprint(v)]; ok {
-			return b, true
-		}
-	}
-	return zero, false
 }

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/serviceflow/serviceflow/backoff"
+	"github.com/serviceflow/serviceflow/internal/engine"
 )
 
 // Run processes one input through the flow, synchronously, in the caller's
@@ -17,10 +18,13 @@ import (
 //
 // Retry errors run the flow again from the original input after the retry
 // policy's backoff. Fatal errors and panics restart the service (its Stop,
-// then Start, or a fresh Build) and redeliver the input to it, a bounded
-// number of times. Services implementing Starter are started when first
-// needed; call Stop to release them. Cancelling ctx stops the run between
-// steps and during backoffs (decorators' After still runs).
+// then Start, or a fresh Build) after the restart policy's backoff, and
+// redeliver the input to it a bounded number of times; the service is
+// restarted after the last failure too, so the next input finds a working
+// one. The actor runtime applies the same rule. Services implementing
+// Starter are started when first needed; call Stop to release them.
+// Cancelling ctx stops the run between steps and during backoffs
+// (decorators' After still runs).
 //
 // Run is safe for concurrent use when the flow's services are; restarts of a
 // service are serialized.
@@ -29,136 +33,134 @@ func (f *Flow) Run(ctx context.Context, input map[string]any) (*Context, error) 
 	if err != nil {
 		return nil, err
 	}
-	res := r.run(ctx, NewContext(input))
-	return res.Context, res.Err
+	c := NewContext(input)
+	err = r.run(ctx, c)
+	return c, err
 }
 
-// runner is Run's executor: one lazily started instance per OpCall node.
+// runner is Run's executor: one lazily started instance per call node.
 type runner struct {
-	p    *Program
+	p    *program
 	inst []instance
 }
 
+// instance is Run's copy of one call node's service. It implements
+// engine.Instance.
 type instance struct {
+	r  *runner
+	at int // the node
+
 	mu      sync.Mutex
 	started atomic.Bool
-	svc     Service
+	gen     atomic.Uint64 // bumped by every (re)start
+	svc     engine.Service[*Context]
 }
 
-func newRunner(p *Program) *runner {
-	return &runner{p: p, inst: make([]instance, len(p.Nodes))}
+func newRunner(p *program) *runner {
+	r := &runner{p: p, inst: make([]instance, len(p.Nodes))}
+	for i := range r.inst {
+		r.inst[i].r, r.inst[i].at = r, i
+	}
+	return r
 }
 
-// run drives c to its result, retrying as the policy allows.
-func (r *runner) run(ctx context.Context, c *Context) Result {
-	r.p.Begin(c)
+// run drives c to its result, retrying as the policy allows, and returns
+// Run's error.
+func (r *runner) run(ctx context.Context, c *Context) error {
+	p, cur := r.p, &c.cur
+	p.Begin(cur)
 	for {
 		r.walk(ctx, c)
-		res, retry, wait := r.p.Finish(c)
-		if !retry {
-			return res
+		out := p.Finish(cur)
+		if !out.Retry {
+			return out.Err
 		}
-		if err := backoff.Sleep(ctx, wait); err != nil {
-			c.err = &StageError{Stage: stageOf(c.err), Attempt: c.attempt, Err: fmt.Errorf("retry abandoned: %w (last error: %w)", err, c.err)}
-			return Result{Context: c, Status: Failed, Err: c.err}
+		if err := backoff.Sleep(ctx, out.Wait); err != nil {
+			return p.Abandon(cur, err).Err
 		}
-		r.p.Retry(c)
+		p.Retry(c, cur)
 	}
-}
-
-func stageOf(err error) string {
-	var se *StageError
-	if errors.As(err, &se) {
-		return se.Stage
-	}
-	return ""
 }
 
 // walk steps c until it reaches the end of the program.
 func (r *runner) walk(ctx context.Context, c *Context) {
-	p := r.p
-	for !p.Finished(c) {
-		i := p.At(c)
-		n := &p.Nodes[i]
-		if err := ctx.Err(); err != nil && n.Op != OpExit {
-			p.Fail(c, err)
+	p, cur := r.p, &c.cur
+	for !p.Finished(cur) {
+		i := p.At(cur)
+		op := p.Nodes[i].Op
+		if err := ctx.Err(); err != nil && op != engine.OpExit {
+			p.Fail(cur, err)
 			continue
 		}
-		var svc Service
-		if n.Op == OpCall {
-			var err error
-			if svc, err = r.instance(ctx, i); err != nil {
-				p.Fail(c, Fatal(fmt.Errorf("start: %w", err)))
-				continue
-			}
-		}
-		err := p.Step(ctx, c, svc)
-		for k := 1; err != nil && n.Op == OpCall && errors.Is(err, ErrFatal); k++ {
-			if k > p.RestartPolicy.Redeliveries() {
-				err = fmt.Errorf("%w (gave up after %d restarts)", err, k-1)
-				break
-			}
-			if serr := backoff.Sleep(ctx, p.RestartPolicy.Backoff.Delay(k)); serr != nil {
-				err = fmt.Errorf("%w (restart abandoned: %w)", err, serr)
-				break
-			}
-			if svc, err = r.restart(ctx, i, svc); err != nil {
-				err = Fatal(fmt.Errorf("restart: %w", err))
-				break
-			}
-			err = p.Step(ctx, c, svc)
+		var err error
+		if op == engine.OpCall {
+			err = p.Deliver(ctx, c, cur, &r.inst[i])
+		} else {
+			err = p.Step(ctx, c, cur, nil)
 		}
 		if err != nil {
-			p.Fail(c, err)
+			p.Fail(cur, err)
 		}
 	}
 }
 
-// instance returns node i's started service, starting it on first use.
-func (r *runner) instance(ctx context.Context, i int) (Service, error) {
-	in := &r.inst[i]
+// Step implements engine.Instance: it calls the service, starting it on
+// first use. A service that does not start fails like Fatal, so it is
+// restarted (and the input redelivered) by the same rule.
+func (in *instance) Step(ctx context.Context, c *Context, cur *engine.Cursor) (uint64, error) {
+	svc, gen, err := in.service(ctx)
+	if err != nil {
+		return gen, &StageError{Stage: in.r.p.Nodes[in.at].Name, Attempt: cur.Attempt(), Err: Fatal(fmt.Errorf("start: %w", err))}
+	}
+	return gen, in.r.p.Step(ctx, c, cur, svc)
+}
+
+// service returns the started service, starting it on first use.
+func (in *instance) service(ctx context.Context) (engine.Service[*Context], uint64, error) {
 	if in.started.Load() {
-		return in.svc, nil
+		return in.svc, in.gen.Load(), nil
 	}
 	in.mu.Lock()
 	defer in.mu.Unlock()
+	gen := in.gen.Load()
 	if in.started.Load() {
-		return in.svc, nil
+		return in.svc, gen, nil
 	}
-	svc, err := r.start(ctx, i)
+	svc, err := in.r.p.Nodes[in.at].Start(ctx)
 	if err != nil {
-		return nil, err
+		return nil, gen, err
 	}
 	in.svc = svc
+	in.gen.Add(1)
 	in.started.Store(true)
-	return svc, nil
+	return svc, gen + 1, nil
 }
 
-func (r *runner) start(ctx context.Context, i int) (Service, error) {
-	return r.p.Nodes[i].Start(ctx)
-}
-
-// restart stops node i's service and starts it (or a new build) again. A
-// concurrent Run that already restarted it since failed was called is not
-// restarted twice.
-func (r *runner) restart(ctx context.Context, i int, failed Service) (Service, error) {
-	in := &r.inst[i]
+// Restart implements engine.Instance: after the restart policy's backoff it
+// stops the service and starts it (or a new build) again. A service another
+// Run restarted since gen ran is not restarted twice.
+func (in *instance) Restart(ctx context.Context, gen uint64, cause error, n int) error {
+	if err := backoff.Sleep(ctx, in.r.p.RestartBackoff.Delay(n)); err != nil {
+		return fmt.Errorf("restart abandoned: %w", err)
+	}
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	if in.started.Load() && in.svc != failed {
-		return in.svc, nil
+	if in.gen.Load() != gen && in.started.Load() {
+		return nil
 	}
 	if s, ok := in.svc.(Stopper); ok && in.started.Load() {
 		_ = s.Stop(ctx) // a failing Stop must not prevent the restart
 	}
 	in.started.Store(false)
-	svc, err := r.start(ctx, i)
+	in.svc = nil
+	svc, err := in.r.p.Nodes[in.at].Start(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	in.svc = svc
+	in.gen.Add(1)
 	in.started.Store(true)
-	return svc, nil
+	return nil
 }
 
 func (r *runner) stopAll(ctx context.Context) error {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/serviceflow/serviceflow/backoff"
 	"github.com/serviceflow/serviceflow/flow"
+	"github.com/serviceflow/serviceflow/internal/engine"
 )
 
 func noop(name string) flow.Service {
@@ -164,7 +165,7 @@ func TestFlowAsService(t *testing.T) {
 	}
 	// Nested in another flow, its steps are inlined.
 	outer := flow.New(noop("before"), inner, noop("after"))
-	p, err := outer.Program()
+	p, err := engine.Compile[*flow.Flow, *flow.Context](outer)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +210,7 @@ func (s *startCounter) Call(context.Context, *flow.Context) error { return nil }
 
 func TestProgramNamesAreUnique(t *testing.T) {
 	f := flow.New(flow.Around(Timer{}), noop("a"), noop("a"), flow.Fork("k", flow.Branches{"x": flow.New(noop("a"))}), flow.Fork("k", flow.Branches{"y": flow.New(noop("b"))}))
-	p, err := f.Program()
+	p, err := engine.Compile[*flow.Flow, *flow.Context](f)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -65,7 +65,7 @@ func (e *WiringError) Error() string {
 // expectations downstream of it are not checked.
 func (f *Flow) Validate(inputKeys ...string) error {
 	v := &validator{stages: map[string][]string{}}
-	if _, err := f.Program(); err != nil {
+	if _, err := compile(f); err != nil {
 		v.errs = append(v.errs, err)
 	}
 	in := keyset{keys: map[string]bool{}}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/serviceflow/serviceflow/flow"
 	"github.com/serviceflow/serviceflow/flowfile"
+	"github.com/serviceflow/serviceflow/internal/engine"
 )
 
 func TestBatchStep(t *testing.T) {
@@ -32,11 +33,12 @@ steps:
 	if err := f.Validate(); err != nil {
 		t.Fatalf("Validate:\n%v", err)
 	}
-	p, err := f.Flow.Program()
+	p, err := engine.Compile[*flow.Flow, *flow.Context](f.Flow)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, want := range []flow.BatchPolicy{{Size: 500, Wait: 20 * time.Millisecond}, {Size: flow.DefaultBatchSize, Wait: -1}} {
+	// The program carries the policies with their defaults applied: wait 0s means none.
+	for i, want := range []engine.BatchPolicy{{Size: 500, Wait: 20 * time.Millisecond}, {Size: flow.DefaultBatchSize, Wait: 0}} {
 		if got := p.Nodes[i].Config.Batch; got != want {
 			t.Errorf("%s: batch %+v, want %+v", p.Nodes[i].Name, got, want)
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/serviceflow/serviceflow/flow"
 	"github.com/serviceflow/serviceflow/flowfile"
+	"github.com/serviceflow/serviceflow/internal/engine"
 )
 
 func TestGoodFiles(t *testing.T) {
@@ -84,7 +85,7 @@ func TestOrdersSettings(t *testing.T) {
 	if spec := f.Supervision.Spec(); spec.MaxRestarts != 20 || spec.Backoff.Max != time.Second {
 		t.Errorf("spec %+v", spec)
 	}
-	if p, err := f.Flow.Program(); err != nil || p.RetryPolicy.MaxAttempts != 4 || p.RestartPolicy.MaxRedeliveries != 3 {
+	if p, err := engine.Compile[*flow.Flow, *flow.Context](f.Flow); err != nil || p.MaxAttempts != 4 || p.Redeliveries != 3 {
 		t.Errorf("program policies: %v %+v", err, p)
 	}
 }

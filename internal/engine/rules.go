@@ -1,0 +1,35 @@
+package engine
+
+import "time"
+
+// Rules are package flow's error values and context operations, which the
+// engine applies without importing flow. One Rules value serves every
+// Program of a context type.
+type Rules[C any] struct {
+	// Sentinels matched with errors.Is: a Fatal error restarts the service
+	// and redelivers the input, a Retry error runs the input again from the
+	// start, a Stopped one ends it early with status Stopped.
+	Fatal, Retry, Stopped error
+	// Timeout is matched by a call that ran past its stage's Timeout.
+	Timeout error
+	// AsRetry wraps err so that it matches Retry (flow.Retry).
+	AsRetry func(err error) error
+
+	// Stage wraps err as the error of stage on attempt (a *flow.StageError).
+	Stage func(stage string, attempt int, err error) error
+	// StageOf is the stage err names, and whether it names one.
+	StageOf func(err error) (string, bool)
+	// Panic turns a recovered panic into an error matching Fatal.
+	Panic func(value any, stack []byte) error
+	// Wait is the delay a Retry error asks for; 0 for the policy's backoff.
+	Wait func(err error) time.Duration
+	// NoBranch is a fork's error for a value no branch takes.
+	NoBranch func(c C, key string) error
+
+	// Get reads a context value, for forks.
+	Get func(c C, key string) (any, bool)
+	// Restore puts a context's original values back, for a retry.
+	Restore func(c C)
+	// Cursor is the context's Cursor, for runtimes that hold only a C.
+	Cursor func(c C) *Cursor
+}
