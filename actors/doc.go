@@ -4,7 +4,8 @@
 // Start compiles the flow and spawns one actor per step (a pool of n for a
 // stage with flow.Concurrency(n)); forks and decorators are actors too, and
 // contexts travel between them as messages, batched when the stream is busy.
-// Each step runs the same code flow.Run runs (flow.Program's Step, Fail and
+// Each step runs the same code flow.Run runs (the compiled program of
+// internal/engine: its Step, its Fatal and redelivery rule Deliver, Fail and
 // Finish), so a flow behaves the same synchronously and here.
 //
 //	rt, err := actors.Start(ctx, orders, actors.MaxInFlight(256))

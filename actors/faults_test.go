@@ -120,7 +120,7 @@ func TestAccountingUnderFaults(t *testing.T) {
 		}
 	}
 	rt, err := Start(context.Background(), f, MaxInFlight(512), Supervision(supervisor.Spec{
-		MaxRestarts: n, Within: time.Minute, MaxRedeliveries: 3,
+		MaxRestarts: n, Within: time.Minute,
 		Backoff: backoff.Exponential{Initial: time.Microsecond, Max: 10 * time.Microsecond},
 	}))
 	if err != nil {
@@ -593,16 +593,16 @@ func TestIntermittentFatalDoesNotStall(t *testing.T) {
 	}
 }
 
-// A stage's own supervision overrides the flow's, redelivery limit included.
-func TestStageSupervisionOverride(t *testing.T) {
+// The redelivery limit is the flow's restart policy, as in flow.Run, also
+// for a stage with its own supervision.
+func TestRedeliveriesFromTheFlowsRestartPolicy(t *testing.T) {
 	var calls atomic.Int64
 	poison := flow.Func("poison", func(context.Context, *flow.Context) error {
 		calls.Add(1)
 		return flow.Fatal(errors.New("always"))
 	})
-	spec := fastSupervision
-	spec.MaxRedeliveries = 1
-	rt, err := Start(context.Background(), flow.New(poison), Supervision(fastSupervision), StageSupervision("poison", spec))
+	f := flow.New(poison).WithRestart(flow.RestartPolicy{MaxRedeliveries: 1})
+	rt, err := Start(context.Background(), f, Supervision(fastSupervision), StageSupervision("poison", fastSupervision))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,10 +52,12 @@ func MaxInFlight(n int) Option {
 // Supervision sets the flow's supervision: the strategy and restart intensity
 // of the root supervisor, and the default for every stage (see
 // supervisor.Spec; zero fields take its defaults: one-for-one, 20 restarts in
-// 10 s, backoff 10 ms to 1 s but never above Within/(2·MaxRestarts) = 250 ms,
-// 3 redeliveries per input). A service failing every call (each failure
-// within Within/(2·MaxRestarts) of its restart) makes its stage escalate
-// within one window and the flow fail within two: 20 s with the defaults.
+// 10 s, backoff 10 ms to 1 s but never above Within/(2·MaxRestarts) = 250 ms).
+// A service failing every call (each failure within Within/(2·MaxRestarts)
+// of its restart) makes its stage escalate within one window and the flow
+// fail within two: 20 s with the defaults. How often one input is
+// redelivered after its service failed is the flow's restart policy
+// (flow.RestartPolicy), the same in flow.Run.
 func Supervision(spec supervisor.Spec) Option {
 	return optionFunc(func(c *config) { c.supervision = spec.WithDefaults() })
 }

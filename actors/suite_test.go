@@ -11,7 +11,7 @@ import (
 	"github.com/serviceflow/serviceflow/supervisor"
 )
 
-var fastSupervision = supervisor.Spec{MaxRestarts: 1000, Within: time.Second, MaxRedeliveries: 3,
+var fastSupervision = supervisor.Spec{MaxRestarts: 1000, Within: time.Second,
 	Backoff: backoff.Exponential{Initial: time.Microsecond, Max: time.Millisecond}}
 
 // streamRunner runs inputs through a Runtime and returns the results in

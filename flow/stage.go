@@ -9,8 +9,7 @@ import (
 // StageOption configures a stage; see Stage.
 type StageOption func(*StageConfig)
 
-// StageConfig is what Stage options set. A runtime reads it from a Program's
-// nodes; users set it through the options.
+// StageConfig is what Stage options set; users set it through the options.
 type StageConfig struct {
 	Name        string        // stage name; default NameOf(service)
 	Concurrency int           // instances running at once; default 1

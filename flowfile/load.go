@@ -52,15 +52,16 @@ type Supervision struct {
 }
 
 // Spec returns the supervision as a supervisor.Spec (a Strategy that does
-// not parse is left at the default: Load has reported it).
+// not parse is left at the default: Load has reported it). MaxRedeliveries
+// is not part of it: Load sets it on the flow's restart policy, which both
+// flow.Run and the actor runtime apply.
 func (s Supervision) Spec() supervisor.Spec {
 	st, _ := supervisor.ParseStrategy(s.Strategy)
 	return supervisor.Spec{
-		Strategy:        st,
-		MaxRestarts:     s.MaxRestarts,
-		Within:          s.Within,
-		Backoff:         backoff.Exponential{Initial: s.Initial, Max: s.Max},
-		MaxRedeliveries: s.MaxRedeliveries,
+		Strategy:    st,
+		MaxRestarts: s.MaxRestarts,
+		Within:      s.Within,
+		Backoff:     backoff.Exponential{Initial: s.Initial, Max: s.Max},
 	}
 }
 

@@ -14,9 +14,6 @@ const (
 	DefaultMaxRestarts = 20
 	// DefaultWithin is the length of the sliding restart window.
 	DefaultWithin = 10 * time.Second
-	// DefaultMaxRedeliveries is how many times one input is redelivered
-	// after it made its service fail before that input is Failed.
-	DefaultMaxRedeliveries = 3
 )
 
 // Spec configures a Supervisor. The zero Spec is valid: every zero field
@@ -47,22 +44,13 @@ type Spec struct {
 	// take, and escalates. See Supervisor.Start for why escalation then goes
 	// on up the tree within one more half window per level.
 	Backoff backoff.Exponential
-
-	// MaxRedeliveries bounds how many times the runtime redelivers one
-	// in-flight input to a restarted service. A poison input that keeps
-	// killing its service is Failed after this many redeliveries instead
-	// of exhausting the service's restart budget and taking the flow down.
-	// 0 means DefaultMaxRedeliveries (3); negative means never redeliver.
-	// The supervisor itself does not use it; package actors does.
-	MaxRedeliveries int
 }
 
 // WithDefaults returns s with every zero field replaced by its default:
 // OneForOne, DefaultMaxRestarts (20) restarts within DefaultWithin (10s),
 // a backoff from backoff.DefaultInitial (10ms) doubling up to
-// backoff.DefaultMax (1s) with backoff.DefaultJitter (20%), and
-// DefaultMaxRedeliveries (3). Negative MaxRestarts, MaxRedeliveries and
-// Backoff.Jitter are kept: they mean "none".
+// backoff.DefaultMax (1s) with backoff.DefaultJitter (20%). Negative
+// MaxRestarts and Backoff.Jitter are kept: they mean "none".
 func (s Spec) WithDefaults() Spec {
 	if s.MaxRestarts == 0 {
 		s.MaxRestarts = DefaultMaxRestarts
@@ -81,9 +69,6 @@ func (s Spec) WithDefaults() Spec {
 	}
 	if s.Backoff.Jitter == 0 {
 		s.Backoff.Jitter = backoff.DefaultJitter
-	}
-	if s.MaxRedeliveries == 0 {
-		s.MaxRedeliveries = DefaultMaxRedeliveries
 	}
 	return s
 }
