@@ -97,15 +97,12 @@ func (l *ledger) settle() {
 	}
 }
 
-// inFlight is admitted minus reported; never negative.
-func (l *ledger) inFlight() int {
-	fin := l.done.Load() + l.stopped.Load() + l.failed.Load()
-	adm := l.admitted.Load() // read last: it only grows
-	if adm < fin {
-		return 0
-	}
-	return int(adm - fin)
-}
+// inFlight is the number of slots held: inputs admitted and not yet
+// reported (plus, for an instant, one being admitted or reported). It is
+// never more than MaxInFlight, unlike admitted minus reported, whose two
+// counters cannot be read at one instant: between the reads inputs finish
+// and others are admitted in their slots.
+func (l *ledger) inFlight() int { return cap(l.free) - len(l.free) }
 
 // sweep claims every input still in flight, for escalation and the drain
 // deadline, and returns them.
