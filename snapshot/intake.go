@@ -1,6 +1,9 @@
 package snapshot
 
-import "sync/atomic"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // Intake counts the records a program read from its input before submitting
 // them to the flow: all of them, and the malformed ones it could not decode.
@@ -8,9 +11,17 @@ import "sync/atomic"
 // it; Wrap shows the counts in the snapshots of Totals.Read and
 // Totals.Malformed, where the monitor and the metrics find them.
 //
-// A zero Intake is ready to use. It is safe for concurrent use and costs one
-// atomic add per call.
-type Intake struct{ read, malformed atomic.Uint64 }
+// Reject also keeps the last few malformed records as events, which Wrap
+// merges into the snapshots' Events, so a monitor lists them with the rest.
+//
+// A zero Intake is ready to use. It is safe for concurrent use; Read and
+// Malformed cost one atomic add per call.
+type Intake struct {
+	read, malformed atomic.Uint64
+
+	mu       sync.Mutex
+	rejected []Event // the newest maxRejected, oldest first
+}
 
 // Read counts one record read, well-formed or not.
 func (in *Intake) Read() { in.read.Add(1) }
@@ -34,5 +45,6 @@ type counted struct {
 func (c counted) Snapshot() Snapshot {
 	s := c.Source.Snapshot()
 	s.Totals.Read, s.Totals.Malformed = c.in.Counts()
+	s.Events = c.in.mergeRejected(s.Events)
 	return s
 }

@@ -91,7 +91,7 @@ func (s styles) event(k snapshot.EventKind) string {
 		return s.r(s.restart, string(k))
 	case snapshot.EventEscalation, snapshot.EventDeadLetter:
 		return s.r(s.bad, string(k))
-	case snapshot.EventRetry:
+	case snapshot.EventRetry, snapshot.EventMalformed:
 		return s.r(s.warn, string(k))
 	}
 	return s.r(s.dim, clean(string(k), 12))

@@ -55,6 +55,13 @@ func TestGoldenViews(t *testing.T) {
 	}
 }
 
+// TestGoldenSummary is the summary held when the run is over, at 80×24.
+func TestGoldenSummary(t *testing.T) {
+	m := fixtureModel(fixture(), 80, 24)
+	m = update(update(m, endedMsg{}), snapMsg{final()})
+	checkGolden(t, "summary_80x24", m.render())
+}
+
 func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", "golden", name+".golden")

@@ -11,6 +11,9 @@ import (
 // key handles one key press: the keys of the whole monitor here, the rest
 // in the pane in front.
 func (m model) key(k tea.KeyPressMsg) (model, tea.Cmd) {
+	if m.ended && (key.Matches(k, m.keys.Quit) || k.String() == "ctrl+c") && m.front().prompt(m.frame()) == "" {
+		return m, tea.Quit // the run is over: nothing left to drain
+	}
 	if m.attached && key.Matches(k, m.keys.Quit) && m.front().prompt(m.frame()) == "" || m.attached && k.String() == "ctrl+c" {
 		return m, tea.Quit // detach: the flow is not ours to drain
 	}

@@ -79,6 +79,8 @@ type model struct {
 
 	intakePaused bool
 	attached     bool // the flow is another process's: q detaches, it does not drain
+	ended        bool // the run is over (Options.Done): the summary holds until q
+	exitOnDone   bool // quit when the run is over instead
 	draining     bool
 	cancelDrain  context.CancelFunc
 	drainErr     error // what Drain returned; Run returns it
@@ -167,7 +169,17 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		} else {
 			m.apply(msg.snap)
 		}
-		cmd = m.tick()
+		if !m.ended { // the final snapshot does not change
+			cmd = m.tick()
+		}
+	case endedMsg:
+		m.ended, m.draining = true, false
+		if m.exitOnDone {
+			return m, tea.Quit
+		}
+		m.overlay, m.frozen = summaryPane{}, false
+		m.keys.Quit.SetHelp("q", "quit")
+		cmd = m.poll() // the final snapshot
 	case drainedMsg:
 		if m.cancelDrain != nil {
 			m.cancelDrain()

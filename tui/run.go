@@ -50,6 +50,13 @@ type Options struct {
 	// attach): q and ctrl+c detach at once, leaving the flow running, and the
 	// keys say "detach" rather than "drain & quit".
 	Attached bool
+	// Done, when closed, says the run is over (its stream ended and it
+	// drained): the terminal UI shows a final summary and holds it until the
+	// user quits, so a run of 25 ms can still be read; Run then returns.
+	// Other modes ignore it and end with ctx, as does a cancelled ctx.
+	Done <-chan struct{}
+	// ExitOnDone makes the terminal UI quit when Done closes instead.
+	ExitOnDone bool
 	// NoSummary leaves out plain mode's final summary line, for a caller
 	// that prints its own accounting (as flowrun does).
 	NoSummary bool
@@ -115,6 +122,7 @@ func runTUI(ctx context.Context, src Source, opts Options) error {
 	if opts.Attached {
 		m = m.attach()
 	}
+	m.exitOnDone = opts.ExitOnDone
 	// No tea.WithContext: bubbletea treats a program whose context ends as
 	// killed and then closes its input reader without waiting for the reader
 	// goroutine, a data race (bubbletea #1599). When ctx ends we quit it the
@@ -133,8 +141,17 @@ func runTUI(ctx context.Context, src Source, opts Options) error {
 	go func() {
 		defer watcher.Done()
 		select {
+		case <-opts.Done:
+			p.Send(endedMsg{}) // returns once the program takes it, or has ended
 		case <-ctx.Done():
-			p.Quit() // returns once the program takes it, or has ended
+			p.Quit()
+			return
+		case <-stop:
+			return
+		}
+		select {
+		case <-ctx.Done():
+			p.Quit()
 		case <-stop:
 		}
 	}()

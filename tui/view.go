@@ -79,6 +79,12 @@ func (m model) header(w int) []string {
 	l2 := "done " + count(t.Done) + "  stopped " + count(t.Stopped) +
 		"  failed " + st.r(failStyle(st, t.Failed), count(t.Failed)) +
 		"  retried " + count(t.Retried) + "  restarts " + count(t.Restarts)
+	if t.Malformed > 0 {
+		l2 += "  malformed " + st.r(st.warn, count(t.Malformed))
+	}
+	if m.ended {
+		l2 += "   " + st.r(st.status, "[run over: q quits]")
+	}
 	if m.frozen {
 		l2 += "   " + st.r(st.warn, "[display paused: space resumes]")
 	}
