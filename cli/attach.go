@@ -43,7 +43,7 @@ FLOWRUN_MONITOR_TOKEN (or --token, which other users may see in ps).`,
 			if err := c.Check(cmd.Context()); err != nil {
 				return withCode(ExitFlowFailed, fmt.Errorf("attach: %w (is a flowrun serving --monitor %s?)", err, args[0]))
 			}
-			return tui.Run(cmd.Context(), c, tui.Options{Mode: mode, Refresh: refresh, Out: e.stdout, In: e.stdin})
+			return tui.Run(cmd.Context(), c, tui.Options{Mode: mode, Refresh: refresh, Out: e.stdout, In: e.stdin, Attached: true})
 		},
 	}
 	cmd.Flags().StringVar(&ui, "ui", "auto", "monitor: auto, tui, plain or json")
@@ -55,7 +55,7 @@ FLOWRUN_MONITOR_TOKEN (or --token, which other users may see in ps).`,
 // addMonitor adds --monitor, the loopback address to serve the flow's
 // snapshots and controls on for flowrun attach, and --monitor-token.
 func addMonitor(f *pflag.FlagSet, addr, token *string) {
-	f.StringVar(addr, "monitor", "", "serve the flow to `flowrun attach ADDR` on this loopback address, e.g. 127.0.0.1:7070")
+	f.StringVar(addr, "monitor", "", "serve the flow on this loopback `ADDR` for \"flowrun attach ADDR\", e.g. 127.0.0.1:7070")
 	f.StringVar(token, "monitor-token", "", "require this token of --monitor's clients, for use through a tunnel (default $"+tokenEnv+")")
 }
 

@@ -24,6 +24,7 @@ func (e *env) demoCmd() *cobra.Command {
 		metrics string
 		monitor string
 		token   string
+		exit    bool
 	)
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -52,7 +53,7 @@ panics now and then, so its supervisor restarts it.`,
 			if !cmd.Flags().Changed("count") && mode != tui.TUI {
 				count = demoDefaultCount
 			}
-			return e.demo(cmd.Context(), count, rate, tui.Options{Mode: mode, Refresh: refresh}, serve{metrics: metrics, monitor: monitor, token: monitorToken(token)})
+			return e.demo(cmd.Context(), count, rate, tui.Options{Mode: mode, Refresh: refresh, ExitOnDone: exit}, serve{metrics: metrics, monitor: monitor, token: monitorToken(token)})
 		},
 	}
 	cmd.Flags().IntVar(&count, "count", 0, "orders to generate; 0 means endless (default: endless in the terminal UI, 2000 otherwise)")
@@ -61,6 +62,7 @@ panics now and then, so its supervisor restarts it.`,
 	addRefresh(cmd.Flags(), &refresh)
 	addMetrics(cmd.Flags(), &metrics)
 	addMonitor(cmd.Flags(), &monitor, &token)
+	addExitOnDone(cmd.Flags(), &exit)
 	return cmd
 }
 
@@ -83,7 +85,7 @@ func (e *env) demo(ctx context.Context, count int, rate float64, ui tui.Options,
 		},
 		feed:         func(ctx context.Context, emit func(input) bool) error { return generate(ctx, count, rate, emit) },
 		sink:         s,
-		ui:           tui.Options{Mode: mode, Refresh: ui.Refresh, Out: e.stdout, In: e.stdin, NoSummary: true},
+		ui:           tui.Options{Mode: mode, Refresh: ui.Refresh, Out: e.stdout, In: e.stdin, NoSummary: true, ExitOnDone: ui.ExitOnDone},
 		metricsAddr:  srv.metrics,
 		monitorAddr:  srv.monitor,
 		monitorToken: srv.token,

@@ -11,6 +11,7 @@ import (
 	"github.com/serviceflow/serviceflow/jsonl"
 	"github.com/serviceflow/serviceflow/metrics"
 	"github.com/serviceflow/serviceflow/monitor"
+	"github.com/serviceflow/serviceflow/snapshot"
 	"github.com/serviceflow/serviceflow/tui"
 )
 
@@ -74,8 +75,11 @@ func (j *job) run(ctx context.Context) (outcome, error) {
 	if err != nil {
 		return outcome{}, fmt.Errorf("start the flow: %w", err)
 	}
+	// src is rt with the lines read and the malformed ones in its snapshots.
+	var intake snapshot.Intake
+	src := intake.Wrap(rt)
 	if j.metricsAddr != "" {
-		srv, err := metrics.Listen(j.metricsAddr, rt)
+		srv, err := metrics.Listen(j.metricsAddr, src)
 		if err != nil {
 			_ = rt.Drain(ctx)
 			return outcome{}, usageError("--metrics %s: %v", j.metricsAddr, err)
@@ -83,7 +87,7 @@ func (j *job) run(ctx context.Context) (outcome, error) {
 		defer srv.Close(context.WithoutCancel(ctx))
 	}
 	if j.monitorAddr != "" {
-		srv, err := monitor.Listen(j.monitorAddr, rt, monitor.Token(j.monitorToken))
+		srv, err := monitor.Listen(j.monitorAddr, src, monitor.Token(j.monitorToken))
 		if err != nil {
 			_ = rt.Drain(ctx)
 			return outcome{}, usageError("--monitor %s: %v", j.monitorAddr, err)
@@ -101,12 +105,16 @@ func (j *job) run(ctx context.Context) (outcome, error) {
 		}
 	}()
 
-	// The monitor. uiCtx ends when the run is over; the terminal UI may end
+	// The monitor. uiCtx ends when the run is over, after the terminal UI
+	// has held its summary (ended) until the user quits; the UI may end
 	// earlier, when the user quits (it drains the runtime itself).
 	uiCtx, stopUI := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopUI()
 	uiDone := make(chan error, 1)
-	go func() { uiDone <- tui.Run(uiCtx, rt, j.ui) }()
+	ended := make(chan struct{})
+	ui := j.ui
+	ui.Done = ended
+	go func() { uiDone <- tui.Run(uiCtx, src, ui) }()
 
 	// The stream's producer. When intake stops early this goroutine may be
 	// blocked reading (stdin cannot be interrupted): it is left to end when
@@ -148,6 +156,8 @@ intake:
 				break intake
 			}
 			if in.bad != nil {
+				intake.Read()
+				intake.Reject(in.line, in.bad.Reason+" "+in.bad.Preview)
 				out.lastLine = in.line
 				j.sink.malformed(in.bad)
 				if j.malformed != nil {
@@ -167,6 +177,7 @@ intake:
 				break intake
 			}
 			j.sink.taken()
+			intake.Read()
 			out.lastLine = in.line
 		case <-ctx.Done():
 			out.interrupted = true
@@ -189,6 +200,14 @@ intake:
 		out.interrupted = true // even if the stream had ended: inputs were cut short
 	}
 	out.elapsed = time.Since(start)
+	close(ended)
+	if j.ui.Mode == tui.TUI && !uiEnded && !out.interrupted {
+		select { // the summary is on screen until the user quits
+		case uiErr = <-uiDone:
+			uiEnded = true
+		case <-ctx.Done():
+		}
+	}
 	stopUI()
 	if !uiEnded {
 		uiErr = <-uiDone

@@ -27,6 +27,7 @@ type runFlags struct {
 	metrics       string
 	monitor       string
 	monitorToken  string
+	exitOnDone    bool
 }
 
 func (e *env) runCmd() *cobra.Command {
@@ -76,6 +77,7 @@ input is read; 130 interrupted.`,
 	addRefresh(f, &fl.refresh)
 	addMetrics(f, &fl.metrics)
 	addMonitor(f, &fl.monitor, &fl.monitorToken)
+	addExitOnDone(f, &fl.exitOnDone)
 	f.IntVar(&fl.maxInFlight, "max-in-flight", 0, "bound on inputs in flight (default: the flow file's max_in_flight, else 1024)")
 	f.DurationVar(&fl.drainTimeout, "drain-timeout", 10*time.Second, "after an interrupt, how long in-flight inputs may take to finish")
 	return cmd
@@ -144,7 +146,7 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 		options:      opts,
 		feed:         lines,
 		sink:         s,
-		ui:           tui.Options{Mode: mode, Refresh: fl.refresh, Out: e.stderr, In: keys, NoSummary: true},
+		ui:           tui.Options{Mode: mode, Refresh: fl.refresh, Out: e.stderr, In: keys, NoSummary: true, ExitOnDone: fl.exitOnDone},
 		drainTimeout: fl.drainTimeout,
 		metricsAddr:  fl.metrics,
 		monitorAddr:  fl.monitor,

@@ -70,6 +70,12 @@ func checkRefresh(d time.Duration) error {
 	return nil
 }
 
+// addExitOnDone adds --exit-on-done: the terminal UI quits when the run is
+// over instead of holding its summary until q.
+func addExitOnDone(f *pflag.FlagSet, b *bool) {
+	f.BoolVar(b, "exit-on-done", false, "when the run is over, quit the terminal UI at once instead of showing its summary until q")
+}
+
 // addMetrics adds --metrics, the address to serve Prometheus metrics on.
 func addMetrics(f *pflag.FlagSet, addr *string) {
 	f.StringVar(addr, "metrics", "", "serve Prometheus metrics at http://ADDR/metrics while running, e.g. 127.0.0.1:9090")

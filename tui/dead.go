@@ -20,7 +20,8 @@ import (
 type deadPane struct {
 	sel    uint64 // the selected dead letter's ID
 	off    int
-	open   bool // the selected one's detail is shown
+	top    uint64 // the ID on the first row: new dead letters arrive above it without moving the rows
+	open   bool   // the selected one's detail is shown
 	detOff int
 	asking bool // replay: selected or all?
 }
@@ -113,7 +114,20 @@ func (p deadPane) settle(f frame) pane {
 		i = 0
 		p.sel = rows[0].ID
 	}
-	p.off = visible(p.off, i, len(rows), f.h-2)
+	for j, d := range rows { // keep the rows still under the cursor
+		if d.ID == p.top {
+			p.off = j
+		}
+	}
+	// the selection in view; rows above the top may stay hidden even when
+	// all would fit, so that nothing moves until the user does
+	p.off = max(0, min(p.off, i))
+	if h := max(f.h-2, 1); i >= p.off+h {
+		p.off = i - h + 1
+	}
+	if p.off < len(rows) {
+		p.top = rows[p.off].ID
+	}
 	return p
 }
 
@@ -165,6 +179,9 @@ func (p deadPane) view(f frame) []string {
 	info := plural(len(rows), "dead letter") + " kept"
 	if f.snap.Evicted > 0 {
 		info += ", " + count(f.snap.Evicted) + " evicted"
+	}
+	if p.off > 0 {
+		info += "   ↑ " + itoa(p.off) + " newer (g)"
 	}
 	return append(lines, st.r(st.dim, info+"   enter details · R replay · e export to file"))
 }

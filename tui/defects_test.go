@@ -123,3 +123,36 @@ func TestServicesInFlowOrder(t *testing.T) {
 		t.Errorf("the decorator's exit is not marked beside its entry:\n%s", out)
 	}
 }
+
+// New dead letters arrive at the top of the list (newest first) without
+// moving the rows under the cursor; the list says how many are above.
+func TestDeadLettersStayUnderTheCursor(t *testing.T) {
+	t.Parallel()
+	m := press(fixtureModel(fixture(), 120, 40), "4", "j")
+	row := func(m model) (int, string) {
+		for i, l := range strings.Split(m.render(), "\n") {
+			if strings.HasPrefix(l, "▸") {
+				return i, strings.Fields(l)[1]
+			}
+		}
+		return -1, ""
+	}
+	before, id := row(m)
+	if id != "#4712" {
+		t.Fatalf("selected %s, want #4712", id)
+	}
+	s := fixture()
+	for _, n := range []uint64{4800, 4801} {
+		s.DeadLetters = append(s.DeadLetters, snapshot.DeadLetter{ID: n, Time: s.Taken, Stage: "validate", Err: "new", Attempts: 1})
+	}
+	m = update(m, snapMsg{s})
+	if after, id := row(m); after != before || id != "#4712" {
+		t.Errorf("the cursor moved from line %d to %d (%s) as dead letters arrived:\n%s", before, after, id, m.render())
+	}
+	if !strings.Contains(m.render(), "↑ 2 newer") {
+		t.Errorf("no sign of the newer dead letters above:\n%s", m.render())
+	}
+	if m = press(m, "g"); !strings.Contains(m.render(), "#4801") {
+		t.Errorf("g does not show the newest:\n%s", m.render())
+	}
+}

@@ -24,17 +24,3 @@ func ParseMode(s string) (Mode, error) {
 	}
 	return Auto, fmt.Errorf("tui: unknown mode %q (want %s)", s, strings.Join(modeNames[:], ", "))
 }
-
-// Set makes *Mode a flag.Value (and, with Type, a pflag.Value):
-// flags.Var(&opts.Mode, "monitor", "auto, tui, plain, json or off").
-func (m *Mode) Set(s string) error {
-	v, err := ParseMode(s)
-	if err != nil {
-		return err
-	}
-	*m = v
-	return nil
-}
-
-// Type names the flag's value type in help.
-func (*Mode) Type() string { return "mode" }

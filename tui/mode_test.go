@@ -1,9 +1,6 @@
 package tui
 
-import (
-	"flag"
-	"testing"
-)
+import "testing"
 
 func TestParseMode(t *testing.T) {
 	t.Parallel()
@@ -15,11 +12,5 @@ func TestParseMode(t *testing.T) {
 	}
 	if _, err := ParseMode("fancy"); err == nil {
 		t.Error("ParseMode accepted fancy")
-	}
-	var m Mode
-	fs := flag.NewFlagSet("x", flag.ContinueOnError)
-	fs.Var(&m, "monitor", "")
-	if err := fs.Parse([]string{"-monitor=JSON"}); err != nil || m != JSON {
-		t.Errorf("flag: %v, %v", m, err)
 	}
 }
