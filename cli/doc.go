@@ -10,7 +10,8 @@
 //
 // The subcommands are demo (a built-in order pipeline over a generated
 // stream, live in the terminal UI), run (a flow file over JSON lines),
-// validate, graph, services and bench. Execute runs them with explicit
+// test (a flow file's test cases, with mocked steps), validate, graph,
+// services and bench. Execute runs them with explicit
 // arguments and streams and returns the exit code, for tests.
 //
 // Exit codes: 0 when the run completed (even if some inputs failed: they

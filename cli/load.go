@@ -10,8 +10,8 @@ import (
 // load loads the flow file at path and, with check, validates its wiring.
 // When it has problems it writes each, with its file:line:column, to w and
 // returns a usage error that has been reported.
-func (e *env) load(path string, w io.Writer, check bool) (*flowfile.File, error) {
-	f, err := flowfile.LoadFile(path, e.reg)
+func (e *env) load(path string, w io.Writer, check bool, opts ...flowfile.Option) (*flowfile.File, error) {
+	f, err := flowfile.LoadFile(path, e.reg, opts...)
 	if err == nil && check {
 		err = f.Validate()
 	}

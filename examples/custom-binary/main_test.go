@@ -51,3 +51,12 @@ func TestBadParameterIsAFlowFileError(t *testing.T) {
 		t.Errorf("exit %d, want 2 with a position:\n%s", code, out)
 	}
 }
+
+// The example's test cases (orders_test.yaml) pass with its own services:
+// CI runs them through this test.
+func TestCases(t *testing.T) {
+	code, out, errs := flowrun(t, "test", ".")
+	if code != 0 {
+		t.Errorf("flowrun test: exit %d\n%s%s", code, out, errs)
+	}
+}

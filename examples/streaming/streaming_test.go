@@ -76,3 +76,16 @@ func TestDocumentedCommand(t *testing.T) {
 		t.Errorf("replay: exit %d:\n%s", code, stderr)
 	}
 }
+
+// The example's test cases (orders_test.yaml) pass: CI runs them through
+// this test, as the README's command does.
+func TestCases(t *testing.T) {
+	t.Chdir("../..")
+	code, stdout, stderr := flowrun(t, "test", "examples/streaming")
+	if code != 0 {
+		t.Errorf("flowrun test: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if !strings.HasSuffix(stdout, "7 passed, 0 failed\n") {
+		t.Errorf("want 7 cases passed:\n%s", stdout)
+	}
+}
