@@ -1,0 +1,89 @@
+package stream
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// Deliveries remembers, for each input in flight, the record it came from,
+// and acknowledges the record to its source once every write of its
+// result is durable. It does not count what is in flight: the actor
+// runtime's ledger does; Deliveries only maps input IDs (flow.Context.ID,
+// known before actors.Runtime.SubmitContext) back to records.
+//
+// It is safe for concurrent use.
+type Deliveries struct {
+	src Source
+
+	mu   sync.Mutex
+	recs map[uint64]Record
+	err  error // the first write that was lost
+
+	acked, lost atomic.Int64
+}
+
+// NewDeliveries returns Deliveries acknowledging to src.
+func NewDeliveries(src Source) *Deliveries {
+	return &Deliveries{src: src, recs: map[uint64]Record{}}
+}
+
+// Expect records that the input with this ID came from rec. Call it before
+// submitting the input.
+func (d *Deliveries) Expect(id uint64, rec Record) {
+	d.mu.Lock()
+	d.recs[id] = rec
+	d.mu.Unlock()
+}
+
+// Take removes and returns the record of the input with this ID: when its
+// result arrives, or when it was not admitted. ok is false for an input
+// that came from no record (a dead letter replayed from the monitor).
+func (d *Deliveries) Take(id uint64) (rec Record, ok bool) {
+	d.mu.Lock()
+	rec, ok = d.recs[id]
+	delete(d.recs, id)
+	d.mu.Unlock()
+	return rec, ok
+}
+
+// Ack acknowledges rec now: for a record with nothing to write (a
+// malformed one, say).
+func (d *Deliveries) Ack(rec Record) {
+	d.acked.Add(1)
+	d.src.Ack(rec)
+}
+
+// After returns the durable callback for n writes of rec's result (its
+// result line, and its dead letter if it failed): rec is acknowledged once
+// all n report nil. If any reports an error rec is never acknowledged, so
+// the source delivers it again after a restart, and Err returns the first
+// such error.
+func (d *Deliveries) After(rec Record, n int) func(error) {
+	var left atomic.Int32
+	left.Store(int32(n))
+	var failed atomic.Bool
+	return func(err error) {
+		if err != nil && !failed.Swap(true) {
+			d.lost.Add(1)
+			d.mu.Lock()
+			if d.err == nil {
+				d.err = err
+			}
+			d.mu.Unlock()
+		}
+		if left.Add(-1) == 0 && !failed.Load() {
+			d.Ack(rec)
+		}
+	}
+}
+
+// Acked returns how many records were acknowledged, and how many will not
+// be because a write of their result failed.
+func (d *Deliveries) Acked() (acked, lost int64) { return d.acked.Load(), d.lost.Load() }
+
+// Err returns the first write error reported to a callback from After.
+func (d *Deliveries) Err() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.err
+}
