@@ -1,0 +1,178 @@
+package file
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/serviceflow/serviceflow/jsonl"
+	"github.com/serviceflow/serviceflow/stream"
+)
+
+// Source reads JSON lines: each line is a record whose position is its
+// line number (Offset; Partition 0). A malformed line is a record with Bad
+// set. Create it with [Open] or [NewSource].
+type Source struct {
+	r      *jsonl.Reader
+	closer io.Closer
+	offs   stream.Offsets
+	skip   int64 // lines at or below this were done before a restart
+	dec    []jsonl.Option
+
+	ckpt    *checkpoint
+	every   time.Duration
+	stop    chan struct{}
+	stopped chan struct{}
+	mu      sync.Mutex // guards ckpt.save and ckptErr
+	ckptErr error
+	once    sync.Once
+}
+
+var _ stream.Source = (*Source)(nil)
+
+// An Option configures a Source.
+type Option func(*Source) error
+
+// Checkpoint makes the source resumable: it skips the lines up to the one
+// recorded in path (if path exists) and records there, at least every
+// second while records finish and when closed, the highest contiguous line
+// whose record was acknowledged.
+func Checkpoint(path string) Option {
+	return func(s *Source) error {
+		c, err := loadCheckpoint(path)
+		if err != nil {
+			return err
+		}
+		s.ckpt, s.skip = c, c.line
+		return nil
+	}
+}
+
+// Decoding passes options to the JSON-lines decoder (line size, depth).
+func Decoding(opts ...jsonl.Option) Option {
+	return func(s *Source) error {
+		s.dec = append(s.dec, opts...)
+		return nil
+	}
+}
+
+// Open opens path for reading ("-" is not special here: see NewSource).
+func Open(path string, opts ...Option) (*Source, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	s, err := NewSource(f, opts...)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	s.closer = f
+	return s, nil
+}
+
+// NewSource reads from r (stdin, say). Close does not close r.
+func NewSource(r io.Reader, opts ...Option) (*Source, error) {
+	s := &Source{every: time.Second}
+	for _, o := range opts {
+		if err := o(s); err != nil {
+			return nil, err
+		}
+	}
+	s.r = jsonl.NewReader(r, s.dec...)
+	if s.ckpt != nil {
+		s.stop, s.stopped = make(chan struct{}), make(chan struct{})
+		go s.saveLoop()
+	}
+	return s, nil
+}
+
+// Next returns the next line's record, io.EOF at the end of the input.
+// Reading cannot be interrupted: ctx is checked between lines.
+func (s *Source) Next(ctx context.Context) (stream.Record, error) {
+	for {
+		if err := ctx.Err(); err != nil {
+			return stream.Record{}, err
+		}
+		rec, err := s.r.Next()
+		var le *jsonl.LineError
+		var r stream.Record
+		switch {
+		case err == nil:
+			r = stream.Record{Pos: stream.Position{Offset: int64(rec.Line)}, Values: rec.Values}
+		case errors.As(err, &le):
+			r = stream.Record{Pos: stream.Position{Offset: int64(le.Line)}, Bad: le}
+		default:
+			return stream.Record{}, err
+		}
+		if r.Pos.Offset <= s.skip {
+			continue
+		}
+		s.offs.Start(r.Pos)
+		return r, nil
+	}
+}
+
+// Ack records that rec's result is durable.
+func (s *Source) Ack(rec stream.Record) { s.offs.Done(rec.Pos) }
+
+// Line returns the highest contiguous line whose record was acknowledged
+// (or skipped on resume).
+func (s *Source) Line() int64 {
+	if next, ok := s.offs.Next(0); ok {
+		return next - 1
+	}
+	return s.skip
+}
+
+// Stats returns the reader's line counts (since the start of the input,
+// including the lines skipped on resume).
+func (s *Source) Stats() jsonl.Stats { return s.r.Stats() }
+
+// Close records the checkpoint one last time and closes the file.
+func (s *Source) Close(context.Context) error {
+	var errs []error
+	s.once.Do(func() {
+		if s.ckpt != nil {
+			close(s.stop)
+			<-s.stopped
+			errs = append(errs, s.save())
+		}
+		if s.closer != nil {
+			errs = append(errs, s.closer.Close())
+		}
+		s.mu.Lock()
+		errs = append(errs, s.ckptErr)
+		s.mu.Unlock()
+	})
+	return errors.Join(errs...)
+}
+
+func (s *Source) saveLoop() {
+	defer close(s.stopped)
+	t := time.NewTicker(s.every)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			if err := s.save(); err != nil {
+				s.mu.Lock()
+				if s.ckptErr == nil {
+					s.ckptErr = err
+				}
+				s.mu.Unlock()
+			}
+		case <-s.stop:
+			return
+		}
+	}
+}
+
+func (s *Source) save() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ckpt.save(s.Line())
+}
