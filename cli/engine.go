@@ -12,6 +12,7 @@ import (
 	"github.com/serviceflow/serviceflow/metrics"
 	"github.com/serviceflow/serviceflow/monitor"
 	"github.com/serviceflow/serviceflow/snapshot"
+	"github.com/serviceflow/serviceflow/stream"
 	"github.com/serviceflow/serviceflow/tui"
 )
 
@@ -20,6 +21,7 @@ type input struct {
 	line   int // 1-based line number (or sequence number for generated streams)
 	values map[string]any
 	bad    *jsonl.LineError
+	rec    *stream.Record // the source's record, acknowledged once the result is durable; nil for none
 }
 
 // feed produces a stream: it calls emit for each input until the stream
@@ -159,14 +161,14 @@ intake:
 				intake.Read()
 				intake.Reject(in.line, in.bad.Reason+" "+in.bad.Preview)
 				out.lastLine = in.line
-				j.sink.malformed(in.bad)
+				j.sink.malformed(in.bad, in.rec)
 				if j.malformed != nil {
 					j.malformed(in.bad)
 				}
 				continue
 			}
 			c := flow.NewContext(in.values)
-			j.sink.expect(c.ID(), in.line, in.values)
+			j.sink.expect(c.ID(), in.line, in.values, in.rec)
 			if err := rt.SubmitContext(ctx, c); err != nil {
 				// Not admitted: interrupted, the monitor drained, or the
 				// flow failed. Intake stopped before this input: it is not

@@ -3,7 +3,6 @@ package cli
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,13 +12,15 @@ import (
 
 	"github.com/serviceflow/serviceflow/actors"
 	"github.com/serviceflow/serviceflow/flowfile"
-	"github.com/serviceflow/serviceflow/jsonl"
+	"github.com/serviceflow/serviceflow/stream"
 	"github.com/serviceflow/serviceflow/tui"
 )
 
 // runFlags are run's options.
 type runFlags struct {
 	in, out, dead string
+	checkpoint    string
+	outFormat     string
 	ui            string
 	maxInFlight   int
 	drainTimeout  time.Duration
@@ -53,6 +54,11 @@ line processed: read = malformed + done + stopped + failed. A line read
 from the input after intake stopped is not processed (nor counted): the
 summary names the last line processed, and every earlier one was.
 
+With --checkpoint FILE, a restart resumes: FILE records the last input line
+whose result is durable (flushed and fsynced), a restart skips the lines up
+to it and appends to --out and --dead-letters. After a crash, only the
+lines that were in flight get a second result.
+
 SIGINT or SIGTERM stops reading and drains: inputs in flight get
 --drain-timeout to finish, then are reported failed (and dead-lettered).
 A second signal stops waiting: the inputs still in flight are reported
@@ -70,9 +76,11 @@ input is read; 130 interrupted.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&fl.in, "in", "-", "input JSON lines: a file, or - for stdin")
-	f.StringVar(&fl.out, "out", "-", "results as JSON lines: a file, or - for stdout")
-	f.StringVar(&fl.dead, "dead-letters", "", "write the original input of every failed input to this file")
+	f.StringVar(&fl.in, "in", "-", "input JSON lines: a file, - for stdin, or a broker URL (kafka://, nats://)")
+	f.StringVar(&fl.out, "out", "-", "results as JSON lines: a file, - for stdout, or a broker URL")
+	f.StringVar(&fl.dead, "dead-letters", "", "write the original input of every failed input to this file or broker URL")
+	f.StringVar(&fl.checkpoint, "checkpoint", "", "resume a file input: record here the last input line whose result is durable, and on start skip the lines up to it (--out and --dead-letters are then appended to)")
+	f.StringVar(&fl.outFormat, "out-format", "result", "result: one result envelope per input; values: its values object alone, so flows chain")
 	f.StringVar(&fl.ui, "ui", "auto", "monitor on stderr: auto, tui, plain, json or off")
 	addRefresh(f, &fl.refresh)
 	addMetrics(f, &fl.metrics)
@@ -107,18 +115,26 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 			c.Close()
 		}
 	}()
-	in, err := e.openIn(fl.in, &closers)
+	if fl.outFormat != "result" && fl.outFormat != "values" {
+		return usageError("run: --out-format %q: want result or values", fl.outFormat)
+	}
+	src, err := e.openSource(ctx, fl.in, fl.checkpoint)
 	if err != nil {
 		return err
 	}
-	s := &sink{}
-	if s.out, err = e.create(fl.out, &closers); err != nil {
+	// The source is closed last, after the sinks: its final commit then
+	// covers every result made durable.
+	defer src.Close(context.WithoutCancel(ctx))
+	s := &sink{acks: stream.NewDeliveries(src), values: fl.outFormat == "values"}
+	if s.out, err = e.openSink(ctx, "--out", fl.out, fl.checkpoint != ""); err != nil {
 		return err
 	}
+	defer s.out.Close(context.WithoutCancel(ctx))
 	if fl.dead != "" {
-		if s.dead, err = e.create(fl.dead, &closers); err != nil {
+		if s.dead, err = e.openSink(ctx, "--dead-letters", fl.dead, fl.checkpoint != ""); err != nil {
 			return err
 		}
+		defer s.dead.Close(context.WithoutCancel(ctx))
 	}
 	keys := e.stdin
 	if mode == tui.TUI && fl.in == "-" {
@@ -140,11 +156,10 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 	if n := max(fl.maxInFlight, 0); n > 0 || file.MaxInFlight > 0 {
 		opts = append(opts, actors.MaxInFlight(cmp.Or(n, file.MaxInFlight)))
 	}
-	lines, blank := readLines(in)
 	j := &job{
 		flow:         file.Flow,
 		options:      opts,
-		feed:         lines,
+		feed:         sourceFeed(src),
 		sink:         s,
 		ui:           tui.Options{Mode: mode, Refresh: fl.refresh, Out: e.stderr, In: keys, NoSummary: true, ExitOnDone: fl.exitOnDone},
 		drainTimeout: fl.drainTimeout,
@@ -159,18 +174,25 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 		return orCode(ExitFlowFailed, fmt.Errorf("run: %w", err))
 	}
 	report.flush()
-	out.writeErr = s.close()
+	out.writeErr = s.close(context.WithoutCancel(ctx))
+	if err := src.Close(context.WithoutCancel(ctx)); err != nil && out.writeErr == nil {
+		out.writeErr = fmt.Errorf("committing the input's position: %w", err)
+	}
 	c := s.snapshot()
 	// Every non-blank line up to the last one processed was processed, so
 	// the blank ones are the difference; once the stream has ended, the
 	// reader's count also has those after the last input.
-	blanks := out.lastLine - c.Read
+	resumed := resumedAfter(src)
+	blanks := max(0, out.lastLine-resumed-c.Read)
 	if out.ended {
-		blanks = blank()
+		blanks = blankLines(src)
 	}
 	var extra []string
 	if blanks > 0 {
 		extra = append(extra, fmt.Sprintf("blank=%d", blanks))
+	}
+	if resumed > 0 {
+		extra = append(extra, fmt.Sprintf("resumed_after=%d", resumed))
 	}
 	if fl.dead != "" {
 		extra = append(extra, "dead_letters="+fl.dead)
@@ -183,56 +205,4 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 		return withCode(code, nil)
 	}
 	return nil
-}
-
-// openIn opens --in: stdin for "-".
-func (e *env) openIn(name string, closers *[]io.Closer) (io.Reader, error) {
-	if name == "-" {
-		return e.stdin, nil
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, withCode(ExitUsage, fmt.Errorf("run: --in: %w", err))
-	}
-	*closers = append(*closers, f)
-	return f, nil
-}
-
-// create creates an output file: stdout for "-".
-func (e *env) create(name string, closers *[]io.Closer) (*jsonl.Writer, error) {
-	if name == "-" {
-		return jsonl.NewWriter(e.stdout), nil
-	}
-	f, err := os.Create(name)
-	if err != nil {
-		return nil, withCode(ExitUsage, fmt.Errorf("run: %w", err))
-	}
-	*closers = append(*closers, f)
-	return jsonl.NewWriter(f), nil
-}
-
-// readLines is the feed of a JSON-lines stream. blank is how many empty
-// or whitespace-only lines it skipped, once the feed has returned.
-func readLines(r io.Reader) (f feed, blank func() int) {
-	jr := jsonl.NewReader(r)
-	return func(_ context.Context, emit func(input) bool) error {
-		for {
-			rec, err := jr.Next()
-			var in input
-			var le *jsonl.LineError
-			switch {
-			case err == nil:
-				in = input{line: rec.Line, values: rec.Values}
-			case errors.As(err, &le):
-				in = input{line: le.Line, bad: le}
-			case errors.Is(err, io.EOF):
-				return nil
-			default:
-				return err
-			}
-			if !emit(in) {
-				return nil
-			}
-		}
-	}, func() int { return jr.Stats().Blank }
 }

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,13 +15,18 @@ import (
 
 	"github.com/serviceflow/serviceflow/flow"
 	"github.com/serviceflow/serviceflow/jsonl"
+	"github.com/serviceflow/serviceflow/stream"
 )
 
 // sink takes every result of a run: it counts them by status, writes one
 // JSON line per result to out and the original input of every Failed one
-// to dead. Either writer may be nil. It is safe for concurrent use.
+// to dead, and, when acks is set, acknowledges each input's record to its
+// source once those writes are durable. Either writer may be nil. It is
+// safe for concurrent use.
 type sink struct {
-	out, dead *jsonl.Writer
+	out, dead stream.Sink
+	acks      *stream.Deliveries // nil: the inputs have no records to acknowledge
+	values    bool               // --out-format values: write the values object alone
 
 	mu     sync.Mutex
 	counts counts
@@ -34,6 +41,7 @@ type sink struct {
 type inFlight struct {
 	line   int
 	values map[string]any
+	rec    *stream.Record // the source's record, if it has one
 }
 
 // counts account for every input processed from a stream:
@@ -56,11 +64,16 @@ type resultLine struct {
 	Attempts int            `json:"attempts"`
 }
 
-func (s *sink) malformed(*jsonl.LineError) {
+// malformed counts a malformed input and acknowledges its record, if it
+// has one: it has nothing to write and must not block its partition.
+func (s *sink) malformed(_ *jsonl.LineError, rec *stream.Record) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.counts.Read++
 	s.counts.Malformed++
+	if s.acks != nil && rec != nil {
+		s.acks.Ack(*rec)
+	}
 }
 
 // taken counts an input admitted to the flow.
@@ -72,13 +85,15 @@ func (s *sink) taken() {
 
 // expect records that the input with this ID and these values came from
 // line, so its result line says so. Call it before submitting the input.
-func (s *sink) expect(id uint64, line int, values map[string]any) {
+// rec is the input's record in its source (nil if none): it is
+// acknowledged once the input's result is durable.
+func (s *sink) expect(id uint64, line int, values map[string]any, rec *stream.Record) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.lines == nil {
 		s.lines = map[uint64]inFlight{}
 	}
-	s.lines[id] = inFlight{line, values}
+	s.lines[id] = inFlight{line, values, rec}
 }
 
 // forget drops an expectation whose input was not admitted.
@@ -102,16 +117,15 @@ func (s *sink) add(res flow.Result, flush bool) {
 		return
 	}
 	s.record(line, res.Status, input)
-	if flush {
-		s.keep(s.flush())
-	}
+	_ = flush // the stream sinks flush by themselves as soon as they are written to
 }
 
 // record counts and writes one result; input is the original input, for the
 // dead letter of a Failed one.
 func (s *sink) record(line resultLine, status flow.Status, input map[string]any) {
+	var rec *stream.Record
 	if f, ok := s.lines[line.ID]; ok {
-		line.Line = f.line
+		line.Line, rec = f.line, f.rec
 		delete(s.lines, line.ID)
 	}
 	switch status {
@@ -125,11 +139,47 @@ func (s *sink) record(line resultLine, status flow.Status, input map[string]any)
 	if s.err != nil {
 		return
 	}
-	if s.out != nil {
-		s.keep(writeLine(s.out, line))
+	dead := s.dead != nil && status == flow.Failed
+	durable := s.durable(rec, dead)
+	var key []byte
+	if rec != nil {
+		key = rec.Key
 	}
-	if s.dead != nil && status == flow.Failed {
-		s.keep(writeValues(s.dead, visible(input)))
+	if s.out != nil {
+		if s.values {
+			s.keep(writeValues(s.out, key, line.Values, durable))
+		} else {
+			s.keep(writeLine(s.out, key, line, durable))
+		}
+	}
+	if dead {
+		s.keep(writeValues(s.dead, key, visible(input), durable))
+	}
+}
+
+// durable returns the callback for the writes of one result: with acks, the
+// record is acknowledged once every write is durable; a write lost later
+// (a failed fsync, a broker that refused it) is the run's write error.
+func (s *sink) durable(rec *stream.Record, dead bool) func(error) {
+	writes := 0
+	if s.out != nil {
+		writes++
+	}
+	if dead {
+		writes++
+	}
+	var ack func(error)
+	if s.acks != nil && rec != nil {
+		if writes == 0 {
+			s.acks.Ack(*rec)
+		} else {
+			ack = s.acks.After(*rec, writes)
+		}
+	}
+	return func(err error) {
+		if ack != nil {
+			ack(err)
+		}
 	}
 }
 
@@ -174,21 +224,20 @@ func (s *sink) broken() <-chan struct{} {
 	return s.brk
 }
 
-func (s *sink) flush() error {
-	var errs []error
-	for _, w := range []*jsonl.Writer{s.out, s.dead} {
-		if w != nil {
-			errs = append(errs, w.Flush())
-		}
-	}
-	return errors.Join(errs...)
-}
-
-// close flushes and returns the first write error.
-func (s *sink) close() error {
+// close flushes and closes the writers (so every acknowledgement due has
+// been given) and returns the first write error, including one reported
+// after its write returned.
+func (s *sink) close(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.keep(s.flush())
+	for _, w := range []stream.Sink{s.out, s.dead} {
+		if w != nil {
+			s.keep(w.Close(ctx))
+		}
+	}
+	if s.acks != nil {
+		s.keep(s.acks.Err())
+	}
 	return s.err
 }
 
@@ -248,21 +297,44 @@ func visible(m map[string]any) map[string]any {
 
 // writeLine writes l; values JSON cannot encode (NaN, infinities, channels)
 // are replaced by their text, so every result still gets its line.
-func writeLine(w *jsonl.Writer, l resultLine) error {
-	err := w.Write(l)
-	if err == nil || !isEncodeError(err) {
+func writeLine(w stream.Sink, key []byte, l resultLine, durable func(error)) error {
+	b, err := encodeJSON(l)
+	if err != nil && isEncodeError(err) {
+		l.Values = encodable(l.Values).(map[string]any)
+		b, err = encodeJSON(l)
+	}
+	if err != nil {
+		durable(err)
 		return err
 	}
-	l.Values = encodable(l.Values).(map[string]any)
-	return w.Write(l)
+	return w.Write(context.Background(), stream.Message{Key: key, Value: b}, durable)
 }
 
-func writeValues(w *jsonl.Writer, m map[string]any) error {
-	err := w.Write(m)
-	if err == nil || !isEncodeError(err) {
+func writeValues(w stream.Sink, key []byte, m map[string]any, durable func(error)) error {
+	if m == nil {
+		m = map[string]any{}
+	}
+	b, err := encodeJSON(m)
+	if err != nil && isEncodeError(err) {
+		b, err = encodeJSON(encodable(m))
+	}
+	if err != nil {
+		durable(err)
 		return err
 	}
-	return w.Write(encodable(m))
+	return w.Write(context.Background(), stream.Message{Key: key, Value: b}, durable)
+}
+
+// encodeJSON encodes v as one compact line without its terminator, HTML
+// characters unescaped, as jsonl.Writer does.
+func encodeJSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // isEncodeError tells an encoding failure (the value's fault; nothing was

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"sync"
-	"time"
 
 	"github.com/serviceflow/serviceflow/jsonl"
 	"github.com/serviceflow/serviceflow/stream"
@@ -23,7 +22,7 @@ type Source struct {
 	dec    []jsonl.Option
 
 	ckpt    *checkpoint
-	every   time.Duration
+	kick    chan struct{} // an ack arrived since the last save
 	stop    chan struct{}
 	stopped chan struct{}
 	mu      sync.Mutex // guards ckpt.save and ckptErr
@@ -37,9 +36,9 @@ var _ stream.Source = (*Source)(nil)
 type Option func(*Source) error
 
 // Checkpoint makes the source resumable: it skips the lines up to the one
-// recorded in path (if path exists) and records there, at least every
-// second while records finish and when closed, the highest contiguous line
-// whose record was acknowledged.
+// recorded in path (if path exists) and records there, as acks arrive
+// (one save, two fsyncs, covering every ack since the one before) and when
+// closed, the highest contiguous line whose record was acknowledged.
 func Checkpoint(path string) Option {
 	return func(s *Source) error {
 		c, err := loadCheckpoint(path)
@@ -76,7 +75,7 @@ func Open(path string, opts ...Option) (*Source, error) {
 
 // NewSource reads from r (stdin, say). Close does not close r.
 func NewSource(r io.Reader, opts ...Option) (*Source, error) {
-	s := &Source{every: time.Second}
+	s := &Source{}
 	for _, o := range opts {
 		if err := o(s); err != nil {
 			return nil, err
@@ -84,7 +83,7 @@ func NewSource(r io.Reader, opts ...Option) (*Source, error) {
 	}
 	s.r = jsonl.NewReader(r, s.dec...)
 	if s.ckpt != nil {
-		s.stop, s.stopped = make(chan struct{}), make(chan struct{})
+		s.stop, s.stopped, s.kick = make(chan struct{}), make(chan struct{}), make(chan struct{}, 1)
 		go s.saveLoop()
 	}
 	return s, nil
@@ -117,7 +116,15 @@ func (s *Source) Next(ctx context.Context) (stream.Record, error) {
 }
 
 // Ack records that rec's result is durable.
-func (s *Source) Ack(rec stream.Record) { s.offs.Done(rec.Pos) }
+func (s *Source) Ack(rec stream.Record) {
+	s.offs.Done(rec.Pos)
+	if s.kick != nil {
+		select {
+		case s.kick <- struct{}{}:
+		default:
+		}
+	}
+}
 
 // Line returns the highest contiguous line whose record was acknowledged
 // (or skipped on resume).
@@ -127,6 +134,10 @@ func (s *Source) Line() int64 {
 	}
 	return s.skip
 }
+
+// Resumed returns the line the source resumed after (0 for none): the
+// lines up to it were skipped.
+func (s *Source) Resumed() int64 { return s.skip }
 
 // Stats returns the reader's line counts (since the start of the input,
 // including the lines skipped on resume).
@@ -151,13 +162,15 @@ func (s *Source) Close(context.Context) error {
 	return errors.Join(errs...)
 }
 
+// saveLoop saves the checkpoint as soon as acks arrive: while one save
+// (two fsyncs) runs, the acks that arrive meanwhile wait for the next, so
+// saves batch themselves and the checkpoint trails the durable results by
+// about one save.
 func (s *Source) saveLoop() {
 	defer close(s.stopped)
-	t := time.NewTicker(s.every)
-	defer t.Stop()
 	for {
 		select {
-		case <-t.C:
+		case <-s.kick:
 			if err := s.save(); err != nil {
 				s.mu.Lock()
 				if s.ckptErr == nil {

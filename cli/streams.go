@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/serviceflow/serviceflow/jsonl"
+	"github.com/serviceflow/serviceflow/stream"
+	"github.com/serviceflow/serviceflow/stream/file"
+)
+
+// openSource opens --in: "-" for stdin, a path, or a broker URL.
+// checkpoint, if set, makes a file source resumable.
+func (e *env) openSource(ctx context.Context, name, checkpoint string) (stream.Source, error) {
+	var opts []file.Option
+	if checkpoint != "" {
+		opts = append(opts, file.Checkpoint(checkpoint))
+	}
+	switch {
+	case isURL(name):
+		if checkpoint != "" {
+			return nil, usageError("run: --checkpoint is for file inputs; a broker keeps its consumers' positions itself")
+		}
+		return openBrokerSource(ctx, name)
+	case name == "-":
+		src, err := file.NewSource(e.stdin, opts...)
+		if err != nil {
+			return nil, withCode(ExitUsage, fmt.Errorf("run: --checkpoint: %w", err))
+		}
+		return src, nil
+	}
+	src, err := file.Open(name, opts...)
+	if err != nil {
+		return nil, withCode(ExitUsage, fmt.Errorf("run: --in: %w", err))
+	}
+	return src, nil
+}
+
+// openSink opens --out or --dead-letters: "-" for stdout, a path, or a
+// broker URL. resume keeps what a file holds (a restart from a checkpoint).
+func (e *env) openSink(ctx context.Context, flag, name string, resume bool) (stream.Sink, error) {
+	switch {
+	case isURL(name):
+		return openBrokerSink(ctx, flag, name)
+	case name == "-":
+		return file.NewSink(e.stdout), nil
+	}
+	var opts []file.SinkOption
+	if resume {
+		opts = append(opts, file.Append())
+	}
+	s, err := file.Create(name, opts...)
+	if err != nil {
+		return nil, withCode(ExitUsage, fmt.Errorf("run: %s: %w", flag, err))
+	}
+	return s, nil
+}
+
+func isURL(name string) bool { return strings.Contains(name, "://") }
+
+// sourceFeed is the feed of a source: its records until it ends or the
+// feed's context ends (intake stopped). A record whose value is not a JSON
+// object comes as a malformed input, acknowledged once counted.
+func sourceFeed(src stream.Source) feed {
+	return func(ctx context.Context, emit func(input) bool) error {
+		for {
+			rec, err := src.Next(ctx)
+			switch {
+			case errors.Is(err, io.EOF) || (err != nil && ctx.Err() != nil):
+				return nil
+			case err != nil:
+				return err
+			}
+			in := input{line: int(rec.Pos.Offset), values: rec.Values, rec: &rec}
+			if rec.Bad != nil {
+				var le *jsonl.LineError
+				if !errors.As(rec.Bad, &le) {
+					le = &jsonl.LineError{Line: in.line, Err: rec.Bad}
+				}
+				in.bad = le
+			}
+			if !emit(in) {
+				return nil
+			}
+		}
+	}
+}
+
+// blankLines returns how many blank lines a file source skipped; 0 for others.
+func blankLines(src stream.Source) int {
+	if f, ok := src.(*file.Source); ok {
+		return f.Stats().Blank
+	}
+	return 0
+}
+
+// resumedAfter returns the line a file source resumed after: the lines up
+// to it were processed by an earlier run.
+func resumedAfter(src stream.Source) int {
+	if f, ok := src.(*file.Source); ok {
+		return int(f.Resumed())
+	}
+	return 0
+}
