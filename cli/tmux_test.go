@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -74,5 +75,58 @@ func TestTUIUnderTmux(t *testing.T) {
 	end := waitFor("flowrun to drain and exit", func(s string) bool { return strings.Contains(s, "EXITED") })
 	if !strings.Contains(end, "EXITED 0") {
 		t.Fatalf("flowrun did not exit 0:\n%s", end)
+	}
+}
+
+// TestTUIQuitFailsNothing quits a run in the terminal UI while intake is
+// blocked on backpressure: the input waiting for admission is not
+// processed, so nothing fails and nothing is dead-lettered.
+func TestTUIQuitFailsNothing(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("tmux is not installed; .ci/run installs it")
+		}
+		t.Skip("tmux is not installed (apt-get install tmux); CI installs it and runs this test")
+	}
+	dir := t.TempDir()
+	in, dead, out := inputFile(t, 5000), filepath.Join(dir, "dead.jsonl"), filepath.Join(dir, "out.jsonl")
+	session := fmt.Sprintf("flowrun-quit-%d", os.Getpid())
+	cmd := fmt.Sprintf("env %s=1 TERM=xterm-256color %q run testdata/slow.yaml --in %q --out %q --dead-letters %q --ui tui --exit-on-done; echo EXITED $?; sleep 30",
+		asMain, os.Args[0], in, out, dead)
+	if err := exec.Command("tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", cmd).Run(); err != nil {
+		t.Fatal(err)
+	}
+	defer exec.Command("tmux", "kill-session", "-t", session).Run()
+	screen := func() string {
+		b, _ := exec.Command("tmux", "capture-pane", "-t", session, "-p").Output()
+		return string(b)
+	}
+	waitFor := func(what string, ok func(string) bool) string {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			s := screen()
+			if ok(s) {
+				return s
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	waitForLines(t, out, 10) // running, and intake blocked at max_in_flight
+	exec.Command("tmux", "send-keys", "-t", session, "q").Run()
+	end := waitFor("flowrun to drain and exit", func(s string) bool { return strings.Contains(s, "EXITED") })
+	s := parseSummary(t, end)
+	s.accounts(t)
+	if s.state != "quit" || s.failed != 0 || s.done != s.read {
+		t.Errorf("summary %+v; want quit with every input read done:\n%s", s, end)
+	}
+	if letters := readLines(t, dead); len(letters) != 0 {
+		t.Errorf("%d dead letters, want none: %v", len(letters), letters)
+	}
+	if got := len(readLines(t, out)); got != s.read {
+		t.Errorf("%d results for %d lines read", got, s.read)
 	}
 }
