@@ -13,6 +13,8 @@ type keyMap struct {
 	Sort, Reverse, Filter, Follow       key.Binding
 	Replay, Export                      key.Binding
 	Freeze, Intake, Help, Quit          key.Binding
+	StepBack, StepFwd                   key.Binding // time travel
+	MinuteBack, MinuteFwd               key.Binding
 }
 
 func newKeys() keyMap {
@@ -20,34 +22,38 @@ func newKeys() keyMap {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
 	}
 	return keyMap{
-		Graph:    b([]string{"1"}, "1", "graph"),
-		Services: b([]string{"2"}, "2", "services"),
-		Events:   b([]string{"3"}, "3", "events"),
-		Dead:     b([]string{"4"}, "4", "dead letters"),
-		Tree:     b([]string{"5"}, "5", "supervision"),
-		Next:     b([]string{"tab"}, "tab", "next pane"),
-		Prev:     b([]string{"shift+tab"}, "shift+tab", "previous pane"),
-		Open:     b([]string{"enter"}, "enter", "details"),
-		Back:     b([]string{"esc"}, "esc", "back"),
-		Up:       b([]string{"k", "up"}, "k/↑", "up"),
-		Down:     b([]string{"j", "down"}, "j/↓", "down"),
-		Move:     b([]string{"j", "k"}, "j/k", "move"),
-		Left:     b([]string{"h", "left"}, "h/←", "scroll left"),
-		Right:    b([]string{"l", "right"}, "l/→", "scroll right"),
-		Top:      b([]string{"g", "home"}, "g", "top"),
-		Bottom:   b([]string{"G", "end"}, "G", "bottom"),
-		HalfDown: b([]string{"ctrl+d", "pgdown"}, "ctrl+d", "half page down"),
-		HalfUp:   b([]string{"ctrl+u", "pgup"}, "ctrl+u", "half page up"),
-		Sort:     b([]string{"s"}, "s", "sort column"),
-		Reverse:  b([]string{"r"}, "r", "reverse sort"),
-		Filter:   b([]string{"/"}, "/", "filter"),
-		Follow:   b([]string{"f"}, "f", "follow events"),
-		Replay:   b([]string{"R"}, "R", "replay dead letters"),
-		Export:   b([]string{"e"}, "e", "export dead letters"),
-		Freeze:   b([]string{"space"}, "space", "pause display"),
-		Intake:   b([]string{"p"}, "p", "pause/resume intake"),
-		Help:     b([]string{"?"}, "?", "help"),
-		Quit:     b([]string{"q", "ctrl+c"}, "q", "drain & quit"),
+		Graph:      b([]string{"1"}, "1", "graph"),
+		Services:   b([]string{"2"}, "2", "services"),
+		Events:     b([]string{"3"}, "3", "events"),
+		Dead:       b([]string{"4"}, "4", "dead letters"),
+		Tree:       b([]string{"5"}, "5", "supervision"),
+		Next:       b([]string{"tab"}, "tab", "next pane"),
+		Prev:       b([]string{"shift+tab"}, "shift+tab", "previous pane"),
+		Open:       b([]string{"enter"}, "enter", "details"),
+		Back:       b([]string{"esc"}, "esc", "back"),
+		Up:         b([]string{"k", "up"}, "k/↑", "up"),
+		Down:       b([]string{"j", "down"}, "j/↓", "down"),
+		Move:       b([]string{"j", "k"}, "j/k", "move"),
+		Left:       b([]string{"h", "left"}, "h/←", "scroll left"),
+		Right:      b([]string{"l", "right"}, "l/→", "scroll right"),
+		Top:        b([]string{"g", "home"}, "g", "top"),
+		Bottom:     b([]string{"G", "end"}, "G", "bottom"),
+		HalfDown:   b([]string{"ctrl+d", "pgdown"}, "ctrl+d", "half page down"),
+		HalfUp:     b([]string{"ctrl+u", "pgup"}, "ctrl+u", "half page up"),
+		Sort:       b([]string{"s"}, "s", "sort column"),
+		Reverse:    b([]string{"r"}, "r", "reverse sort"),
+		Filter:     b([]string{"/"}, "/", "filter"),
+		Follow:     b([]string{"f"}, "f", "follow events"),
+		Replay:     b([]string{"R"}, "R", "replay dead letters"),
+		Export:     b([]string{"e"}, "e", "export dead letters"),
+		Freeze:     b([]string{"space"}, "space", "pause display"),
+		StepBack:   b([]string{"["}, "[", "step back (pauses)"),
+		StepFwd:    b([]string{"]"}, "]", "step forward"),
+		MinuteBack: b([]string{"{"}, "{", "a minute back"),
+		MinuteFwd:  b([]string{"}"}, "}", "a minute forward"),
+		Intake:     b([]string{"p"}, "p", "pause/resume intake"),
+		Help:       b([]string{"?"}, "?", "help"),
+		Quit:       b([]string{"q", "ctrl+c"}, "q", "drain & quit"),
 	}
 }
 
@@ -62,6 +68,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.Graph, k.Services, k.Events, k.Dead, k.Tree, k.Next, k.Prev, k.Open, k.Back},
 		{k.Up, k.Down, k.Left, k.Right, k.Top, k.Bottom, k.HalfDown, k.HalfUp},
 		{k.Sort, k.Reverse, k.Filter, k.Follow, k.Replay, k.Export},
-		{k.Freeze, k.Intake, k.Help, k.Quit},
+		{k.Freeze, k.StepBack, k.StepFwd, k.MinuteBack, k.MinuteFwd},
+		{k.Intake, k.Help, k.Quit},
 	}
 }

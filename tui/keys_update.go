@@ -56,10 +56,9 @@ func (m model) key(k tea.KeyPressMsg) (model, tea.Cmd) {
 	case key.Matches(k, ks.Prev):
 		m.switchTo((m.view + numViews - 1) % numViews)
 	case key.Matches(k, ks.Freeze):
-		m.frozen = !m.frozen
-		if !m.frozen && m.held.Taken.After(m.snap.Taken) {
-			m.apply(m.held)
-		}
+		m.freeze(!m.frozen)
+	case key.Matches(k, ks.StepBack, ks.StepFwd, ks.MinuteBack, ks.MinuteFwd):
+		m.travel(k)
 	case key.Matches(k, ks.Intake):
 		return m, m.toggleIntake()
 	case key.Matches(k, ks.Back) && m.overlay != nil:

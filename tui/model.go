@@ -68,9 +68,11 @@ type model struct {
 
 	snap   snapshot.Snapshot
 	have   bool              // a snapshot has arrived
-	hist   *history          // sparklines, fed from successive snapshots
-	frozen bool              // display paused; snapshots still polled
-	held   snapshot.Snapshot // newest snapshot while frozen
+	hist   *history  // the sparklines shown: live, or rebuilt for the moment shown
+	live   *history  // sparklines, fed from successive snapshots
+	tl     *timeline // the snapshots seen, for time travel
+	frozen bool      // display paused; snapshots still polled and kept
+	at     uint64    // while frozen: the timeline's snapshot shown
 
 	view    view
 	panes   [numViews]pane
@@ -88,6 +90,7 @@ type model struct {
 
 func newModel(ctx context.Context, src Source, refresh time.Duration, color bool) model {
 	st := newStyles(color)
+	live := newHistory(refresh)
 	return model{
 		ctx:     ctx,
 		src:     src,
@@ -97,7 +100,9 @@ func newModel(ctx context.Context, src Source, refresh time.Duration, color bool
 		st:      st,
 		width:   80,
 		height:  24,
-		hist:    newHistory(refresh),
+		tl:      newTimeline(timelineMax, timelineBytes),
+		live:    live,
+		hist:    live,
 		panes: [numViews]pane{
 			viewGraph:    graphPane{},
 			viewServices: servicesPane{},
@@ -164,11 +169,7 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tickMsg:
 		return m, m.poll()
 	case snapMsg:
-		if m.frozen {
-			m.held = msg.snap
-		} else {
-			m.apply(msg.snap)
-		}
+		m.apply(msg.snap)
 		if !m.ended { // the final snapshot does not change
 			cmd = m.tick()
 		}
@@ -223,10 +224,15 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
+// apply records a new snapshot and shows it, unless the display is paused
+// (time travel shows a moment of the timeline then).
 func (m *model) apply(s snapshot.Snapshot) {
-	m.snap, m.have = s, true
-	m.hist.add(s)
+	m.tl.add(s)
+	m.live.add(s)
 	m.intakePaused = s.State == snapshot.Paused
+	if !m.frozen {
+		m.snap, m.have, m.hist = s, true, m.live
+	}
 }
 
 // bodyHeight is the number of lines below the header and tabs and above the

@@ -86,7 +86,7 @@ func (m model) header(w int) []string {
 		l2 += "   " + st.r(st.status, "[run over: q quits]")
 	}
 	if m.frozen {
-		l2 += "   " + st.r(st.warn, "[display paused: space resumes]")
+		l2 += "   " + st.r(st.warn, "["+m.scrubber(20)+"  [ ] { } travel, space resumes]")
 	}
 	if m.intakePaused && state != snapshot.Paused {
 		l2 += "   " + st.r(st.warn, "[intake paused]")
