@@ -67,7 +67,7 @@ type model struct {
 	width, height int
 
 	snap   snapshot.Snapshot
-	have   bool              // a snapshot has arrived
+	have   bool      // a snapshot has arrived
 	hist   *history  // the sparklines shown: live, or rebuilt for the moment shown
 	live   *history  // sparklines, fed from successive snapshots
 	tl     *timeline // the snapshots seen, for time travel
