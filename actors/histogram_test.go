@@ -1,15 +1,11 @@
 package actors
 
 import (
-	"context"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
-
-	"github.com/serviceflow/serviceflow/flow"
-	"github.com/serviceflow/serviceflow/snapshot"
 )
 
 // Every duration falls in a bucket whose range holds it, and the bucket's
@@ -171,41 +167,6 @@ func TestLatencyWindowForgetsOldTicks(t *testing.T) {
 	}
 }
 
-// The snapshot carries each service's histogram: one timed call in
-// sampleEvery, whatever the calls took.
-func TestSnapshotCarriesTheLatencyHistogram(t *testing.T) {
-	f := flow.New(flow.Func("work", func(context.Context, *flow.Context) error { return nil }))
-	rt, err := Start(context.Background(), f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const n = 100
-	go func() {
-		for range n {
-			if err := rt.Submit(context.Background(), map[string]any{}); err != nil {
-				return
-			}
-		}
-	}()
-	for range n {
-		<-rt.Results()
-	}
-	s := rt.Snapshot()
-	if err := rt.Drain(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	st := s.Stages[0]
-	if st.Name != "work" || st.Latency.Count != (n+sampleEvery-1)/sampleEvery || len(st.Latency.Buckets) != len(promBounds) {
-		t.Fatalf("stage %s: latency %+v, want %d timed calls", st.Name, st.Latency, (n+sampleEvery-1)/sampleEvery)
-	}
-	if last := st.Latency.Buckets[len(st.Latency.Buckets)-1]; last.Count > st.Latency.Count {
-		t.Fatalf("the last bucket counts %d of %d", last.Count, st.Latency.Count)
-	}
-	if sink := s.Stages[len(s.Stages)-1]; sink.Latency.Count != 0 || sink.Latency.Buckets != nil {
-		t.Fatalf("the sink has a latency histogram: %+v", sink.Latency)
-	}
-}
-
 // Recording a timed call: the hot path's cost.
 func BenchmarkHistogramObserve(b *testing.B) {
 	var h histogram
@@ -225,25 +186,5 @@ func BenchmarkHistogramSnapshot(b *testing.B) {
 	for b.Loop() {
 		var counts [numBuckets]uint64
 		_ = coarse(&counts, h.addTo(&counts))
-	}
-}
-
-// Once drained, the flow and each of its stages say stopped.
-func TestDrainedStagesAreStopped(t *testing.T) {
-	rt, err := Start(context.Background(), flow.New(flow.Func("work", func(context.Context, *flow.Context) error { return nil })))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := rt.Drain(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	s := rt.Snapshot()
-	if s.State != snapshot.Stopped {
-		t.Fatalf("state %s", s.State)
-	}
-	for _, st := range s.Stages {
-		if st.State != snapshot.StageStopped {
-			t.Errorf("stage %s is %s once the flow stopped", st.Name, st.State)
-		}
 	}
 }

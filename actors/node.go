@@ -106,11 +106,13 @@ func (in *instance) Receive(ctx actor.Context) {
 func (in *instance) handle(items []item) {
 	in.stats.mailbox.Add(-int64(len(items)))
 	in.stats.received.Add(uint64(len(items)))
+	in.stats.holding.Store(int64(len(items)))
 	for _, it := range items {
 		in.process(it)
 	}
 	in.stats.publish()
 	in.flush()
+	in.stats.holding.Store(0)
 }
 
 // process runs one context through this node and hands it on.

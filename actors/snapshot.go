@@ -77,6 +77,7 @@ func (rt *Runtime) Snapshot() Snapshot {
 			st.Failed += c.failed.Load()
 			st.Restarts += c.restarts.Load()
 			st.Mailbox += int(max(c.mailbox.Load(), 0))
+			st.InFlight += int(max(c.holding.Load(), 0))
 			if c.restarting.Load() {
 				st.State = snapshot.StageRestarting
 			}
@@ -88,7 +89,7 @@ func (rt *Runtime) Snapshot() Snapshot {
 			st.Latency = coarse(&fine, sum)
 		}
 		s.Totals.Restarts += st.Restarts
-		st.InFlight = st.Mailbox
+		st.InFlight += st.Mailbox
 		if st.State == snapshot.StageOK && st.Mailbox*2 >= rt.cfg.maxInFlight {
 			st.State = snapshot.StageBackpressure
 		}

@@ -9,12 +9,14 @@ import (
 // counters are one actor's statistics. The actor counts outcomes in plain
 // fields (local) and publishes them to the atomics once per message (a batch
 // of inputs); the mailbox depth costs an atomic add per send and per batch
-// received, and a timed call (one in sampleEvery) two more. Readers
+// received, the batch in hand two stores per batch, and a timed call (one in
+// sampleEvery) two atomic adds. Readers
 // (Snapshot) load the atomics at any time and see outcome counts at most one
 // batch old.
 type counters struct {
 	received, done, stopped, retried, failed, restarts atomic.Uint64
 	mailbox                                            atomic.Int64 // written by senders and the actor
+	holding                                            atomic.Int64 // contexts of the batch the actor is running
 	restarting                                         atomic.Bool
 	hist                                               histogram
 	lastErr                                            atomic.Pointer[string]
