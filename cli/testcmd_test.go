@@ -49,7 +49,7 @@ func TestTestCommandDirectoryAndRun(t *testing.T) {
 		t.Errorf("want the two selected cases from both files:\n%s", r.stdout)
 	}
 	r = execute(t, "", "test", "testdata/test")
-	if r.code != 1 || !strings.HasSuffix(r.stdout, "8 passed, 3 failed\n") {
+	if r.code != 1 || !strings.HasSuffix(r.stdout, "9 passed, 3 failed\n") {
 		t.Errorf("the whole directory: exit %d, stdout:\n%s", r.code, r.stdout)
 	}
 }

@@ -2,9 +2,11 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml"
@@ -72,8 +74,9 @@ var (
 // caseParser reads one case file, collecting every problem with its
 // file:line:column (as *flowfile.Error, like the flow files' problems).
 type caseParser struct {
-	file string
-	errs []error
+	file    string
+	errs    []error
+	anchors map[string]ast.Node
 }
 
 func (p *caseParser) errorf(at pos, format string, args ...any) {
@@ -96,23 +99,26 @@ func loadCaseFile(path string) (*caseFile, []error) {
 	}
 	doc, err := parser.ParseBytes(data, 0)
 	if err != nil {
-		at := start
-		msg := err.Error()
-		if ye, ok := err.(yaml.Error); ok {
-			msg = ye.GetMessage()
-			if tk := ye.GetToken(); tk != nil && tk.Position != nil && tk.Position.Line > 0 {
-				at = pos{tk.Position.Line, max(tk.Position.Column, 1)}
-			}
-		}
-		p.errorf(at, "YAML: %s", msg)
+		p.yamlError(err)
 		return nil, p.errs
 	}
 	if len(doc.Docs) == 0 || doc.Docs[0] == nil || doc.Docs[0].Body == nil {
 		p.errorf(start, "empty case file: want flow: and cases:")
 		return nil, p.errs
 	}
+	var tree any
+	if err := yaml.Unmarshal(data, &tree); err != nil {
+		p.yamlError(err)
+		return nil, p.errs
+	}
+	if n := countValues(tree, maxCaseValues); n > maxCaseValues {
+		p.errorf(start, "too many values (aliases expand to more than %d)", maxCaseValues)
+		return nil, p.errs
+	}
+	p.anchors = map[string]ast.Node{}
+	ast.Walk(anchorVisitor(p.anchors), doc.Docs[0].Body)
 	cf := &caseFile{path: path}
-	top := p.entries(doc.Docs[0].Body, start, "a case file", caseFileFields)
+	top := p.entries(entry{key: "a case file", at: start, val: doc.Docs[0].Body, dec: tree}, caseFileFields)
 	if e, ok := top["flow"]; ok {
 		if s, ok := p.str(e, "the flow file's path"); ok {
 			cf.flow = filepath.Join(filepath.Dir(path), s)
@@ -121,13 +127,14 @@ func loadCaseFile(path string) (*caseFile, []error) {
 		p.errorf(start, "missing flow: the path of the flow file the cases test, relative to this file")
 	}
 	if e, ok := top["cases"]; ok {
-		seq, isSeq := e.val.(*ast.SequenceNode)
-		if !isSeq {
-			p.errorf(posOf(e.val, e.at), "cases must be a list, not %s", describe(e.val))
+		seq, isSeq := p.strip(e.val).(*ast.SequenceNode)
+		decs, _ := e.dec.([]any)
+		if !isSeq || len(decs) != len(seq.Values) {
+			p.errorf(posOf(e.val, e.at), "cases must be a list, not %s", describe(p.strip(e.val)))
 		} else {
 			names := map[string]bool{}
-			for _, item := range seq.Values {
-				if c := p.testCase(item, posOf(item, e.at)); c != nil {
+			for i, item := range seq.Values {
+				if c := p.testCase(entry{key: "a case", at: posOf(item, e.at), val: item, dec: decs[i]}); c != nil {
 					if names[c.name] {
 						p.errorf(c.at, "two cases are named %q", c.name)
 					}
@@ -142,8 +149,22 @@ func loadCaseFile(path string) (*caseFile, []error) {
 	return cf, p.errs
 }
 
-func (p *caseParser) testCase(n ast.Node, at pos) *testCase {
-	es := p.entries(n, at, "a case", caseFields)
+// yamlError reports an error of the YAML parser or decoder at its position.
+func (p *caseParser) yamlError(err error) {
+	at, msg := pos{1, 1}, err.Error()
+	var ye yaml.Error
+	if errors.As(err, &ye) {
+		msg = ye.GetMessage()
+		if tk := ye.GetToken(); tk != nil && tk.Position != nil && tk.Position.Line > 0 {
+			at = pos{tk.Position.Line, max(tk.Position.Column, 1)}
+		}
+	}
+	p.errorf(at, "YAML: %s", msg)
+}
+
+func (p *caseParser) testCase(ce entry) *testCase {
+	at := ce.at
+	es := p.entries(ce, caseFields)
 	if es == nil {
 		return nil
 	}
@@ -161,7 +182,7 @@ func (p *caseParser) testCase(n ast.Node, at pos) *testCase {
 		}
 	}
 	if e, ok := es["mock"]; ok {
-		for _, me := range p.entryList(e.val, e.at, "mock", nil) {
+		for _, me := range p.entryList(e, nil) {
 			if m, ok := p.mock(me); ok {
 				c.mocks = append(c.mocks, m)
 			}
@@ -176,7 +197,7 @@ func (p *caseParser) testCase(n ast.Node, at pos) *testCase {
 
 func (p *caseParser) mock(e entry) (mock, bool) {
 	m := mock{stage: e.key, at: e.at}
-	es := p.entryList(e.val, e.at, "a mock", mockFields)
+	es := p.entryList(entry{key: "mock " + strconv.Quote(e.key), at: e.at, val: e.val, dec: e.dec}, mockFields)
 	if es == nil {
 		return m, false // reported
 	}
@@ -199,7 +220,7 @@ func (p *caseParser) mock(e entry) (mock, bool) {
 
 func (p *caseParser) want(e entry) want {
 	w := want{statusAt: e.at}
-	es := p.entries(e.val, e.at, "want", wantFields)
+	es := p.entries(e, wantFields)
 	if e, ok := es["status"]; ok {
 		w.statusAt = e.at
 		if s, ok := p.str(e, "a status"); ok {
@@ -211,7 +232,7 @@ func (p *caseParser) want(e entry) want {
 	if e, ok := es["values"]; ok {
 		w.values, _ = p.object(e, "values")
 		w.valuesAt = map[string]pos{}
-		for _, ve := range p.entryList(e.val, e.at, "values", nil) {
+		for _, ve := range p.entryList(e, nil) {
 			w.valuesAt[ve.key] = ve.at
 		}
 	}
@@ -234,12 +255,14 @@ type entry struct {
 	key string
 	at  pos // the key's position
 	val ast.Node
+	dec any // val as the YAML decoder gives it: aliases and merge keys resolved
 }
 
-// entries returns a mapping's entries by key, reporting unknown keys
-// (unless known is nil) and duplicates; nil when n is not a mapping.
-func (p *caseParser) entries(n ast.Node, at pos, what string, known []string) map[string]entry {
-	list := p.entryList(n, at, what, known)
+// entries returns the entries of the mapping e holds, by key, reporting
+// unknown keys (unless known is nil) and duplicates; nil when e holds no
+// mapping. e.key names the mapping in messages.
+func (p *caseParser) entries(e entry, known []string) map[string]entry {
+	list := p.entryList(e, known)
 	if list == nil {
 		return nil
 	}
@@ -250,8 +273,17 @@ func (p *caseParser) entries(n ast.Node, at pos, what string, known []string) ma
 	return m
 }
 
-func (p *caseParser) entryList(n ast.Node, at pos, what string, known []string) []entry {
-	n = strip(n)
+func (p *caseParser) entryList(e entry, known []string) []entry {
+	list := p.entryListDepth(e.val, e.at, e.key, known, 0)
+	dec, _ := e.dec.(map[string]any)
+	for i := range list {
+		list[i].dec = dec[list[i].key]
+	}
+	return list
+}
+
+func (p *caseParser) entryListDepth(n ast.Node, at pos, what string, known []string, depth int) []entry {
+	n = p.strip(n)
 	var values []*ast.MappingValueNode
 	switch v := n.(type) {
 	case *ast.MappingNode:
@@ -264,7 +296,7 @@ func (p *caseParser) entryList(n ast.Node, at pos, what string, known []string) 
 		p.errorf(posOf(n, at), "%s must be a mapping, not %s", what, describe(n))
 		return nil
 	}
-	out := []entry{}
+	out, merged := []entry{}, []entry{}
 	seen := map[string]bool{}
 	for _, mv := range values {
 		if mv == nil {
@@ -272,11 +304,20 @@ func (p *caseParser) entryList(n ast.Node, at pos, what string, known []string) 
 		}
 		kp := posOf(mv.Key, posOf(mv, at))
 		if mv.Key != nil && mv.Key.IsMergeKey() {
-			p.errorf(kp, "merge keys (<<) are not supported in case files")
+			if depth > 10 {
+				continue // the decoder has the values; positions fall back
+			}
+			srcs := []ast.Node{p.strip(mv.Value)}
+			if seq, ok := srcs[0].(*ast.SequenceNode); ok {
+				srcs = seq.Values
+			}
+			for _, src := range srcs {
+				merged = append(merged, p.entryListDepth(src, kp, what, known, depth+1)...)
+			}
 			continue
 		}
 		key := ""
-		switch k := strip(mv.Key).(type) {
+		switch k := p.strip(mv.Key).(type) {
 		case *ast.StringNode:
 			key = k.Value
 		case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode:
@@ -284,6 +325,9 @@ func (p *caseParser) entryList(n ast.Node, at pos, what string, known []string) 
 		default:
 			p.errorf(kp, "a key must be a plain string, not %s", describe(k))
 			continue
+		}
+		if depth == 0 && what == "a case file" && strings.HasPrefix(key, "x-") {
+			continue // an extension field: a place for anchors
 		}
 		if known != nil && !contains(known, key) {
 			p.errorf(kp, "unknown field %q in %s; known: %s", key, what, strings.Join(known, ", "))
@@ -296,35 +340,36 @@ func (p *caseParser) entryList(n ast.Node, at pos, what string, known []string) 
 		seen[key] = true
 		out = append(out, entry{key: key, at: kp, val: mv.Value})
 	}
+	for _, e := range merged { // explicit keys win over merged ones
+		if !seen[e.key] {
+			seen[e.key] = true
+			out = append(out, e)
+		}
+	}
 	return out
 }
 
 func (p *caseParser) str(e entry, what string) (string, bool) {
-	switch v := strip(e.val).(type) {
+	switch v := p.strip(e.val).(type) {
 	case *ast.StringNode:
 		return v.Value, true
 	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode:
 		return v.GetToken().Value, true
 	}
-	p.errorf(posOf(e.val, e.at), "%s must be %s, not %s", e.key, what, describe(strip(e.val)))
+	p.errorf(posOf(e.val, e.at), "%s must be %s, not %s", e.key, what, describe(p.strip(e.val)))
 	return "", false
 }
 
-// object converts a mapping to the values a context holds, exactly as the
-// CLI decodes a JSON input line (integral numbers int, others float64).
+// object converts the mapping e holds to the values a context holds,
+// exactly as the CLI decodes a JSON input line (integral numbers int,
+// others float64).
 func (p *caseParser) object(e entry, what string) (map[string]any, bool) {
-	n := strip(e.val)
-	switch n.(type) {
-	case *ast.MappingNode, *ast.MappingValueNode:
-	case *ast.NullNode, nil:
+	if e.dec == nil {
 		return map[string]any{}, true
-	default:
-		p.errorf(posOf(e.val, e.at), "%s must be a mapping, not %s", what, describe(n))
-		return nil, false
 	}
-	var v map[string]any
-	if err := yaml.NodeToValue(n, &v); err != nil {
-		p.errorf(posOf(e.val, e.at), "%s: %v", what, err)
+	v, ok := e.dec.(map[string]any)
+	if !ok {
+		p.errorf(posOf(e.val, e.at), "%s must be a mapping, not %s", what, describe(p.strip(e.val)))
 		return nil, false
 	}
 	m, err := contextValues(v)
@@ -345,13 +390,17 @@ func contextValues(v any) (map[string]any, error) {
 	return flow.DecodeJSON(data)
 }
 
-// strip removes anchors and tags around n (aliases are resolved by the
-// YAML decoder for values; case files need no others).
-func strip(n ast.Node) ast.Node {
+// strip removes anchors, aliases and tags around n.
+func (p *caseParser) strip(n ast.Node) ast.Node {
 	for range 100 {
 		switch v := n.(type) {
 		case *ast.AnchorNode:
 			n = v.Value
+		case *ast.AliasNode:
+			if v.Value == nil || v.Value.GetToken() == nil || p.anchors[v.Value.GetToken().Value] == nil {
+				return n // the decoder has reported an unknown alias
+			}
+			n = p.anchors[v.Value.GetToken().Value]
 		case *ast.TagNode:
 			n = v.Value
 		case *ast.MappingKeyNode:
@@ -360,6 +409,42 @@ func strip(n ast.Node) ast.Node {
 			return n
 		}
 	}
+	return n
+}
+
+// anchorVisitor records every anchor of a document.
+type anchorVisitor map[string]ast.Node
+
+func (a anchorVisitor) Visit(n ast.Node) ast.Visitor {
+	if an, ok := n.(*ast.AnchorNode); ok && an.Name != nil && an.Name.GetToken() != nil {
+		a[an.Name.GetToken().Value] = an.Value
+	}
+	return a
+}
+
+// maxCaseValues bounds the values of a case file, aliases expanded.
+const maxCaseValues = 1_000_000
+
+// countValues counts the values in v, aliases expanded, stopping past limit.
+func countValues(v any, limit int) int {
+	n := 0
+	var walk func(v any)
+	walk = func(v any) {
+		if n++; n > limit {
+			return
+		}
+		switch v := v.(type) {
+		case map[string]any:
+			for _, e := range v {
+				walk(e)
+			}
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
 	return n
 }
 
