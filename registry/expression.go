@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/builtin"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
 
@@ -20,9 +22,11 @@ import (
 type expression struct {
 	src   string
 	prog  *vm.Program
-	keys  []string // identifiers the expression reads, sorted
-	needs []string // those it cannot do without (not only left of ??)
-	whole bool     // it uses $env: give it every value
+	keys  []string     // identifiers the expression reads, sorted
+	needs []string     // those it cannot do without (not only left of ??)
+	whole bool         // it uses $env: give it every value
+	uses  []KeyUse     // where it reads each key, in order
+	typ   reflect.Type // the result's type, when the checker knows it
 
 	constant any // the value, when prog is nil
 }
@@ -52,19 +56,39 @@ func compileExpr(param, key, src string, info FlowInfo, asBool bool) (*expressio
 		return nil, pe
 	}
 	e := &expression{src: src, prog: prog}
-	e.collect(prog.Node())
+	if err := e.collect(prog.Node()); err != nil {
+		err.Param, err.Key = param, key
+		return nil, err
+	}
+	if t := prog.Node().Type(); t != nil && t.Kind() != reflect.Interface {
+		e.typ = t
+	}
 	return e, nil
+}
+
+// at returns the line and column (from 1) of loc in the expression.
+func (e *expression) at(loc file.Location) (line, col int) {
+	fe := (&file.Error{Location: loc}).Bind(file.NewSource(e.src))
+	return fe.Line, fe.Column + 1
 }
 
 // collect finds the context keys the expression reads: its identifiers, but
 // not functions, let-variables, or $env. An identifier used only on the left
-// of ?? is optional.
-func (e *expression) collect(root ast.Node) {
+// of ?? is optional. A call of a function that does not exist is an error
+// now: with undefined variables allowed, expr would compile it as a call
+// of nil and fail every input.
+func (e *expression) collect(root ast.Node) *ParamError {
 	var v identVisitor
 	v.skip = map[*ast.IdentifierNode]bool{}
 	v.optional = map[*ast.IdentifierNode]bool{}
 	v.local = map[string]bool{}
 	ast.Walk(&root, &v)
+	for _, id := range v.callees {
+		if _, ok := builtin.Index[id.Value]; !ok && !v.local[id.Value] {
+			line, col := e.at(id.Location())
+			return &ParamError{Line: line, Column: col, Err: fmt.Errorf("unknown function %s%s", id.Value, suggestFunc(id.Value))}
+		}
+	}
 	all, need := map[string]bool{}, map[string]bool{}
 	for _, id := range v.idents {
 		name := id.Value
@@ -79,13 +103,52 @@ func (e *expression) collect(root ast.Node) {
 		if !v.optional[id] {
 			need[name] = true
 		}
+		line, col := e.at(id.Location())
+		e.uses = append(e.uses, KeyUse{Key: name, Line: line, Column: col})
 	}
 	e.keys = slices.Sorted(maps.Keys(all))
 	e.needs = slices.Sorted(maps.Keys(need))
+	return nil
+}
+
+// suggestFunc returns " (did you mean len?)" for a built-in function whose
+// name is one edit away from name, or a short hint.
+func suggestFunc(name string) string {
+	best := ""
+	for _, fn := range builtin.Builtins {
+		if oneEdit(name, fn.Name) && (best == "" || fn.Name < best) {
+			best = fn.Name
+		}
+	}
+	if best != "" {
+		return " (did you mean " + best + "?)"
+	}
+	return "; see https://expr-lang.org/docs/language-definition for the built-in functions"
+}
+
+// oneEdit reports whether a and b differ by one insertion, deletion,
+// substitution or swap of neighbours.
+func oneEdit(a, b string) bool {
+	if a == b || len(a) > len(b)+1 || len(b) > len(a)+1 {
+		return false
+	}
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	switch {
+	case len(a) == len(b):
+		return a[i+1:] == b[i+1:] || (i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:])
+	case len(a) > len(b):
+		return a[i+1:] == b[i:]
+	default:
+		return a[i:] == b[i+1:]
+	}
 }
 
 type identVisitor struct {
 	idents   []*ast.IdentifierNode
+	callees  []*ast.IdentifierNode        // functions called by name
 	skip     map[*ast.IdentifierNode]bool // callees
 	optional map[*ast.IdentifierNode]bool // left of ??
 	local    map[string]bool              // let-variables
@@ -98,6 +161,7 @@ func (v *identVisitor) Visit(n *ast.Node) {
 	case *ast.CallNode:
 		if id, ok := n.Callee.(*ast.IdentifierNode); ok {
 			v.skip[id] = true
+			v.callees = append(v.callees, id)
 		}
 	case *ast.BinaryNode:
 		if id, ok := n.Left.(*ast.IdentifierNode); ok && n.Operator == "??" {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 
 	"github.com/serviceflow/serviceflow/flow"
@@ -59,6 +60,37 @@ type exprService struct {
 	keys  []string
 	exprs []*expression
 	reads []string
+}
+
+var (
+	_ KeyUser  = (*exprService)(nil)
+	_ KeyTyper = (*exprService)(nil)
+)
+
+// KeyUses says where each expression reads each key.
+func (s *exprService) KeyUses() []KeyUse {
+	var out []KeyUse
+	for i, e := range s.exprs {
+		for _, u := range e.uses {
+			u.Param, u.Entry = "set", s.keys[i]
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// KeyTypes gives the keys whose expressions the checker typed.
+func (s *exprService) KeyTypes() map[string]any {
+	out := map[string]any{}
+	for i, e := range s.exprs {
+		switch {
+		case e.typ != nil:
+			out[s.keys[i]] = reflect.Zero(e.typ).Interface()
+		case e.prog == nil && e.constant != nil:
+			out[s.keys[i]] = e.constant
+		}
+	}
+	return out
 }
 
 func (s *exprService) Name() string       { return "expr" }

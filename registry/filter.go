@@ -40,6 +40,18 @@ type filterService struct {
 	reason string
 }
 
+var _ KeyUser = (*filterService)(nil)
+
+// KeyUses says where the condition reads each key.
+func (s *filterService) KeyUses() []KeyUse {
+	out := make([]KeyUse, len(s.e.uses))
+	for i, u := range s.e.uses {
+		u.Param = "if"
+		out[i] = u
+	}
+	return out
+}
+
 func (s *filterService) Name() string       { return "filter" }
 func (s *filterService) Expects() []string  { return s.e.needs }
 func (s *filterService) Promises() []string { return []string{} }

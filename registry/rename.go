@@ -45,7 +45,7 @@ var renameSpec = Spec{
 		if len(keys) == 0 {
 			return nil, &ParamError{Param: "keys", Missing: true, Err: errors.New("want from and to, or keys: {old: new}")}
 		}
-		s := &renameService{}
+		s := &renameService{known: p.Flow().KeyTypes}
 		for _, k := range slices.Sorted(maps.Keys(keys)) {
 			if k == "" || keys[k] == "" {
 				return nil, &ParamError{Param: "keys", Key: k, Err: errors.New("empty key name")}
@@ -57,7 +57,23 @@ var renameSpec = Spec{
 	},
 }
 
-type renameService struct{ from, to []string }
+type renameService struct {
+	from, to []string
+	known    map[string]any // the types known where it was built
+}
+
+var _ KeyTyper = (*renameService)(nil)
+
+// KeyTypes carries the old keys' known types to the new names.
+func (s *renameService) KeyTypes() map[string]any {
+	out := map[string]any{}
+	for i, k := range s.from {
+		if ex, ok := s.known[k]; ok {
+			out[s.to[i]] = ex
+		}
+	}
+	return out
+}
 
 func (s *renameService) Name() string       { return "rename" }
 func (s *renameService) Expects() []string  { return s.from }

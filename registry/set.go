@@ -42,6 +42,19 @@ func (s *setService) Promises() []string { return s.keys }
 
 // Call sets the values. Mappings and lists are copied, so a service that
 // changes one in one input does not change it for the next.
+var _ KeyTyper = (*setService)(nil)
+
+// KeyTypes gives each value's type (a null has none).
+func (s *setService) KeyTypes() map[string]any {
+	out := make(map[string]any, len(s.keys))
+	for i, k := range s.keys {
+		if s.vals[i] != nil {
+			out[k] = s.vals[i]
+		}
+	}
+	return out
+}
+
 func (s *setService) Call(_ context.Context, c *flow.Context) error {
 	for i, k := range s.keys {
 		c.Set(k, deepCopy(s.vals[i]))
