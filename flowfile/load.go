@@ -36,6 +36,22 @@ type File struct {
 	top    pos              // the steps: key, for problems of the whole flow
 	stages map[stageAt]pos  // where each stage was defined
 	byName map[string][]pos // the same, by name alone
+	check  *flow.Flow       // Flow with a unique stage name per step, for Validate
+	checks map[string]*stepInfo
+	nsteps int
+}
+
+// stepInfo is what Validate knows of one step of the check flow.
+type stepInfo struct {
+	name     string // its stage name in Flow
+	at       pos
+	promises []string
+	reads    map[string][]keyRead // where its parameters read each key
+}
+
+type keyRead struct {
+	at           pos
+	param, entry string
 }
 
 type stageAt struct{ path, name string }
@@ -172,7 +188,7 @@ func (l *loader) load(file *ast.File) *File {
 		return nil
 	}
 	f := &File{Name: strings.TrimSuffix(filepath.Base(l.file), filepath.Ext(l.file)), path: l.file, top: start,
-		stages: map[stageAt]pos{}, byName: map[string][]pos{}}
+		stages: map[stageAt]pos{}, byName: map[string][]pos{}, checks: map[string]*stepInfo{}}
 	l.f = f
 	byKey := map[string]kv{}
 	for _, e := range es {
@@ -212,8 +228,9 @@ func (l *loader) load(file *ast.File) *File {
 		return nil
 	}
 	f.top = e.at
-	steps := l.steps(e, "")
-	f.Flow = flow.New(steps...).Named(f.Name).WithRetry(f.Retry).WithRestart(flow.RestartPolicy{
+	run, check := sequence(l.steps(e, ""))
+	f.check = check.Named(f.Name)
+	f.Flow = run.Named(f.Name).WithRetry(f.Retry).WithRestart(flow.RestartPolicy{
 		MaxRedeliveries: f.Supervision.MaxRedeliveries,
 		Backoff:         backoff.Exponential{Initial: f.Supervision.Initial, Max: f.Supervision.Max},
 	})

@@ -18,9 +18,23 @@ var (
 	stepKinds     = []string{"service", "fork", "around"}
 )
 
+// built is one step built twice over the same services: run for the flow
+// the file describes, check with a unique stage name per step, so that
+// Validate's errors tell apart steps that share a name.
+type built struct{ run, check flow.Service }
+
+// sequence is the run and check flows of a list of steps.
+func sequence(steps []built) (run, check *flow.Flow) {
+	var r, c []flow.Service
+	for _, s := range steps {
+		r, c = append(r, s.run), append(c, s.check)
+	}
+	return flow.New(r...), flow.New(c...)
+}
+
 // steps builds a list of steps. path is the fork branches leading to it,
 // as flow names them ("kind=book"), to find stages' positions again.
-func (l *loader) steps(e kv, path string) []flow.Service {
+func (l *loader) steps(e kv, path string) []built {
 	n, ok := l.resolve(e.val, e.at)
 	if !ok {
 		return nil
@@ -33,19 +47,19 @@ func (l *loader) steps(e kv, path string) []flow.Service {
 		l.errorf(posOf(n, e.at), "%s must be a list of steps, not %s", e.key, l.describe(n, e.at))
 		return nil
 	}
-	var out []flow.Service
+	var out []built
 	for _, item := range seq.Values {
-		if s := l.step(item, posOf(item, posOf(seq, e.at)), path); s != nil {
+		if s := l.step(item, posOf(item, posOf(seq, e.at)), path); s.run != nil {
 			out = append(out, s)
 		}
 	}
 	return out
 }
 
-func (l *loader) step(n ast.Node, at pos, path string) flow.Service {
+func (l *loader) step(n ast.Node, at pos, path string) built {
 	es, ok := l.entries(n, at, "a step")
 	if !ok {
-		return nil
+		return built{}
 	}
 	fields := map[string]kv{}
 	var kinds []string
@@ -61,11 +75,11 @@ func (l *loader) step(n ast.Node, at pos, path string) flow.Service {
 			at = es[0].at
 		}
 		l.errorf(at, "a step needs one of service, fork or around%s", guessKind(es))
-		return nil
+		return built{}
 	case 1:
 	default:
 		l.errorf(fields[kinds[1]].at, "a step is exactly one of service, fork or around; this one has %s", strings.Join(kinds, " and "))
-		return nil
+		return built{}
 	}
 	kind := fields[kinds[0]]
 	known := map[string][]string{"service": serviceFields, "fork": forkFields, "around": aroundFields}[kind.key]
@@ -76,7 +90,7 @@ func (l *loader) step(n ast.Node, at pos, path string) flow.Service {
 			bad = true
 		}
 	}
-	var s flow.Service
+	var s built
 	switch kind.key {
 	case "service":
 		s = l.service(kind, fields, path)
@@ -86,7 +100,7 @@ func (l *loader) step(n ast.Node, at pos, path string) flow.Service {
 		s = l.around(kind, fields, path)
 	}
 	if bad {
-		return nil
+		return built{}
 	}
 	return s
 }
@@ -108,10 +122,29 @@ func (l *loader) record(path, name string, at pos) {
 	l.f.byName[name] = append(l.f.byName[name], at)
 }
 
-func (l *loader) service(kind kv, fields map[string]kv, path string) flow.Service {
+// checkName records a step under a stage name of its own in the check
+// flow: where it is, and where its parameters read each key.
+func (l *loader) checkName(name string, at pos, svc any, fields map[string]kv, kind kv, withAt map[string]kv) string {
+	l.f.nsteps++
+	cn := fmt.Sprintf("%s\x00%d", name, l.f.nsteps)
+	st := &stepInfo{name: name, at: at, reads: map[string][]keyRead{}}
+	if kd, ok := svc.(flow.KeyDeclarer); ok {
+		st.promises = kd.Promises()
+	}
+	if ku, ok := svc.(registry.KeyUser); ok {
+		for _, u := range ku.KeyUses() {
+			p := l.paramPos(fields, kind, withAt, u.Param, u.Entry, u.Line, u.Column)
+			st.reads[u.Key] = append(st.reads[u.Key], keyRead{at: p, param: u.Param, entry: u.Entry})
+		}
+	}
+	l.f.checks[cn] = st
+	return cn
+}
+
+func (l *loader) service(kind kv, fields map[string]kv, path string) built {
 	svcName, ok := l.str(kind, "a service name")
 	if !ok {
-		return nil
+		return built{}
 	}
 	name := svcName
 	if e, ok := fields["name"]; ok {
@@ -145,16 +178,16 @@ func (l *loader) service(kind kv, fields map[string]kv, path string) flow.Servic
 	if _, known := l.reg.Lookup(svcName); !known {
 		names := l.reg.Names()
 		l.errorf(posOf(kind.val, kind.at), "unknown service %q%s; known: %s", svcName, suggest(svcName, names), strings.Join(names, ", "))
-		return nil
+		return built{}
 	}
 	with, withAt, ok := l.with(fields)
 	if !ok {
-		return nil
+		return built{}
 	}
 	svc, err := l.reg.Build(svcName, registry.NewParams(with, l.info))
 	if err != nil {
 		l.buildErrors(err, fields, kind, withAt)
-		return nil
+		return built{}
 	}
 	if e, ok := fields["batch"]; ok {
 		l.batchable(e, svcName, svc)
@@ -163,7 +196,9 @@ func (l *loader) service(kind kv, fields map[string]kv, path string) flow.Servic
 		svc = l.replace(name, svc)
 	}
 	l.record(path, name, kind.at)
-	return flow.Stage(svc, opts...)
+	l.learn(svc)
+	cn := l.checkName(name, kind.at, svc, fields, kind, withAt)
+	return built{flow.Stage(svc, opts...), flow.Stage(svc, append(opts, flow.Name(cn))...)}
 }
 
 // with converts a step's with: mapping; withAt maps each parameter to its
@@ -201,32 +236,10 @@ func (l *loader) buildErrors(err error, fields map[string]kv, kind kv, withAt ma
 			continue
 		}
 		at := kind.at
-		if w, ok := fields["with"]; ok {
-			at = w.at
-		}
-		p, ok := withAt[pe.Param]
-		switch {
-		case ok && pe.Missing:
+		if p, ok := withAt[pe.Param]; ok && pe.Missing {
 			at = p.at
-		case ok:
-			at = p.at
-			val := p.val
-			if pe.Key != "" {
-				if es, ok := l.entries(p.val, p.at, "a parameter"); ok {
-					for _, ke := range es {
-						if ke.key == pe.Key {
-							val = ke.val
-						}
-					}
-				}
-			}
-			at = posOf(val, at)
-			if pe.Column > 0 && pe.Line <= 1 {
-				at.col += pe.Column - 1
-				if quoted(val) {
-					at.col++
-				}
-			}
+		} else {
+			at = l.paramPos(fields, kind, withAt, pe.Param, pe.Key, pe.Line, pe.Column)
 		}
 		msg := pe.Err.Error()
 		if pe.Key != "" {
@@ -239,6 +252,38 @@ func (l *loader) buildErrors(err error, fields map[string]kv, kind kv, withAt ma
 	}
 }
 
+// paramPos is the position of a parameter's value (of one entry, for a map
+// parameter), moved to column col of its text when that is on its first
+// line; the with: key, or the step, when the parameter is not written.
+func (l *loader) paramPos(fields map[string]kv, kind kv, withAt map[string]kv, param, entry string, line, col int) pos {
+	at := kind.at
+	if w, ok := fields["with"]; ok {
+		at = w.at
+	}
+	p, ok := withAt[param]
+	if !ok {
+		return at
+	}
+	val := p.val
+	if entry != "" {
+		if es, ok := l.entries(p.val, p.at, "a parameter"); ok {
+			for _, ke := range es {
+				if ke.key == entry {
+					val = ke.val
+				}
+			}
+		}
+	}
+	at = posOf(val, p.at)
+	if col > 0 && line <= 1 {
+		at.col += col - 1
+		if quoted(val) {
+			at.col++
+		}
+	}
+	return at
+}
+
 func (l *loader) nameOf(kind kv) string {
 	if n, ok := l.resolve(kind.val, kind.at); ok {
 		if s, ok := n.(*ast.StringNode); ok {
@@ -248,15 +293,15 @@ func (l *loader) nameOf(kind kv) string {
 	return "?"
 }
 
-func (l *loader) around(kind kv, fields map[string]kv, path string) flow.Service {
+func (l *loader) around(kind kv, fields map[string]kv, path string) built {
 	decName, ok := l.str(kind, "a decorator name")
 	if !ok {
-		return nil
+		return built{}
 	}
 	if _, known := l.reg.LookupDecorator(decName); !known {
 		names := l.reg.DecoratorNames()
 		l.errorf(posOf(kind.val, kind.at), "unknown decorator %q%s; known: %s", decName, suggest(decName, names), strings.Join(names, ", "))
-		return nil
+		return built{}
 	}
 	name := ""
 	if e, ok := fields["name"]; ok {
@@ -264,19 +309,23 @@ func (l *loader) around(kind kv, fields map[string]kv, path string) flow.Service
 	}
 	with, withAt, ok := l.with(fields)
 	if !ok {
-		return nil
+		return built{}
 	}
 	d, err := l.reg.BuildDecorator(decName, registry.NewParams(with, l.info))
 	if err != nil {
 		l.buildErrors(err, fields, kind, withAt)
-		return nil
+		return built{}
 	}
 	if name != "" {
 		d = named(d, name)
 	}
 	s := flow.Around(d)
 	l.record(path, flow.NameOf(s), kind.at)
-	return s
+	if _, ok := d.(flow.KeyDeclarer); ok {
+		l.learn(d)
+	}
+	cn := l.checkName(flow.NameOf(s), kind.at, d, fields, kind, withAt)
+	return built{s, flow.Around(named(d, cn))}
 }
 
 // named gives a decorator a stage name, keeping its declared keys.
@@ -302,38 +351,46 @@ type namedDeclarer struct {
 func (n *namedDeclarer) Expects() []string  { return n.kd.Expects() }
 func (n *namedDeclarer) Promises() []string { return n.kd.Promises() }
 
-func (l *loader) fork(kind kv, fields map[string]kv, path string) flow.Service {
+func (l *loader) fork(kind kv, fields map[string]kv, path string) built {
 	key, ok := l.str(kind, "the key to fork on")
 	if !ok {
-		return nil
+		return built{}
 	}
 	if strings.TrimSpace(key) == "" {
 		l.errorf(posOf(kind.val, kind.at), "fork: empty key name")
-		return nil
+		return built{}
 	}
 	name := "fork(" + key + ")"
-	branches := flow.Branches{}
+	before := l.info.KeyTypes
+	var after []map[string]any // the known types at the end of each branch
+	branches, checks := flow.Branches{}, flow.Branches{}
 	if e, ok := fields["branches"]; ok {
 		es, ok := l.entries(e.val, e.at, "branches")
 		if !ok {
-			return nil
+			return built{}
 		}
 		for _, be := range es {
 			bp := join(path, key+"="+be.key)
 			l.f.stages[stageAt{bp, name}] = be.at // where Validate's "branch is empty" points
-			steps := l.steps(kv{key: "branch " + be.key, at: be.at, val: be.val}, bp)
-			branches[be.key] = flow.New(steps...).Named(be.key)
+			l.info.KeyTypes = before
+			run, check := sequence(l.steps(kv{key: "branch " + be.key, at: be.at, val: be.val}, bp))
+			branches[be.key], checks[be.key] = run.Named(be.key), check.Named(be.key)
+			after = append(after, l.info.KeyTypes)
 		}
 	}
-	var opts []flow.ForkOption
+	var opts, copts []flow.ForkOption
 	if e, ok := fields["default"]; ok {
 		dp := join(path, key+"=*")
 		l.f.stages[stageAt{dp, name}] = e.at
-		steps := l.steps(kv{key: "default", at: e.at, val: e.val}, dp)
-		opts = append(opts, flow.Default(flow.New(steps...).Named("default")))
+		l.info.KeyTypes = before
+		run, check := sequence(l.steps(kv{key: "default", at: e.at, val: e.val}, dp))
+		opts = append(opts, flow.Default(run.Named("default")))
+		copts = append(copts, flow.Default(check.Named("default")))
+		after = append(after, l.info.KeyTypes)
 	}
+	l.info.KeyTypes = meetTypes(before, after)
 	l.record(path, name, kind.at)
-	return flow.Fork(key, branches, opts...)
+	return built{flow.Fork(key, branches, opts...), flow.Fork(key, checks, copts...)}
 }
 
 // join builds a branch path the way package flow names it in WiringError.

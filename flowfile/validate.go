@@ -2,6 +2,8 @@ package flowfile
 
 import (
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/serviceflow/serviceflow/flow"
@@ -11,17 +13,53 @@ import (
 // reports each problem at the step that defined the stage concerned, as
 // *Error values joined (see Errors): a key a step expects that is neither an
 // input nor set upstream on every path, a fork on a key never set, two steps
-// with the same name, an empty branch.
+// with the same name, an empty branch. A key that an expression reads is
+// reported at that expression, with a hint when the same step computes it;
+// steps that share a name are told apart.
 func (f *File) Validate() error {
-	err := f.Flow.Validate(f.Inputs...)
-	if err == nil {
-		return nil
-	}
 	var errs []error
-	for _, e := range Errors(err) {
+	for _, e := range Errors(f.Flow.Validate(f.Inputs...)) {
+		var we *flow.WiringError
+		if errors.As(e, &we) && we.Kind != flow.DuplicateName && f.check != nil {
+			continue // the check flow reports it, at the right step
+		}
 		errs = append(errs, f.locate(e))
 	}
+	if f.check != nil {
+		for _, e := range Errors(f.check.Validate(f.Inputs...)) {
+			var we *flow.WiringError
+			if errors.As(e, &we) && we.Kind != flow.DuplicateName {
+				errs = append(errs, f.locateStep(we))
+			}
+		}
+	}
 	return joinSorted(errs)
+}
+
+// locateStep reports a problem the check flow found: its stage names are
+// unique to a step.
+func (f *File) locateStep(we *flow.WiringError) error {
+	st, ok := f.checks[we.Stage]
+	if !ok {
+		return f.locate(we) // a fork: named after its key, as in Flow
+	}
+	real := *we
+	real.Stage = st.name
+	msg := strings.TrimPrefix(real.Error(), "flow: ")
+	at := st.at
+	if reads := st.reads[we.Key]; we.Kind == flow.MissingKey && len(reads) > 0 {
+		r := reads[0]
+		at = r.at
+		what := fmt.Sprintf("the %s: expression", r.param)
+		if r.entry != "" {
+			what = fmt.Sprintf("the expression for %q", r.entry)
+		}
+		msg = strings.Replace(msg, fmt.Sprintf("expects key %q", we.Key), fmt.Sprintf("%s reads key %q", what, we.Key), 1)
+		if slices.Contains(st.promises, we.Key) && r.entry != "" {
+			msg += fmt.Sprintf("; %q is computed in this same step, but every expression of a step sees the values from before it: compute %q in a later step", we.Key, r.entry)
+		}
+	}
+	return &Error{File: f.path, Line: at.line, Col: at.col, Msg: msg}
 }
 
 func (f *File) locate(err error) error {
