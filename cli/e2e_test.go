@@ -47,7 +47,7 @@ func streamFile(t *testing.T, dir string, n int) (path string, malformed, blank 
 	var b bytes.Buffer
 	b.WriteString("\xef\xbb\xbf")
 	kinds := []string{"book", "digital", "book", "digital", "toy"}
-	bad, blk := 0, 0
+	bad, blk, wrong := 0, 0, 0
 	for i := 1; i <= n; i++ {
 		switch {
 		case i%397 == 0:
@@ -61,7 +61,9 @@ func streamFile(t *testing.T, dir string, n int) (path string, malformed, blank 
 			b.WriteString(blankLines[blk%len(blankLines)])
 			blk++
 		case i%5 == 3:
-			fmt.Fprintf(&b, `{"id": %d, "kind": %q, "qty": "%d"}`, i, kinds[i%len(kinds)], i%7) // qty of the wrong type
+			// qty of the wrong type: malformed, since the flow declares qty: int
+			fmt.Fprintf(&b, `{"id": %d, "kind": %q, "qty": "%d"}`, i, kinds[i%len(kinds)], i%7)
+			wrong++
 		default:
 			fmt.Fprintf(&b, `{"id": %d, "kind": %q, "qty": %d, "note": "ünïcode ✓ \"quoted\""}`, i, kinds[i%len(kinds)], i%7)
 		}
@@ -77,7 +79,7 @@ func streamFile(t *testing.T, dir string, n int) (path string, malformed, blank 
 	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return path, bad, blk
+	return path, bad + wrong, blk
 }
 
 // readLines returns the JSON lines of the file at path, decoded.

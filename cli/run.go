@@ -12,6 +12,7 @@ import (
 
 	"github.com/serviceflow/serviceflow/actors"
 	"github.com/serviceflow/serviceflow/flowfile"
+	"github.com/serviceflow/serviceflow/jsonl"
 	"github.com/serviceflow/serviceflow/stream"
 	"github.com/serviceflow/serviceflow/tui"
 )
@@ -118,7 +119,7 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 	if fl.outFormat != "result" && fl.outFormat != "values" {
 		return usageError("run: --out-format %q: want result or values", fl.outFormat)
 	}
-	src, err := e.openSource(ctx, fl.in, fl.checkpoint)
+	src, err := e.openSource(ctx, fl.in, fl.checkpoint, jsonl.Check(file.CheckInput)) // declared input types hold, per line
 	if err != nil {
 		return err
 	}

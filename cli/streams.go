@@ -14,8 +14,8 @@ import (
 
 // openSource opens --in: "-" for stdin, a path, or a broker URL.
 // checkpoint, if set, makes a file source resumable.
-func (e *env) openSource(ctx context.Context, name, checkpoint string) (stream.Source, error) {
-	var opts []file.Option
+func (e *env) openSource(ctx context.Context, name, checkpoint string, dec ...jsonl.Option) (stream.Source, error) {
+	opts := []file.Option{file.Decoding(dec...)}
 	if checkpoint != "" {
 		opts = append(opts, file.Checkpoint(checkpoint))
 	}

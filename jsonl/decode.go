@@ -27,8 +27,8 @@ func Decode(line []byte, opts ...Option) (map[string]any, error) {
 }
 
 // decodeLine applies the checks in a fixed order: size, encoding, depth (all
-// before encoding/json sees the line), syntax, trailing data, type, keys and
-// finally number ranges.
+// before encoding/json sees the line), syntax, trailing data, type, keys,
+// number ranges and finally the caller's Check.
 func decodeLine(line []byte, c *config, s *scanner) (map[string]any, *problem) {
 	if len(line) > c.maxLineSize {
 		return nil, tooLong(c)
@@ -69,6 +69,11 @@ func decodeLine(line []byte, c *config, s *scanner) (map[string]any, *problem) {
 	}
 	if err := normaliseMap(m); err != nil { // not expected after the scan
 		return nil, &problem{kind: ErrNumberRange, detail: err}
+	}
+	if c.check != nil {
+		if err := c.check(m); err != nil {
+			return nil, &problem{kind: ErrInvalidInput, detail: err}
+		}
 	}
 	return m, nil
 }

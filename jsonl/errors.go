@@ -19,6 +19,7 @@ var (
 	ErrTrailingData = errors.New("trailing data after object")
 	ErrNumberRange  = errors.New("number out of range")
 	ErrTooManyKeys  = errors.New("too many keys")
+	ErrInvalidInput = errors.New("invalid input") // rejected by the Check option
 )
 
 // errUnexpectedEnd replaces io.ErrUnexpectedEOF from encoding/json, so that a

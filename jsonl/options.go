@@ -21,6 +21,7 @@ type config struct {
 	maxLineSize int
 	maxDepth    int
 	maxKeys     int // 0: unlimited
+	check       func(map[string]any) error
 }
 
 func newConfig(opts []Option) config {
@@ -63,4 +64,13 @@ func MaxDepth(n int) Option {
 // no limit other than the line size.
 func MaxKeys(n int) Option {
 	return optionFunc(func(c *config) { c.maxKeys = n })
+}
+
+// Check has every decoded object pass through check, which may convert
+// values in place; an error makes the line malformed, with [ErrInvalidInput]
+// and the error as its detail. The error's text must be safe to print: it
+// is shown as is (a flow file's declared input types give such a check:
+// flowfile.File.CheckInput).
+func Check(check func(map[string]any) error) Option {
+	return optionFunc(func(c *config) { c.check = check })
 }

@@ -238,3 +238,32 @@ func TestLineErrorMessage(t *testing.T) {
 		t.Fatal("a truncated line must not look like a read error")
 	}
 }
+
+func TestReaderCheck(t *testing.T) {
+	check := func(m map[string]any) error {
+		if _, ok := m["n"].(string); ok {
+			return errors.New(`key "n" is a string`)
+		}
+		if i, ok := m["n"].(int); ok {
+			m["n"] = float64(i)
+		}
+		return nil
+	}
+	r := NewReader(strings.NewReader("{\"n\":1}\n{\"n\":\"x\"}\n{\"n\":2.5}\n"), Check(check))
+	rec, err := r.Next()
+	if err != nil || rec.Values["n"] != 1.0 {
+		t.Fatalf("line 1 = %v, %v; want n converted to 1.0", rec.Values, err)
+	}
+	_, err = r.Next()
+	var le *LineError
+	if !errors.As(err, &le) || !errors.Is(err, ErrInvalidInput) || le.Line != 2 ||
+		le.Error() != `line 2: invalid input: key "n" is a string (preview: "{\"n\":\"x\"}")` {
+		t.Fatalf("line 2: err = %v", err)
+	}
+	if rec, err = r.Next(); err != nil || rec.Values["n"] != 2.5 {
+		t.Fatalf("line 3 = %v, %v", rec.Values, err)
+	}
+	if s := r.Stats(); s.Malformed != 1 {
+		t.Errorf("Stats = %+v", s)
+	}
+}
