@@ -62,14 +62,22 @@
 // default (each a list of steps); around steps take name and with. Durations
 // are written with a unit (150ms, 2s, 1m30s). Typed inputs (int, float,
 // number, string, bool, map, list, any) let expressions be type-checked when
-// the file loads. Top-level fields starting with "x-" are ignored: a place
-// for YAML anchors that steps merge with <<: *name.
+// the file loads, and so do the keys steps compute from them: an
+// expression's result type, a set value, a renamed key (after a fork, the
+// types all branches agree on; after a service that declares no keys,
+// nothing). The declared types hold at run time: (*File).CheckInput, which
+// flowrun applies to every line, rejects an input whose typed key holds
+// another type (an integer given for a float or number becomes a float).
+// Top-level fields starting with "x-" are ignored: a place for YAML anchors
+// that steps merge with <<: *name.
 //
 // Load reports every problem it can find at once, each as an *Error with
 // the file, line and column: YAML syntax, unknown fields (naming the known
 // ones, and the closest), unknown services, bad durations and parameters,
-// expressions that do not compile. (*File).Validate then checks the wiring
-// with flow.Validate and reports each problem at the step concerned:
+// expressions that do not compile or call a function that does not exist,
+// type errors. (*File).Validate then checks the wiring with flow.Validate
+// and reports each problem at the step concerned (at the expression, for a
+// key an expression reads; steps that share a name are told apart):
 //
 //	orders.yaml:5:7: unknown field "concurency" in service step (did you mean "concurrency"?); known: service, name, with, concurrency, timeout, by_key, batch
 //	orders.yaml:31:5: stage "ship": expects key "weight", which is neither an input nor promised upstream on every path (only kind=book set it)
