@@ -110,7 +110,7 @@ func TestTestCommandBadFiles(t *testing.T) {
 func TestTestCommandBadFlowFile(t *testing.T) {
 	t.Parallel()
 	r := execute(t, "", "test", "testdata/test/bad/badflow.yaml")
-	if r.code != 2 || r.stdout != "" || !strings.HasPrefix(r.stderr, "testdata/validate/wiring.yaml:4:5: ") {
+	if r.code != 2 || r.stdout != "" || !strings.HasPrefix(r.stderr, "testdata/validate/wiring.yaml:6:32: ") {
 		t.Errorf("exit %d, want 2 with the flow file's problems; stdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
 }
