@@ -47,7 +47,7 @@ func TestDocumentedCommand(t *testing.T) {
 		id := r.Values["id"].(string)
 		statuses[id], totals[id] = r.Status, r.Values["total"]
 	}
-	want := map[string]string{"o-1": "done", "o-2": "done", "o-3": "stopped", "o-4": "failed", "o-6": "failed", "o-7": "done"}
+	want := map[string]string{"o-1": "done", "o-2": "done", "o-3": "stopped", "o-4": "failed", "o-7": "done"}
 	for id, st := range want {
 		if statuses[id] != st {
 			t.Errorf("%s: status %q, want %q", id, statuses[id], st)
@@ -56,10 +56,16 @@ func TestDocumentedCommand(t *testing.T) {
 	if totals["o-1"] != 28.75 || totals["o-7"] != 30.45 {
 		t.Errorf("totals %v", totals)
 	}
+	if _, ok := statuses["o-6"]; ok {
+		t.Errorf("o-6 (price \"free\" where the file declares float) has a result")
+	}
 	if !strings.Contains(stderr, `msg="malformed line" line=5`) {
 		t.Errorf("line 5 not reported as malformed:\n%s", stderr)
 	}
-	if !strings.Contains(stderr, "summary: complete read=7 malformed=1 done=3 stopped=1 failed=2") {
+	if !strings.Contains(stderr, `msg="malformed line" line=6 reason="invalid input"`) {
+		t.Errorf("line 6 (a price that is not a number) not reported as malformed:\n%s", stderr)
+	}
+	if !strings.Contains(stderr, "summary: complete read=7 malformed=2 done=3 stopped=1 failed=1") {
 		t.Errorf("summary does not account for the 7 lines:\n%s", stderr)
 	}
 
@@ -68,11 +74,11 @@ func TestDocumentedCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Count(string(data), "\n"); got != 2 {
-		t.Fatalf("%d dead letters, want 2:\n%s", got, data)
+	if got := strings.Count(string(data), "\n"); got != 1 {
+		t.Fatalf("%d dead letters, want 1:\n%s", got, data)
 	}
 	code, _, stderr = flowrun(t, "run", "examples/streaming/orders.yaml", "--in", dead, "--ui", "off")
-	if code != 0 || !strings.Contains(stderr, "summary: complete read=2 malformed=0 done=0 stopped=0 failed=2") {
+	if code != 0 || !strings.Contains(stderr, "summary: complete read=1 malformed=0 done=0 stopped=0 failed=1") {
 		t.Errorf("replay: exit %d:\n%s", code, stderr)
 	}
 }
