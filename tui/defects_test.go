@@ -55,7 +55,7 @@ func TestHelpScrollsInSmallWindows(t *testing.T) {
 	all := strings.Join(keysOf(seen), "\n")
 	for _, g := range m.keys.FullHelp() {
 		for _, b := range g {
-			if !strings.Contains(all, b.Help().Desc) {
+			if b.Enabled() && !strings.Contains(all, b.Help().Desc) {
 				t.Errorf("help never shows %q (%s) at 44×12", b.Help().Desc, b.Help().Key)
 			}
 		}

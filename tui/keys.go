@@ -15,13 +15,14 @@ type keyMap struct {
 	Freeze, Intake, Help, Quit          key.Binding
 	StepBack, StepFwd                   key.Binding // time travel
 	MinuteBack, MinuteFwd               key.Binding
+	Faster, Slower                      key.Binding // replay speed
 }
 
 func newKeys() keyMap {
 	b := func(keys []string, k, desc string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
 	}
-	return keyMap{
+	k := keyMap{
 		Graph:      b([]string{"1"}, "1", "graph"),
 		Services:   b([]string{"2"}, "2", "services"),
 		Events:     b([]string{"3"}, "3", "events"),
@@ -51,10 +52,27 @@ func newKeys() keyMap {
 		StepFwd:    b([]string{"]"}, "]", "step forward"),
 		MinuteBack: b([]string{"{"}, "{", "a minute back"),
 		MinuteFwd:  b([]string{"}"}, "}", "a minute forward"),
+		Faster:     b([]string{"+", "="}, "+", "replay faster"),
+		Slower:     b([]string{"-"}, "-", "replay slower"),
 		Intake:     b([]string{"p"}, "p", "pause/resume intake"),
 		Help:       b([]string{"?"}, "?", "help"),
 		Quit:       b([]string{"q", "ctrl+c"}, "q", "drain & quit"),
 	}
+	k.Faster.SetEnabled(false) // a replay's
+	k.Slower.SetEnabled(false)
+	return k
+}
+
+// forReplay enables the replay keys and disables those a recording has no
+// use for.
+func (k keyMap) forReplay() keyMap {
+	k.Faster.SetEnabled(true)
+	k.Slower.SetEnabled(true)
+	k.Intake.SetEnabled(false)
+	k.Replay.SetEnabled(false)
+	k.Quit.SetHelp("q", "quit")
+	k.Freeze.SetHelp("space", "play/pause")
+	return k
 }
 
 // ShortHelp is the global part of the footer.
@@ -68,7 +86,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.Graph, k.Services, k.Events, k.Dead, k.Tree, k.Next, k.Prev, k.Open, k.Back},
 		{k.Up, k.Down, k.Left, k.Right, k.Top, k.Bottom, k.HalfDown, k.HalfUp},
 		{k.Sort, k.Reverse, k.Filter, k.Follow, k.Replay, k.Export},
-		{k.Freeze, k.StepBack, k.StepFwd, k.MinuteBack, k.MinuteFwd},
+		{k.Freeze, k.StepBack, k.StepFwd, k.MinuteBack, k.MinuteFwd, k.Faster, k.Slower},
 		{k.Intake, k.Help, k.Quit},
 	}
 }

@@ -31,6 +31,9 @@ func (m model) key(k tea.KeyPressMsg) (model, tea.Cmd) {
 		return m, m.route(k)
 	}
 	m.status = ""
+	if m.player != nil && m.overlay == nil && m.playKey(k) {
+		return m, nil
+	}
 	ks := m.keys
 	_, help := m.overlay.(helpPane)
 	switch {

@@ -73,6 +73,7 @@ type model struct {
 	tl     *timeline // the snapshots seen, for time travel
 	frozen bool      // display paused; snapshots still polled and kept
 	at     uint64    // while frozen: the timeline's snapshot shown
+	player *player   // a replay's playback; nil when watching a source
 
 	view    view
 	panes   [numViews]pane
@@ -147,7 +148,12 @@ func (m *model) route(msg tea.Msg) tea.Cmd {
 }
 
 // Init starts polling.
-func (m model) Init() tea.Cmd { return m.poll() }
+func (m model) Init() tea.Cmd {
+	if m.player != nil {
+		return m.playTick()
+	}
+	return m.poll()
+}
 
 // poll asks the source for a snapshot off the UI goroutine.
 func (m model) poll() tea.Cmd {
@@ -168,6 +174,9 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.help.SetWidth(m.width)
 	case tickMsg:
 		return m, m.poll()
+	case playMsg:
+		m.play()
+		cmd = m.playTick()
 	case snapMsg:
 		m.apply(msg.snap)
 		if !m.ended { // the final snapshot does not change

@@ -57,6 +57,13 @@ type Options struct {
 	Done <-chan struct{}
 	// ExitOnDone makes the terminal UI quit when Done closes instead.
 	ExitOnDone bool
+	// Record, when set, receives every snapshot the monitor takes, as NDJSON
+	// in the snapshot package's versioned schema (snapshot.NewEncoder): a
+	// recording Replay plays back. In Off mode Run then polls at Refresh
+	// just to record. Run returns the first error writing it.
+	Record io.Writer
+	// Speed is Replay's initial playback speed, 1 (real time) when zero.
+	Speed float64
 	// NoSummary leaves out plain mode's final summary line, for a caller
 	// that prints its own accounting (as flowrun does).
 	NoSummary bool
@@ -82,20 +89,33 @@ func Run(ctx context.Context, src Source, opts Options) error {
 			mode = TUI
 		}
 	}
+	if mode == TUI && !isTerminal(opts.Out) {
+		return ErrNotTerminal
+	}
+	var rec *recorder
+	if opts.Record != nil {
+		rec = record(src, opts.Record)
+		src = rec
+	}
+	var err error
 	switch mode {
 	case TUI:
-		if !isTerminal(opts.Out) {
-			return ErrNotTerminal
-		}
-		return runTUI(ctx, src, opts)
+		err = runTUI(ctx, src, opts)
 	case Plain:
-		return runPlain(ctx, src, opts)
+		err = runPlain(ctx, src, opts)
 	case JSON:
-		return runJSON(ctx, src, opts)
+		err = runJSON(ctx, src, opts)
 	default:
-		<-ctx.Done()
-		return nil
+		if rec != nil {
+			poll(ctx, src, opts.Refresh)
+		} else {
+			<-ctx.Done()
+		}
 	}
+	if rec != nil && err == nil {
+		err = rec.Err()
+	}
+	return err
 }
 
 func (o Options) withDefaults() Options {
@@ -123,6 +143,12 @@ func runTUI(ctx context.Context, src Source, opts Options) error {
 		m = m.attach()
 	}
 	m.exitOnDone = opts.ExitOnDone
+	return runProgram(ctx, m, opts)
+}
+
+// runProgram runs the monitor m as a bubbletea program until the user
+// quits or ctx is done.
+func runProgram(ctx context.Context, m model, opts Options) error {
 	// No tea.WithContext: bubbletea treats a program whose context ends as
 	// killed and then closes its input reader without waiting for the reader
 	// goroutine, a data race (bubbletea #1599). When ctx ends we quit it the

@@ -73,9 +73,17 @@ func (m *model) show(seq uint64) {
 func (m model) scrubber(w int) string {
 	newest, _ := m.tl.at(m.tl.last())
 	back := newest.Taken.Sub(m.snap.Taken)
-	label := "now"
+	label := "display paused now"
 	if back > 0 {
-		label = "-" + age(back)
+		label = "display paused -" + age(back)
+	}
+	if p := m.player; p != nil {
+		oldest, _ := m.tl.at(m.tl.first)
+		state := "⏸"
+		if p.playing {
+			state = "▶ " + speedLabel(p.speed)
+		}
+		label = "replay " + state + " " + age(m.snap.Taken.Sub(oldest.Taken)) + " of " + age(newest.Taken.Sub(oldest.Taken))
 	}
 	n := m.tl.len()
 	pos := w - 1
@@ -83,5 +91,5 @@ func (m model) scrubber(w int) string {
 		pos = int(float64(m.at-m.tl.first) / float64(n-1) * float64(w-1))
 	}
 	bar := strings.Repeat("━", pos) + "●" + strings.Repeat("─", max(w-1-pos, 0))
-	return "display paused " + label + " " + bar + " " + itoa(int(m.at-m.tl.first)+1) + "/" + itoa(n)
+	return label + " " + bar + " " + itoa(int(m.at-m.tl.first)+1) + "/" + itoa(n)
 }

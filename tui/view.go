@@ -85,7 +85,10 @@ func (m model) header(w int) []string {
 	if m.ended {
 		l2 += "   " + st.r(st.status, "[run over: q quits]")
 	}
-	if m.frozen {
+	switch {
+	case m.player != nil:
+		l2 += "   " + st.r(st.warn, "["+m.scrubber(20)+"  space play/pause  [ ] { } step  +/- speed]")
+	case m.frozen:
 		l2 += "   " + st.r(st.warn, "["+m.scrubber(20)+"  [ ] { } travel, space resumes]")
 	}
 	if m.intakePaused && state != snapshot.Paused {
