@@ -16,6 +16,7 @@ func (e *env) attachCmd() *cobra.Command {
 	var (
 		ui, token string
 		refresh   time.Duration
+		record    string
 	)
 	cmd := &cobra.Command{
 		Use:   "attach ADDR",
@@ -43,11 +44,17 @@ FLOWRUN_MONITOR_TOKEN (or --token, which other users may see in ps).`,
 			if err := c.Check(cmd.Context()); err != nil {
 				return withCode(ExitFlowFailed, fmt.Errorf("attach: %w (is a flowrun serving --monitor %s?)", err, args[0]))
 			}
-			return tui.Run(cmd.Context(), c, tui.Options{Mode: mode, Refresh: refresh, Out: e.stdout, In: e.stdin, Attached: true})
+			rec, closeRec, err := createRecord(record)
+			if err != nil {
+				return err
+			}
+			defer closeRec()
+			return tui.Run(cmd.Context(), c, tui.Options{Mode: mode, Refresh: refresh, Out: e.stdout, In: e.stdin, Attached: true, Record: rec})
 		},
 	}
 	cmd.Flags().StringVar(&ui, "ui", "auto", "monitor: auto, tui, plain or json")
 	cmd.Flags().StringVar(&token, "token", "", "the endpoint's token (default $"+tokenEnv+")")
+	addRecord(cmd.Flags(), &record)
 	addRefresh(cmd.Flags(), &refresh)
 	return cmd
 }

@@ -25,6 +25,7 @@ func (e *env) demoCmd() *cobra.Command {
 		monitor string
 		token   string
 		exit    bool
+		record  string
 	)
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -53,7 +54,12 @@ panics now and then, so its supervisor restarts it.`,
 			if !cmd.Flags().Changed("count") && mode != tui.TUI {
 				count = demoDefaultCount
 			}
-			return e.demo(cmd.Context(), count, rate, tui.Options{Mode: mode, Refresh: refresh, ExitOnDone: exit}, serve{metrics: metrics, monitor: monitor, token: monitorToken(token)})
+			rec, closeRec, err := createRecord(record)
+			if err != nil {
+				return err
+			}
+			defer closeRec()
+			return e.demo(cmd.Context(), count, rate, tui.Options{Mode: mode, Refresh: refresh, ExitOnDone: exit, Record: rec}, serve{metrics: metrics, monitor: monitor, token: monitorToken(token)})
 		},
 	}
 	cmd.Flags().IntVar(&count, "count", 0, "orders to generate; 0 means endless (default: endless in the terminal UI, 2000 otherwise)")
@@ -63,6 +69,7 @@ panics now and then, so its supervisor restarts it.`,
 	addMetrics(cmd.Flags(), &metrics)
 	addMonitor(cmd.Flags(), &monitor, &token)
 	addExitOnDone(cmd.Flags(), &exit)
+	addRecord(cmd.Flags(), &record)
 	return cmd
 }
 
@@ -85,7 +92,7 @@ func (e *env) demo(ctx context.Context, count int, rate float64, ui tui.Options,
 		},
 		feed:         func(ctx context.Context, emit func(input) bool) error { return generate(ctx, count, rate, emit) },
 		sink:         s,
-		ui:           tui.Options{Mode: mode, Refresh: ui.Refresh, Out: e.stdout, In: e.stdin, NoSummary: true, ExitOnDone: ui.ExitOnDone},
+		ui:           tui.Options{Mode: mode, Refresh: ui.Refresh, Out: e.stdout, In: e.stdin, NoSummary: true, ExitOnDone: ui.ExitOnDone, Record: ui.Record},
 		metricsAddr:  srv.metrics,
 		monitorAddr:  srv.monitor,
 		monitorToken: srv.token,

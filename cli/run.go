@@ -30,6 +30,7 @@ type runFlags struct {
 	monitor       string
 	monitorToken  string
 	exitOnDone    bool
+	record        string
 }
 
 func (e *env) runCmd() *cobra.Command {
@@ -87,6 +88,7 @@ input is read; 130 interrupted.`,
 	addMetrics(f, &fl.metrics)
 	addMonitor(f, &fl.monitor, &fl.monitorToken)
 	addExitOnDone(f, &fl.exitOnDone)
+	addRecord(f, &fl.record)
 	f.IntVar(&fl.maxInFlight, "max-in-flight", 0, "bound on inputs in flight (default: the flow file's max_in_flight, else 1024)")
 	f.DurationVar(&fl.drainTimeout, "drain-timeout", 10*time.Second, "after an interrupt, how long in-flight inputs may take to finish")
 	return cmd
@@ -100,6 +102,11 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 	if err := checkRefresh(fl.refresh); err != nil {
 		return err
 	}
+	rec, closeRec, err := createRecord(fl.record)
+	if err != nil {
+		return err
+	}
+	defer closeRec()
 	if fl.maxInFlight < 0 || fl.drainTimeout < 0 {
 		return usageError("run: --max-in-flight and --drain-timeout must not be negative")
 	}
@@ -162,7 +169,7 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 		options:      opts,
 		feed:         sourceFeed(src),
 		sink:         s,
-		ui:           tui.Options{Mode: mode, Refresh: fl.refresh, Out: e.stderr, In: keys, NoSummary: true, ExitOnDone: fl.exitOnDone},
+		ui:           tui.Options{Mode: mode, Refresh: fl.refresh, Out: e.stderr, In: keys, NoSummary: true, ExitOnDone: fl.exitOnDone, Record: rec},
 		drainTimeout: fl.drainTimeout,
 		metricsAddr:  fl.metrics,
 		monitorAddr:  fl.monitor,
