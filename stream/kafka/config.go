@@ -1,0 +1,95 @@
+package kafka
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/sasl"
+	"github.com/twmb/franz-go/pkg/sasl/plain"
+	"github.com/twmb/franz-go/pkg/sasl/scram"
+)
+
+// Config says where a Source or Sink connects. Its zero value is not
+// usable: Brokers and Topic are required (a Source also needs Group).
+type Config struct {
+	Brokers []string // host:port of one or more seed brokers
+	Topic   string
+	Group   string // consumer group (Source only)
+	// Latest makes a new group start at the end of the topic instead of
+	// its beginning.
+	Latest bool
+	TLS    *tls.Config    // nil: plaintext
+	SASL   sasl.Mechanism // nil: none
+}
+
+// ErrURL is the error of a URL that is not kafka://HOST:PORT[,HOST:PORT...]/TOPIC?...
+var ErrURL = errors.New("kafka: bad URL")
+
+// ParseURL parses kafka://HOST:PORT[,HOST:PORT...]/TOPIC?group=NAME&start=earliest|latest.
+// Credentials never come from the URL (it is shown in logs): see
+// [Credentials].
+func ParseURL(s string) (Config, error) {
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "kafka" {
+		return Config{}, fmt.Errorf("%w: want kafka://HOST:PORT/TOPIC", ErrURL)
+	}
+	if u.User != nil {
+		return Config{}, fmt.Errorf("%w: credentials go in flags or environment variables, not the URL", ErrURL)
+	}
+	c := Config{Topic: strings.Trim(u.Path, "/"), Group: u.Query().Get("group")}
+	for _, b := range strings.Split(u.Host, ",") {
+		if b != "" {
+			c.Brokers = append(c.Brokers, b)
+		}
+	}
+	if len(c.Brokers) == 0 || c.Topic == "" || strings.Contains(c.Topic, "/") {
+		return Config{}, fmt.Errorf("%w: want kafka://HOST:PORT[,HOST:PORT...]/TOPIC", ErrURL)
+	}
+	switch start := u.Query().Get("start"); start {
+	case "", "earliest":
+	case "latest":
+		c.Latest = true
+	default:
+		return Config{}, fmt.Errorf("%w: start=%q: want earliest or latest", ErrURL, start)
+	}
+	return c, nil
+}
+
+// Credentials sets SASL from a mechanism name (PLAIN, SCRAM-SHA-256,
+// SCRAM-SHA-512), a user and a password; an empty mechanism leaves SASL
+// off.
+func (c *Config) Credentials(mechanism, user, pass string) error {
+	switch strings.ToUpper(mechanism) {
+	case "":
+		return nil
+	case "PLAIN":
+		c.SASL = plain.Auth{User: user, Pass: pass}.AsMechanism()
+	case "SCRAM-SHA-256":
+		c.SASL = scram.Auth{User: user, Pass: pass}.AsSha256Mechanism()
+	case "SCRAM-SHA-512":
+		c.SASL = scram.Auth{User: user, Pass: pass}.AsSha512Mechanism()
+	default:
+		return fmt.Errorf("kafka: SASL mechanism %q: want PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512", mechanism)
+	}
+	return nil
+}
+
+func (c Config) String() string {
+	return "kafka://" + strings.Join(c.Brokers, ",") + "/" + c.Topic
+}
+
+// common are the client options of both ends.
+func (c Config) common() []kgo.Opt {
+	opts := []kgo.Opt{kgo.SeedBrokers(c.Brokers...)}
+	if c.TLS != nil {
+		opts = append(opts, kgo.DialTLSConfig(c.TLS))
+	}
+	if c.SASL != nil {
+		opts = append(opts, kgo.SASL(c.SASL))
+	}
+	return opts
+}

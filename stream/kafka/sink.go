@@ -1,0 +1,67 @@
+package kafka
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/serviceflow/serviceflow/stream"
+)
+
+// Sink produces messages to one topic. A message is durable once all
+// in-sync replicas have it. Create it with [NewSink].
+type Sink struct {
+	cfg  Config
+	cl   *kgo.Client
+	once sync.Once
+	err  error
+}
+
+var _ stream.Sink = (*Sink)(nil)
+
+// NewSink connects to cfg's cluster to produce to cfg.Topic. It fails
+// with an error matching ErrUnreachable if no broker answers within 10 s.
+func NewSink(ctx context.Context, cfg Config, opts ...kgo.Opt) (*Sink, error) {
+	all := append(cfg.common(),
+		kgo.DefaultProduceTopic(cfg.Topic),
+		kgo.RequiredAcks(kgo.AllISRAcks()),
+		kgo.ProducerLinger(0),
+	)
+	cl, err := kgo.NewClient(append(all, opts...)...)
+	if err != nil {
+		return nil, fmt.Errorf("kafka: %w", err)
+	}
+	if err := ping(ctx, cl, cfg); err != nil {
+		cl.Close()
+		return nil, err
+	}
+	return &Sink{cfg: cfg, cl: cl}, nil
+}
+
+// Write produces m with m.Key as the record key; durable is called once
+// every in-sync replica has it. Write blocks while the client's buffer is
+// full, until ctx ends.
+func (s *Sink) Write(ctx context.Context, m stream.Message, durable func(error)) error {
+	s.cl.Produce(ctx, &kgo.Record{Key: m.Key, Value: m.Value}, func(_ *kgo.Record, err error) {
+		if err != nil {
+			err = fmt.Errorf("kafka: produce to %s: %w", s.cfg.Topic, err)
+		}
+		durable(err)
+	})
+	return nil
+}
+
+// Flush waits until every message written so far is acknowledged or has
+// failed.
+func (s *Sink) Flush(ctx context.Context) error { return s.cl.Flush(ctx) }
+
+// Close flushes and disconnects. It is idempotent.
+func (s *Sink) Close(ctx context.Context) error {
+	s.once.Do(func() {
+		s.err = s.cl.Flush(ctx)
+		s.cl.Close()
+	})
+	return s.err
+}

@@ -1,0 +1,276 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/serviceflow/serviceflow/jsonl"
+	"github.com/serviceflow/serviceflow/stream"
+)
+
+// commitEvery is how often a Source commits while records finish.
+const commitEvery = time.Second
+
+// Source consumes one topic in a consumer group. Create it with
+// [NewSource]; see the package doc for what it commits and when.
+type Source struct {
+	cfg Config
+	cl  *kgo.Client
+	log *slog.Logger
+
+	buf []*kgo.Record // polled, not yet handed out; owned by Next
+
+	mu        sync.Mutex
+	offs      stream.Offsets
+	epochs    map[int32]uint64 // partition → the assignment its records belong to; absent: not ours
+	gen       uint64
+	committed map[int32]int64 // last commit per partition
+
+	stop    chan struct{}
+	stopped chan struct{}
+	once    sync.Once
+	err     error
+}
+
+var _ stream.Source = (*Source)(nil)
+
+// NewSource joins cfg.Group on cfg.Topic. It fails with an error matching
+// ErrUnreachable if no broker answers within 10 s.
+func NewSource(ctx context.Context, cfg Config, opts ...kgo.Opt) (*Source, error) {
+	if cfg.Group == "" {
+		return nil, fmt.Errorf("%w: a source needs ?group=NAME", ErrURL)
+	}
+	s := &Source{
+		cfg: cfg, log: slog.Default(),
+		epochs: map[int32]uint64{}, committed: map[int32]int64{},
+		stop: make(chan struct{}), stopped: make(chan struct{}),
+	}
+	reset := kgo.NewOffset().AtStart()
+	if cfg.Latest {
+		reset = kgo.NewOffset().AtEnd()
+	}
+	all := append(cfg.common(),
+		kgo.ConsumerGroup(cfg.Group),
+		kgo.ConsumeTopics(cfg.Topic),
+		kgo.DisableAutoCommit(),
+		kgo.ConsumeResetOffset(reset),
+		kgo.OnPartitionsAssigned(s.assigned),
+		kgo.OnPartitionsRevoked(s.revoked),
+		kgo.OnPartitionsLost(s.lost),
+	)
+	cl, err := kgo.NewClient(append(all, opts...)...)
+	if err != nil {
+		return nil, fmt.Errorf("kafka: %w", err)
+	}
+	if err := ping(ctx, cl, cfg); err != nil {
+		cl.Close()
+		return nil, err
+	}
+	s.cl = cl
+	go s.commitLoop()
+	return s, nil
+}
+
+// Next returns the next record of a partition this consumer owns.
+func (s *Source) Next(ctx context.Context) (stream.Record, error) {
+	for {
+		for len(s.buf) > 0 {
+			r := s.buf[0]
+			s.buf[0] = nil
+			s.buf = s.buf[1:]
+			rec, ok := s.take(r)
+			if ok {
+				return rec, nil
+			}
+		}
+		fs := s.cl.PollRecords(ctx, 1024)
+		if fs.IsClientClosed() {
+			return stream.Record{}, io.EOF
+		}
+		if err := ctx.Err(); err != nil {
+			return stream.Record{}, err
+		}
+		fs.EachError(func(topic string, p int32, err error) {
+			if !errors.Is(err, context.Canceled) {
+				s.log.Warn("kafka: fetch failed; retrying", "topic", topic, "partition", p, "err", err)
+			}
+		})
+		s.buf = fs.Records()
+	}
+}
+
+// take hands out r if its partition is still ours.
+func (s *Source) take(r *kgo.Record) (stream.Record, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	epoch, ok := s.epochs[r.Partition]
+	if !ok {
+		return stream.Record{}, false // revoked while buffered: the new owner reads it
+	}
+	pos := stream.Position{Partition: r.Partition, Offset: r.Offset}
+	if !s.offs.Start(pos) {
+		return stream.Record{}, false // already handed out in this assignment
+	}
+	rec := stream.Record{Pos: pos, Key: r.Key, Handle: epoch}
+	rec.Values, rec.Bad = decode(r.Value, r.Offset)
+	return rec, true
+}
+
+func decode(v []byte, offset int64) (map[string]any, error) {
+	m, err := jsonl.Decode(v)
+	var le *jsonl.LineError
+	if errors.As(err, &le) {
+		le.Line = int(offset)
+	}
+	return m, err
+}
+
+// Ack records that rec's result is durable; it is committed with the next
+// batch. An ack for a partition revoked since rec was handed out is
+// dropped.
+func (s *Source) Ack(rec stream.Record) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if epoch, ok := s.epochs[rec.Pos.Partition]; !ok || rec.Handle != epoch {
+		return
+	}
+	s.offs.Done(rec.Pos)
+}
+
+func (s *Source) assigned(_ context.Context, _ *kgo.Client, parts map[string][]int32) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, p := range parts[s.cfg.Topic] {
+		s.gen++
+		s.epochs[p] = s.gen
+		s.offs.Drop(p)
+		delete(s.committed, p)
+	}
+}
+
+// revoked commits what is finished of the revoked partitions, then forgets
+// them: records of theirs still in flight are processed again by the new
+// owner.
+func (s *Source) revoked(ctx context.Context, cl *kgo.Client, parts map[string][]int32) {
+	s.commit(ctx, parts[s.cfg.Topic])
+	s.forget(parts[s.cfg.Topic])
+}
+
+// lost forgets partitions without committing: the group has moved on, so
+// a commit would be refused or, worse, overwrite the new owner's.
+func (s *Source) lost(_ context.Context, _ *kgo.Client, parts map[string][]int32) {
+	s.forget(parts[s.cfg.Topic])
+}
+
+func (s *Source) forget(parts []int32) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, p := range parts {
+		delete(s.epochs, p)
+		delete(s.committed, p)
+		s.offs.Drop(p)
+	}
+}
+
+// commit commits the commit point of each partition in only (every owned
+// partition if only is nil) that moved since its last commit.
+func (s *Source) commit(ctx context.Context, only []int32) error {
+	s.mu.Lock()
+	marks := s.offs.Marks()
+	offsets := map[int32]kgo.EpochOffset{}
+	want := func(p int32) bool {
+		if only == nil {
+			return true
+		}
+		for _, q := range only {
+			if q == p {
+				return true
+			}
+		}
+		return false
+	}
+	for p, next := range marks {
+		if _, ours := s.epochs[p]; !ours || !want(p) {
+			continue
+		}
+		if last, ok := s.committed[p]; ok && last == next {
+			continue
+		}
+		offsets[p] = kgo.EpochOffset{Epoch: -1, Offset: next}
+	}
+	s.mu.Unlock()
+	if len(offsets) == 0 {
+		return nil
+	}
+	var cerr error
+	s.cl.CommitOffsetsSync(ctx, map[string]map[int32]kgo.EpochOffset{s.cfg.Topic: offsets},
+		func(_ *kgo.Client, _ *kmsg.OffsetCommitRequest, resp *kmsg.OffsetCommitResponse, err error) {
+			cerr = commitError(resp, err)
+		})
+	if cerr != nil {
+		return fmt.Errorf("kafka: commit: %w", cerr)
+	}
+	s.mu.Lock()
+	for p, o := range offsets {
+		if _, ours := s.epochs[p]; ours {
+			s.committed[p] = o.Offset
+		}
+	}
+	s.mu.Unlock()
+	return nil
+}
+
+func (s *Source) commitLoop() {
+	defer close(s.stopped)
+	t := time.NewTicker(commitEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			if err := s.commit(context.Background(), nil); err != nil {
+				s.log.Warn("kafka: commit failed; will retry", "err", err)
+			}
+		case <-s.stop:
+			return
+		}
+	}
+}
+
+// Close commits what is finished and leaves the group (revoking every
+// partition, which commits once more). It is idempotent.
+func (s *Source) Close(ctx context.Context) error {
+	s.once.Do(func() {
+		close(s.stop)
+		<-s.stopped
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		s.err = s.commit(cctx, nil)
+		s.cl.Close()
+	})
+	return s.err
+}
+
+// commitError is the first error of a commit: the request's, or a
+// partition's.
+func commitError(resp *kmsg.OffsetCommitResponse, err error) error {
+	if err != nil || resp == nil {
+		return err
+	}
+	for _, t := range resp.Topics {
+		for _, p := range t.Partitions {
+			if err := kerr.ErrorForCode(p.ErrorCode); err != nil {
+				return fmt.Errorf("partition %d: %w", p.Partition, err)
+			}
+		}
+	}
+	return nil
+}
