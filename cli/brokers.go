@@ -2,19 +2,79 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
 	neturl "net/url"
+	"os"
+	"strings"
 
 	"github.com/serviceflow/serviceflow/stream"
+	"github.com/serviceflow/serviceflow/stream/kafka"
+)
+
+// Credentials and TLS for brokers come from the environment, never from
+// the URL (which is shown in messages and the monitor).
+const (
+	envKafkaSASL = "FLOWRUN_KAFKA_SASL"     // PLAIN (default with a user), SCRAM-SHA-256, SCRAM-SHA-512
+	envKafkaUser = "FLOWRUN_KAFKA_USER"     //
+	envKafkaPass = "FLOWRUN_KAFKA_PASSWORD" //
+	envKafkaTLS  = "FLOWRUN_KAFKA_TLS"      // 1: TLS with the system's roots
 )
 
 // openBrokerSource opens a source URL.
 func openBrokerSource(ctx context.Context, url string) (stream.Source, error) {
+	switch scheme(url) {
+	case "kafka":
+		cfg, err := kafkaConfig(url)
+		if err != nil {
+			return nil, usageError("run: --in: %v", err)
+		}
+		src, err := kafka.NewSource(ctx, cfg)
+		if err != nil {
+			return nil, usageError("run: --in %s: %v", redact(url), err)
+		}
+		return src, nil
+	}
 	return nil, usageError("run: --in %s: unknown scheme (want kafka:// or nats://)", redact(url))
 }
 
 // openBrokerSink opens a sink URL.
 func openBrokerSink(ctx context.Context, flag, url string) (stream.Sink, error) {
+	switch scheme(url) {
+	case "kafka":
+		cfg, err := kafkaConfig(url)
+		if err != nil {
+			return nil, usageError("run: %s: %v", flag, err)
+		}
+		s, err := kafka.NewSink(ctx, cfg)
+		if err != nil {
+			return nil, usageError("run: %s %s: %v", flag, redact(url), err)
+		}
+		return s, nil
+	}
 	return nil, usageError("run: %s %s: unknown scheme (want kafka:// or nats://)", flag, redact(url))
+}
+
+func kafkaConfig(url string) (kafka.Config, error) {
+	cfg, err := kafka.ParseURL(url)
+	if err != nil {
+		return cfg, err
+	}
+	user, mech := os.Getenv(envKafkaUser), os.Getenv(envKafkaSASL)
+	if user != "" && mech == "" {
+		mech = "PLAIN"
+	}
+	if err := cfg.Credentials(mech, user, os.Getenv(envKafkaPass)); err != nil {
+		return cfg, err
+	}
+	if os.Getenv(envKafkaTLS) == "1" {
+		cfg.TLS = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	return cfg, nil
+}
+
+func scheme(url string) string {
+	s, _, _ := strings.Cut(url, "://")
+	return strings.ToLower(s)
 }
 
 // redact drops the user information from a URL, for messages.

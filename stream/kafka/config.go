@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sasl"
@@ -22,14 +23,18 @@ type Config struct {
 	// Latest makes a new group start at the end of the topic instead of
 	// its beginning.
 	Latest bool
-	TLS    *tls.Config    // nil: plaintext
+	// SessionTimeout is how long the group waits for a silent member
+	// before it moves its partitions to the others (0: franz-go's 45 s).
+	SessionTimeout time.Duration
+	TLS            *tls.Config    // nil: plaintext
 	SASL   sasl.Mechanism // nil: none
 }
 
 // ErrURL is the error of a URL that is not kafka://HOST:PORT[,HOST:PORT...]/TOPIC?...
 var ErrURL = errors.New("kafka: bad URL")
 
-// ParseURL parses kafka://HOST:PORT[,HOST:PORT...]/TOPIC?group=NAME&start=earliest|latest.
+// ParseURL parses
+// kafka://HOST:PORT[,HOST:PORT...]/TOPIC?group=NAME&start=earliest|latest&session_timeout=DURATION.
 // Credentials never come from the URL (it is shown in logs): see
 // [Credentials].
 func ParseURL(s string) (Config, error) {
@@ -55,6 +60,13 @@ func ParseURL(s string) (Config, error) {
 		c.Latest = true
 	default:
 		return Config{}, fmt.Errorf("%w: start=%q: want earliest or latest", ErrURL, start)
+	}
+	if st := u.Query().Get("session_timeout"); st != "" {
+		d, err := time.ParseDuration(st)
+		if err != nil || d <= 0 {
+			return Config{}, fmt.Errorf("%w: session_timeout=%q: want a duration such as 10s", ErrURL, st)
+		}
+		c.SessionTimeout = d
 	}
 	return c, nil
 }
