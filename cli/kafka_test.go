@@ -168,7 +168,9 @@ func committed(t *testing.T, addr, group, topic string) map[int32]int64 {
 }
 
 func kafkaRun(addr, group string, extra ...string) []string {
-	url := func(topic string) string { return fmt.Sprintf("kafka://%s/%s?group=%s&session_timeout=1s", addr, topic, group) }
+	url := func(topic string) string {
+		return fmt.Sprintf("kafka://%s/%s?group=%s&session_timeout=1s", addr, topic, group)
+	}
 	return append([]string{"--in", url("in"), "--out", url("out"), "--dead-letters", url("dead"), "--ui", "off"}, extra...)
 }
 

@@ -27,7 +27,7 @@ type Config struct {
 	// before it moves its partitions to the others (0: franz-go's 45 s).
 	SessionTimeout time.Duration
 	TLS            *tls.Config    // nil: plaintext
-	SASL   sasl.Mechanism // nil: none
+	SASL           sasl.Mechanism // nil: none
 }
 
 // ErrURL is the error of a URL that is not kafka://HOST:PORT[,HOST:PORT...]/TOPIC?...
