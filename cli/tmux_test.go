@@ -25,7 +25,7 @@ func TestTUIUnderTmux(t *testing.T) {
 	session := fmt.Sprintf("flowrun-test-%d", os.Getpid())
 	tmux := func(args ...string) string {
 		t.Helper()
-		out, err := exec.Command("tmux", args...).CombinedOutput()
+		out, err := exec.Command("tmux", append([]string{"-L", session}, args...)...).CombinedOutput()
 		if err != nil {
 			t.Fatalf("tmux %v: %v\n%s", args, err, out)
 		}
@@ -33,7 +33,7 @@ func TestTUIUnderTmux(t *testing.T) {
 	}
 	cmd := fmt.Sprintf("env %s=1 TERM=xterm-256color %q demo --rate 500; echo EXITED $?; sleep 30", asMain, os.Args[0])
 	tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", cmd)
-	defer exec.Command("tmux", "kill-session", "-t", session).Run()
+	defer exec.Command("tmux", "-L", session, "kill-server").Run()
 
 	screen := func() string { return strings.TrimRight(tmux("capture-pane", "-t", session, "-p"), "\n ") }
 	waitFor := func(what string, ok func(string) bool) string {
@@ -93,14 +93,18 @@ func TestTUIQuitFailsNothing(t *testing.T) {
 	session := fmt.Sprintf("flowrun-quit-%d", os.Getpid())
 	cmd := fmt.Sprintf("env %s=1 TERM=xterm-256color %q run testdata/slow.yaml --in %q --out %q --dead-letters %q --ui tui --exit-on-done; echo EXITED $?; sleep 30",
 		asMain, os.Args[0], in, out, dead)
-	if err := exec.Command("tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", cmd).Run(); err != nil {
-		t.Fatal(err)
+	// A server of its own (-L): other tests' tmux sessions can't disturb it.
+	tmux := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command("tmux", append([]string{"-L", session}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("tmux %v: %v\n%s", args, err, out)
+		}
+		return string(out)
 	}
-	defer exec.Command("tmux", "kill-session", "-t", session).Run()
-	screen := func() string {
-		b, _ := exec.Command("tmux", "capture-pane", "-t", session, "-p").Output()
-		return string(b)
-	}
+	tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", cmd)
+	defer exec.Command("tmux", "-L", session, "kill-server").Run()
+	screen := func() string { return tmux("capture-pane", "-t", session, "-p") }
 	waitFor := func(what string, ok func(string) bool) string {
 		t.Helper()
 		deadline := time.Now().Add(20 * time.Second)
@@ -116,7 +120,7 @@ func TestTUIQuitFailsNothing(t *testing.T) {
 		}
 	}
 	waitForLines(t, out, 10) // running, and intake blocked at max_in_flight
-	exec.Command("tmux", "send-keys", "-t", session, "q").Run()
+	tmux("send-keys", "-t", session, "q")
 	end := waitFor("flowrun to drain and exit", func(s string) bool { return strings.Contains(s, "EXITED") })
 	s := parseSummary(t, end)
 	s.accounts(t)
