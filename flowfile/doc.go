@@ -96,6 +96,7 @@
 //	nesting, block and flow style   MaxDepth (64) levels, and block indicators (- ? :) on one line
 //	one mapping, one [flow list]    MaxEntries (1000) keys or items
 //	aliases expanded                MaxValues (100000) values, MaxExpandedSize (1 MiB) of strings and keys
+//	one expression                  registry.MaxExpressionSize (16 KiB)
 //	max_in_flight                   1..InFlightLimit (100000), as flowrun's --max-in-flight
 //	concurrency                     1..ConcurrencyLimit (1000)
 //	batch.size                      1..InFlightLimit (100000)

@@ -31,6 +31,11 @@ type expression struct {
 	constant any // the value, when prog is nil
 }
 
+// MaxExpressionSize bounds an expression's text, in bytes: compiling takes
+// time in proportion to it (about a second for 100 KiB of parentheses),
+// and no expression a person writes comes near it.
+const MaxExpressionSize = 16 << 10
+
 // compileExpr compiles src. Keys of known type (info.KeyTypes) are
 // type-checked; other identifiers may hold anything. With asBool the result
 // must be a boolean: an error now when its type is known, at run time
@@ -38,6 +43,9 @@ type expression struct {
 func compileExpr(param, key, src string, info FlowInfo, asBool bool) (*expression, error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, &ParamError{Param: param, Key: key, Err: errors.New("empty expression")}
+	}
+	if len(src) > MaxExpressionSize {
+		return nil, &ParamError{Param: param, Key: key, Err: fmt.Errorf("expression of %d bytes; at most %d (%d KiB)", len(src), MaxExpressionSize, MaxExpressionSize>>10)}
 	}
 	env := make(map[string]any, len(info.KeyTypes))
 	maps.Copy(env, info.KeyTypes)

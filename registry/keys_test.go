@@ -83,3 +83,15 @@ func TestKeyUses(t *testing.T) {
 		t.Errorf("KeyUses = %+v\nwant %+v", got, want)
 	}
 }
+
+func TestExpressionSize(t *testing.T) {
+	long := strings.Repeat("(", 10_000) + "1" + strings.Repeat(")", 10_000)
+	_, err := buildTyped(t, "expr", map[string]any{"set": map[string]any{"n": long}}, nil)
+	if err == nil || !strings.Contains(err.Error(), "at most 16384") {
+		t.Errorf("err = %v", err)
+	}
+	ok := strings.Repeat("(", 100) + "1" + strings.Repeat(")", 100)
+	if _, err := buildTyped(t, "filter", map[string]any{"if": ok + " > 0"}, nil); err != nil {
+		t.Error(err)
+	}
+}
