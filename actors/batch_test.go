@@ -11,6 +11,7 @@ import (
 
 	"github.com/serviceflow/serviceflow/backoff"
 	"github.com/serviceflow/serviceflow/flow"
+	"github.com/serviceflow/serviceflow/snapshot"
 )
 
 // Every input gets exactly one result with the right status through a
@@ -142,6 +143,16 @@ func TestBatchAccountingUnderChaos(t *testing.T) {
 	if bad > 0 {
 		t.Fatalf("%d inputs with the wrong outcome", bad)
 	}
+	for _, pool := range rt.instances {
+		for _, in := range pool {
+			if h := in.stats.holding.Load(); h != 0 {
+				t.Errorf("%s: %d inputs still counted as held after Drain", in.name, h)
+			}
+			if in.batch != nil && (len(in.batch.pending) != 0 || in.batch.stage.held.Load() != 0) {
+				t.Errorf("%s: %d pending, %d held after Drain", in.name, len(in.batch.pending), in.batch.stage.held.Load())
+			}
+		}
+	}
 	mean := float64(inputs.Load()) / float64(calls.Load())
 	t.Logf("%d inputs, %d calls, %.1f inputs per call, %d whole-batch panics", n, calls.Load(), mean, panics.Load())
 }
@@ -182,6 +193,72 @@ func TestBatchLoneInputIsNotHeld(t *testing.T) {
 	if len(sizes) != 3 {
 		t.Errorf("batch sizes %v, want three batches of one", sizes)
 	}
+	b := stageNamed(t, rt.Snapshot(), "bulk").Batch
+	if b == nil || b.Batches != 3 || b.Inputs != 3 || b.Idle != 3 || b.MaxSize != 1000 || b.MaxWait != time.Hour {
+		t.Errorf("snapshot batching %+v, want 3 idle batches of one", b)
+	}
+}
+
+// Inputs released in a burst fill batches of MaxBatch; the rest is sent
+// once nothing else is in flight (idle), not after MaxWait (an hour).
+func TestBatchFillsThenSendsTheRestWhenIdle(t *testing.T) {
+	release := make(chan struct{})
+	var first sync.Once
+	gate := flow.Func("gate", func(ctx context.Context, c *flow.Context) error {
+		first.Do(func() { <-release })
+		return nil
+	})
+	var mu sync.Mutex
+	var sizes []int
+	f := flow.New(gate, flow.Batch("bulk", func(_ context.Context, batch []*flow.Context) error {
+		mu.Lock()
+		sizes = append(sizes, len(batch))
+		mu.Unlock()
+		return nil
+	}, flow.MaxBatch(100), flow.MaxWait(time.Hour)))
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	rt, err := Start(ctx, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 251
+	for i := range n {
+		if err := rt.Submit(ctx, map[string]any{"i": i}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(release)
+	for i := range n {
+		select {
+		case r := <-rt.Results():
+			if r.Status != flow.Done {
+				t.Fatalf("result %d: %v %v", i, r.Status, r.Err)
+			}
+		case <-ctx.Done():
+			t.Fatalf("%d of %d results: the last partial batch was held", i, n)
+		}
+	}
+	if err := rt.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b := stageNamed(t, rt.Snapshot(), "bulk").Batch
+	mu.Lock()
+	defer mu.Unlock()
+	if b == nil || b.Inputs != n || b.Full < 2 || b.Idle < 1 || b.Wait != 0 || b.P99Size != 100 {
+		t.Errorf("batching %+v (sizes %v), want at least 2 full batches, the rest idle, p99 100", b, sizes)
+	}
+}
+
+func stageNamed(t *testing.T, s Snapshot, name string) snapshot.Stage {
+	t.Helper()
+	for _, st := range s.Stages {
+		if st.Name == name {
+			return st
+		}
+	}
+	t.Fatalf("no stage %q in the snapshot", name)
+	return snapshot.Stage{}
 }
 
 // An input waiting for its batch to fill while another input is still on
@@ -221,6 +298,9 @@ func TestBatchWaitBoundsTheHold(t *testing.T) {
 		}
 	case <-ctx.Done():
 		t.Fatal("the fast input was held until the slow one arrived (or longer): MaxWait did not bound its wait")
+	}
+	if b := stageNamed(t, rt.Snapshot(), "bulk").Batch; b == nil || b.Wait != 1 || b.Inputs != 1 {
+		t.Errorf("batching %+v, want one batch sent when the wait expired", b)
 	}
 	close(release)
 	go func() {

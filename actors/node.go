@@ -44,6 +44,8 @@ type instance struct {
 
 	worker *worker // runs the actor's mailbox
 
+	batch *batcher // for a batched stage: its inputs waiting for a call
+
 	doneAtRestart uint64 // actor-local: calls done when last restarted
 
 	// Inputs entering the flow here (Submit, retries) wait in the intake and
@@ -96,7 +98,12 @@ func (in *instance) Receive(ctx actor.Context) {
 	case *batch:
 		in.handle(m.items)
 		putBatch(m)
+	case *fillTimeout:
+		in.timedOut(m)
 	case *actor.Stopped:
+		if in.batch != nil {
+			in.batch.close()
+		}
 		in.rt.actorsDone.Done()
 	}
 }
@@ -104,9 +111,14 @@ func (in *instance) Receive(ctx actor.Context) {
 // handle processes one message's contexts, then publishes the counts and
 // hands the outputs on: batches are as large as the bursts that arrive.
 func (in *instance) handle(items []item) {
-	in.stats.mailbox.Add(-int64(len(items)))
-	in.stats.received.Add(uint64(len(items)))
-	in.stats.holding.Store(int64(len(items)))
+	n := int64(len(items))
+	in.stats.holding.Store(n) // before leaving the mailbox: a batcher's idle check always sees them
+	in.stats.mailbox.Add(-n)
+	in.stats.received.Add(uint64(n))
+	if in.batch != nil {
+		in.gather(items)
+		return
+	}
 	for _, it := range items {
 		in.process(it)
 	}

@@ -143,6 +143,7 @@ func (rt *Runtime) spawn(ctx context.Context) error {
 			rt.instances[i] = append(rt.instances[i], in)
 		}
 	}
+	rt.setupBatchers()
 	for _, pool := range rt.instances {
 		for _, in := range pool {
 			in.worker = newWorker(300)

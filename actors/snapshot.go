@@ -90,6 +90,9 @@ func (rt *Runtime) Snapshot() Snapshot {
 		}
 		s.Totals.Restarts += st.Restarts
 		st.InFlight += st.Mailbox
+		if st.Batch = rt.batchSnapshot(i); st.Batch != nil {
+			st.InFlight += int(max(rt.instances[i][0].batch.stage.held.Load(), 0))
+		}
 		if st.State == snapshot.StageOK && st.Mailbox*2 >= rt.cfg.maxInFlight {
 			st.State = snapshot.StageBackpressure
 		}

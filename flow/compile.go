@@ -41,10 +41,11 @@ var rules = &engine.Rules[*Context]{
 		}
 		return 0
 	},
-	NoBranch: func(c *Context, key string) error { return (&fork{key: key}).noBranch(c) },
-	Get:      (*Context).Get,
-	Restore:  (*Context).restore,
-	Cursor:   func(c *Context) *engine.Cursor { return &c.cur },
+	SplitBatch: SplitBatchError,
+	NoBranch:   func(c *Context, key string) error { return (&fork{key: key}).noBranch(c) },
+	Get:        (*Context).Get,
+	Restore:    (*Context).restore,
+	Cursor:     func(c *Context) *engine.Cursor { return &c.cur },
 }
 
 // compile compiles f. It fails when a step is nil or a flow contains itself.

@@ -20,6 +20,9 @@
 //	serviceflow_stage_restarts_total             restarts of the stage's actors
 //	serviceflow_stage_mailbox                    contexts waiting in its mailbox (gauge)
 //	serviceflow_stage_latency_seconds            call latency histogram (services only)
+//	serviceflow_stage_batches_total{reason}      a batched stage's calls by why the batch went: full, wait, idle
+//	serviceflow_stage_batch_inputs_total         inputs those calls carried (mean size: the ratio of the rates)
+//	serviceflow_stage_batch_size{quantile="0.99"} p99 size of its recent batches (gauge)
 //	serviceflow_up                               1 while the flow runs, 0 once it stopped or failed
 //	serviceflow_state{state}                     1 for the flow's state, 0 for the five others
 //
@@ -28,6 +31,9 @@
 // serviceflow_stage_calls_total for call rates and _sum/_count or
 // histogram_quantile for latency. A call is counted on the right side of
 // each le bound unless it lies within 1.6% of it.
+//
+// For a batched stage, serviceflow_stage_calls_total counts each input's
+// outcome (a call carries many), and every batch call is timed.
 //
 // The lines counters stay 0 unless the Source counts what its program reads
 // (snapshot.Intake). NewRegistry adds the standard go_* and process_*
@@ -62,6 +68,7 @@ type Collector struct {
 	admitted, inputs, inFlight, maxInFlight, retries, evicted *prometheus.Desc
 	linesRead, linesMalformed                                 *prometheus.Desc
 	received, calls, restarts, mailbox, latency               *prometheus.Desc
+	batches, batchInputs, batchSize                           *prometheus.Desc
 	up, state                                                 *prometheus.Desc
 }
 
@@ -90,6 +97,9 @@ func NewCollector(src Source) *Collector {
 		restarts:       d("serviceflow_stage_restarts_total", "Restarts of the stage's actors.", stage, nil),
 		mailbox:        d("serviceflow_stage_mailbox", "Contexts waiting in the stage's mailbox.", stage, nil),
 		latency:        d("serviceflow_stage_latency_seconds", "Call latency of the stage, of the calls the runtime times (one in 8).", stage, nil),
+		batches:        d("serviceflow_stage_batches_total", "Calls of a batched stage by why the batch was sent: full, wait (its first input waited the stage's wait), idle (nothing else in flight could join it).", append(stage, "reason"), nil),
+		batchInputs:    d("serviceflow_stage_batch_inputs_total", "Inputs carried by the calls of a batched stage.", stage, nil),
+		batchSize:      d("serviceflow_stage_batch_size", "Size of a batched stage's recent batches, by quantile.", append(stage, "quantile"), nil),
 		up:             d("serviceflow_up", "1 while the flow runs (running, degraded, paused or draining), 0 once it stopped or failed.", flow, nil),
 		state:          d("serviceflow_state", "1 for the flow's current state, 0 for the others.", append(flow, "state"), nil),
 	}
@@ -99,7 +109,7 @@ func NewCollector(src Source) *Collector {
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{
 		c.admitted, c.inputs, c.inFlight, c.maxInFlight, c.retries, c.evicted, c.linesRead, c.linesMalformed,
-		c.received, c.calls, c.restarts, c.mailbox, c.latency, c.up, c.state,
+		c.received, c.calls, c.restarts, c.mailbox, c.latency, c.batches, c.batchInputs, c.batchSize, c.up, c.state,
 	} {
 		ch <- d
 	}
@@ -140,6 +150,13 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		gauge(c.mailbox, float64(st.Mailbox), l...)
 		if st.Kind == snapshot.KindService && st.Latency.Buckets != nil {
 			ch <- histogram(c.latency, st.Latency, l)
+		}
+		if b := st.Batch; b != nil {
+			counter(c.batches, b.Full, append(l, "full")...)
+			counter(c.batches, b.Wait, append(l, "wait")...)
+			counter(c.batches, b.Idle, append(l, "idle")...)
+			counter(c.batchInputs, b.Inputs, l...)
+			gauge(c.batchSize, float64(b.P99Size), append(l, "0.99")...)
 		}
 	}
 

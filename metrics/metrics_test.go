@@ -119,3 +119,27 @@ func TestConventions(t *testing.T) {
 		}
 	}
 }
+
+func TestCollectorBatchedStage(t *testing.T) {
+	src := fixed{Flow: "orders", Stages: []snapshot.Stage{
+		{Name: "insert", Kind: snapshot.KindService, Batch: &snapshot.Batching{MaxSize: 100, Batches: 5, Inputs: 420, P99Size: 100, Full: 3, Wait: 1, Idle: 1}},
+		{Name: "parse", Kind: snapshot.KindService},
+	}}
+	want := `
+# HELP serviceflow_stage_batch_inputs_total Inputs carried by the calls of a batched stage.
+# TYPE serviceflow_stage_batch_inputs_total counter
+serviceflow_stage_batch_inputs_total{flow="orders",kind="service",stage="insert"} 420
+# HELP serviceflow_stage_batch_size Size of a batched stage's recent batches, by quantile.
+# TYPE serviceflow_stage_batch_size gauge
+serviceflow_stage_batch_size{flow="orders",kind="service",quantile="0.99",stage="insert"} 100
+# HELP serviceflow_stage_batches_total Calls of a batched stage by why the batch was sent: full, wait (its first input waited the stage's wait), idle (nothing else in flight could join it).
+# TYPE serviceflow_stage_batches_total counter
+serviceflow_stage_batches_total{flow="orders",kind="service",reason="full",stage="insert"} 3
+serviceflow_stage_batches_total{flow="orders",kind="service",reason="idle",stage="insert"} 1
+serviceflow_stage_batches_total{flow="orders",kind="service",reason="wait",stage="insert"} 1
+`
+	if err := testutil.CollectAndCompare(NewCollector(src), strings.NewReader(want),
+		"serviceflow_stage_batches_total", "serviceflow_stage_batch_inputs_total", "serviceflow_stage_batch_size"); err != nil {
+		t.Error(err)
+	}
+}

@@ -169,5 +169,19 @@ func TestHTTPBatch(t *testing.T) {
 			t.Errorf("requests %q, want %q", srv.got(), want)
 		}
 	})
+	t.Run("flow.Run on a batched step sends a batch of one", func(t *testing.T) {
+		srv.reset()
+		svc := build(t, "http", map[string]any{"method": "POST", "url": ts.URL + "/score", "body": `{"n": {{.n}}}`})
+		c, err := run(t, flow.New(flow.Stage(svc, flow.MaxBatch(50))), map[string]any{"n": 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := get(t, c, "response"); !reflect.DeepEqual(got, map[string]any{"score": 8}) {
+			t.Errorf("response %v", got)
+		}
+		if want := []string{`/score [{"n":4}]`}; !reflect.DeepEqual(srv.got(), want) {
+			t.Errorf("requests %q, want %q", srv.got(), want)
+		}
+	})
 	ts.CloseClientConnections()
 }

@@ -78,6 +78,29 @@ func (r *Retry) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// MarshalJSON writes b's wait as a string.
+func (b Batching) MarshalJSON() ([]byte, error) {
+	type plain Batching
+	return json.Marshal(struct {
+		plain
+		MaxWait duration `json:"max_wait"`
+	}{plain(b), duration(b.MaxWait)})
+}
+
+// UnmarshalJSON reads b's wait from a string.
+func (b *Batching) UnmarshalJSON(data []byte) error {
+	type plain Batching
+	w := struct {
+		*plain
+		MaxWait duration `json:"max_wait"`
+	}{plain: (*plain)(b)}
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	b.MaxWait = time.Duration(w.MaxWait)
+	return nil
+}
+
 // MarshalJSON writes st's durations as strings and its empty lists as [].
 func (st Stage) MarshalJSON() ([]byte, error) {
 	type plain Stage

@@ -32,6 +32,7 @@ func full() Snapshot {
 			Latency: Histogram{Count: 9, Sum: 45 * time.Millisecond, Buckets: []Bucket{
 				{Le: time.Millisecond, Count: 1}, {Le: 10 * time.Millisecond, Count: 9}}},
 			LastError: "boom",
+			Batch:     &Batching{MaxSize: 500, MaxWait: 20 * time.Millisecond, Batches: 4, Inputs: 900, P99Size: 500, Full: 1, Wait: 2, Idle: 1},
 		}},
 		Edges:       []Edge{{From: 0, To: 1, Label: "book"}},
 		Supervisors: []Supervisor{{Name: "flow", Parent: "p", Strategy: "one-for-one", MaxRestarts: 10, Within: 5 * time.Second, Restarts: 2, Escalated: true, Children: []string{"parse"}}},

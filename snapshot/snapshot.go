@@ -137,8 +137,32 @@ type Stage struct {
 	// error; 0 when no call was timed in the window.
 	P50       time.Duration `json:"p50"`
 	P99       time.Duration `json:"p99"`
-	Latency   Histogram     `json:"latency"`    // call latency since the flow started
-	LastError string        `json:"last_error"` // the most recent error, sanitised by the producer
+	Latency   Histogram     `json:"latency"`         // call latency since the flow started
+	LastError string        `json:"last_error"`      // the most recent error, sanitised by the producer
+	Batch     *Batching     `json:"batch,omitempty"` // for a batched stage: its batches; nil otherwise
+}
+
+// Batching is what a batched stage's calls carried: a call per batch of up
+// to MaxSize inputs, each sent because it was full, because its first input
+// had waited MaxWait, or because nothing else in flight could join it (the
+// stream was idle there). Its counters are since the flow started.
+type Batching struct {
+	MaxSize int           `json:"max_size"` // the stage's MaxBatch
+	MaxWait time.Duration `json:"max_wait"` // the stage's MaxWait; 0 for none
+	Batches uint64        `json:"batches"`  // calls made
+	Inputs  uint64        `json:"inputs"`   // inputs those calls carried: the mean size is Inputs/Batches
+	P99Size int           `json:"p99_size"` // 99th percentile of the recent batches' sizes (the producer says how recent)
+	Full    uint64        `json:"full"`     // batches sent full
+	Wait    uint64        `json:"wait"`     // batches sent when the wait expired
+	Idle    uint64        `json:"idle"`     // batches sent because nothing else could join them
+}
+
+// MeanSize is Inputs/Batches; 0 before the first batch.
+func (b *Batching) MeanSize() float64 {
+	if b == nil || b.Batches == 0 {
+		return 0
+	}
+	return float64(b.Inputs) / float64(b.Batches)
 }
 
 // Histogram counts call latencies since the flow started, in the shape a

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -77,6 +78,9 @@ func (p detailPane) lines(f frame) []string {
 			"  retried " + count(s.Retried) + "  failed " + count(s.Failed) + "  restarts " + count(s.Restarts) +
 			"  in flight " + itoa(s.InFlight) + "  mailbox " + mbox,
 	}
+	if b := s.Batch; b != nil {
+		lines = append(lines, batching(b))
+	}
 	if s.LastError != "" {
 		lines = append(lines, st.r(st.bad, "last error: ")+clean(s.LastError, maxLine))
 	}
@@ -111,6 +115,18 @@ func (p detailPane) lines(f frame) []string {
 		lines = append(lines, padLeft(age(f.snap.Taken.Sub(e.Time)), 6)+" "+pad(st.event(e.Kind), 11)+" "+clean(e.Message, maxLine))
 	}
 	return lines
+}
+
+// batching is a batched stage's line: its batches, their sizes and why
+// they were sent.
+func batching(b *snapshot.Batching) string {
+	wait := "none"
+	if b.MaxWait > 0 {
+		wait = b.MaxWait.String()
+	}
+	return "batches " + count(b.Batches) + "  size mean " + strconv.FormatFloat(b.MeanSize(), 'f', 1, 64) +
+		" p99 " + itoa(b.P99Size) + " (max " + itoa(b.MaxSize) + ", wait " + wait + ")" +
+		"  sent full " + count(b.Full) + "  wait " + count(b.Wait) + "  idle " + count(b.Idle)
 }
 
 func fmtPeak(title string, v float64) string {

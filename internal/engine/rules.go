@@ -23,6 +23,9 @@ type Rules[C any] struct {
 	Panic func(value any, stack []byte) error
 	// Wait is the delay a Retry error asks for; 0 for the policy's backoff.
 	Wait func(err error) time.Duration
+	// SplitBatch is what a batch call's error over n inputs means for each
+	// (flow.SplitBatchError).
+	SplitBatch func(err error, n int) []error
 	// NoBranch is a fork's error for a value no branch takes.
 	NoBranch func(c C, key string) error
 

@@ -87,7 +87,12 @@ func (p *Program[C]) call(ctx context.Context, n *Node[C], c C, cur *Cursor, svc
 		ctx, cancel = context.WithTimeout(ctx, n.Config.Timeout)
 		defer cancel()
 	}
-	err := p.safeCall(ctx, svc, c)
+	var err error
+	if b, ok := n.Batcher(svc); ok {
+		err = p.callOne(ctx, b, c) // a batched stage, one input at a time: a batch of one
+	} else {
+		err = p.safeCall(ctx, svc, c)
+	}
 	if err == nil {
 		cur.pc = n.Next
 		return nil

@@ -1,0 +1,141 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+)
+
+// BatchService is what a batched call node runs: flow.BatchService.
+type BatchService[C any] interface {
+	Service[C]
+	CallBatch(ctx context.Context, batch []C) error
+}
+
+// Batcher returns svc as a BatchService when node n is batched and svc
+// takes batches; otherwise the node runs one input per Call.
+func (n *Node[C]) Batcher(svc Service[C]) (BatchService[C], bool) {
+	if n.Op != OpCall || !n.Config.Batch.Batched() {
+		return nil, false
+	}
+	b, ok := svc.(BatchService[C])
+	return b, ok
+}
+
+// BatchInstance is an Instance that also runs batches: a batching runtime's
+// copy of a batched node's service.
+type BatchInstance[C any] interface {
+	Instance[C]
+	// StepBatch runs the contexts, all at the node, through the instance's
+	// current service (Program.StepBatch with it), setting errs[i] to the
+	// outcome of cs[i]. gen identifies the service that ran, for Restart.
+	StepBatch(ctx context.Context, cs []C, curs []*Cursor, errs []error) (gen uint64)
+}
+
+// StepBatch calls a batched node's service once for cs, which are all at
+// node, and moves each context that succeeded to the next node. errs[i] gets
+// cs[i]'s outcome, wrapped with the stage like Step's errors: the Rules split
+// the service's error into one per input (a per-input error value, or one
+// error for all). A panic is one Fatal error for all; a call that runs out of
+// the stage's Timeout is a Retry for each input that did not succeed.
+func (p *Program[C]) StepBatch(ctx context.Context, node int, cs []C, curs []*Cursor, svc BatchService[C], errs []error) {
+	n := &p.Nodes[node]
+	if n.Config.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, n.Config.Timeout)
+		defer cancel()
+	}
+	err := p.safeCallBatch(ctx, svc, cs)
+	if err == nil {
+		for i, cur := range curs {
+			cur.pc = n.Next
+			errs[i] = nil
+		}
+		return
+	}
+	timedOut := n.Config.Timeout > 0 && errors.Is(ctx.Err(), context.DeadlineExceeded)
+	per := p.Rules.SplitBatch(err, len(cs))
+	for i, cur := range curs {
+		e := per[i]
+		if e == nil {
+			cur.pc = n.Next
+			errs[i] = nil
+			continue
+		}
+		if timedOut && !errors.Is(e, p.Rules.Retry) {
+			e = p.Rules.AsRetry(&timeoutError{after: n.Config.Timeout, err: e, is: p.Rules.Timeout})
+		}
+		errs[i] = p.Rules.Stage(n.Name, cur.attempt, e)
+	}
+}
+
+func (p *Program[C]) safeCallBatch(ctx context.Context, svc BatchService[C], cs []C) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = p.Rules.Panic(r, debug.Stack())
+		}
+	}()
+	return svc.CallBatch(ctx, cs)
+}
+
+// callOne is a batched node's call in a runtime that does not batch
+// (flow.Run): a batch of one.
+func (p *Program[C]) callOne(ctx context.Context, svc BatchService[C], c C) error {
+	one := [1]C{c}
+	err := p.safeCallBatch(ctx, svc, one[:])
+	if err == nil {
+		return nil
+	}
+	return p.Rules.SplitBatch(err, 1)[0]
+}
+
+// DeliverBatch is Deliver for a batch: the Fatal and redelivery rule, the
+// same as for one input. The inputs whose outcome is Fatal (or all, after a
+// panic) restart the service once per round and are redelivered together,
+// at most p.Redeliveries times; the others keep their outcome. errs[i] gets
+// cs[i]'s: nil once it moved on, else the error to Fail it with.
+func (p *Program[C]) DeliverBatch(ctx context.Context, cs []C, curs []*Cursor, in BatchInstance[C], errs []error) {
+	gen := in.StepBatch(ctx, cs, curs, errs)
+	var again []int // indices of the inputs to redeliver
+	for i, err := range errs {
+		if err != nil && errors.Is(err, p.Rules.Fatal) {
+			again = append(again, i)
+		}
+	}
+	var subCs []C
+	var subCurs []*Cursor
+	var subErrs []error
+	for n := 1; len(again) > 0; n++ {
+		cause := errs[again[0]]
+		if rerr := in.Restart(ctx, gen, cause, n); rerr != nil {
+			for _, i := range again {
+				errs[i] = fmt.Errorf("%w (restart failed: %w)", errs[i], rerr)
+			}
+			return
+		}
+		if n > p.Redeliveries {
+			for _, i := range again {
+				if p.Redeliveries == 0 {
+					errs[i] = fmt.Errorf("%w (not redelivered: the flow's restart policy allows no redelivery)", errs[i])
+				} else {
+					errs[i] = fmt.Errorf("%w (gave up after %d redeliveries)", errs[i], p.Redeliveries)
+				}
+			}
+			return
+		}
+		subCs, subCurs, subErrs = subCs[:0], subCurs[:0], subErrs[:0]
+		for _, i := range again {
+			subCs, subCurs, subErrs = append(subCs, cs[i]), append(subCurs, curs[i]), append(subErrs, nil)
+		}
+		gen = in.StepBatch(ctx, subCs, subCurs, subErrs)
+		still := again[:0]
+		for j, i := range again {
+			errs[i] = subErrs[j]
+			if subErrs[j] != nil && errors.Is(subErrs[j], p.Rules.Fatal) {
+				still = append(still, i)
+			}
+		}
+		again = still
+	}
+}
