@@ -57,6 +57,11 @@ func BenchmarkBatch(b *testing.B) {
 			}
 			b.StopTimer()
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "inputs/s")
+			for _, st := range rt.Snapshot().Stages {
+				if st.Name == "insert" && st.Batch != nil {
+					b.ReportMetric(st.Batch.MeanSize(), "inputs/call")
+				}
+			}
 		})
 	}
 }
