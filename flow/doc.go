@@ -23,6 +23,9 @@
 // start with its original values, Fatal restarts the service and redelivers
 // the input. Any other error fails the input.
 //
+// Batch (and TypedBatch) make a service that takes many inputs per call, for
+// bulk writes and calls, with one outcome per input (BatchError).
+//
 // Run executes one input synchronously in the caller's goroutine: the way to
 // unit-test services and flows. Package actors runs the same *Flow over a
 // stream, every service an actor under supervision; both execute the same

@@ -14,7 +14,12 @@
 //	sleep   wait, honouring cancellation:    with: {for: 10ms}
 //	log     log keys with slog:              with: {keys: [id, total], message: order}
 //	http    an HTTP request from templates:  with: {url: "http://svc/orders/{{.id}}", into: order}
+//	append  JSON lines to a file:            with: {path: out.jsonl, keys: [id, total]}
 //	chaos   inject failures (demos, tests):  with: {retry: 0.05, fatal: 0.01, seed: 7}
+//
+// http and append take batches (Spec.Batches): on a flow-file step with
+// batch: {size: 500, wait: 20ms}, http sends one request per batch with a
+// JSON array body and append writes and fsyncs once per batch.
 //
 // and the decorators catch (turn downstream errors into a key, status Done)
 // and timer (write the duration of the rest of the flow into a key).
