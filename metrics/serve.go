@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -11,7 +12,14 @@ import (
 // Server serves a Source's metrics at /metrics over HTTP, with the go_* and
 // process_* collectors (see NewRegistry). Create it with Listen; Close stops
 // it and waits for it; Addr is where it listens.
-type Server struct{ *httpserve.Server }
+type Server struct{ srv *httpserve.Server }
+
+// Addr is the address the server listens on (useful with port 0).
+func (s *Server) Addr() string { return s.srv.Addr() }
+
+// Close stops the server, letting requests in progress finish until ctx
+// ends, and waits for it.
+func (s *Server) Close(ctx context.Context) error { return s.srv.Close(ctx) }
 
 // Listen serves src's metrics on addr (for example "127.0.0.1:9090"; an
 // address with no host listens on every interface, so name one). The
@@ -30,5 +38,5 @@ func Listen(addr string, src Source) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{s}, nil
+	return &Server{srv: s}, nil
 }

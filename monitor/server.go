@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -102,7 +103,14 @@ func noBody(w http.ResponseWriter, r *http.Request) bool {
 
 // Server is a running endpoint. Create it with Listen; Close stops it and
 // waits for it; Addr is where it listens.
-type Server struct{ *httpserve.Server }
+type Server struct{ srv *httpserve.Server }
+
+// Addr is the address the server listens on (useful with port 0).
+func (s *Server) Addr() string { return s.srv.Addr() }
+
+// Close stops the server, letting requests in progress finish until ctx
+// ends, and waits for it.
+func (s *Server) Close(ctx context.Context) error { return s.srv.Close(ctx) }
 
 // Listen serves src on addr, which must be a loopback address
 // ("127.0.0.1:7070"; port 0 picks one, see Addr), with Handler's checks. The
@@ -120,5 +128,5 @@ func Listen(addr string, src snapshot.Source, opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{s}, nil
+	return &Server{srv: s}, nil
 }
