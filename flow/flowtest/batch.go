@@ -74,14 +74,14 @@ func batchInputs(dos ...string) []map[string]any {
 	return in
 }
 
-func batchCases() []Case {
-	var cases []Case
-	add := func(c Case) { cases = append(cases, c) }
+func batchCases() []testCase {
+	var cases []testCase
+	add := func(c testCase) { cases = append(cases, c) }
 
-	add(Case{
+	add(testCase{
 		Name: "batch service writes each input's values",
 		Flow: func() *flow.Flow {
-			return flow.New(Increment{By: 1}, flow.Batch("double", func(_ context.Context, batch []*flow.Context) error {
+			return flow.New(increment{By: 1}, flow.Batch("double", func(_ context.Context, batch []*flow.Context) error {
 				for _, c := range batch {
 					n, err := flow.Value[int](c, "n")
 					if err != nil {
@@ -90,7 +90,7 @@ func batchCases() []Case {
 					c.Set("n", 2*n)
 				}
 				return nil
-			}, flow.MaxBatch(16)), Tag("after"))
+			}, flow.MaxBatch(16)), tag("after"))
 		},
 		Inputs: func() []map[string]any {
 			in := make([]map[string]any, 100)
@@ -106,11 +106,11 @@ func batchCases() []Case {
 		},
 	})
 	var life *batchLife
-	add(Case{
+	add(testCase{
 		Name: "batch per-input outcomes: done, stopped, failed, retried alone, poison",
 		Flow: func() *flow.Flow {
 			life = &batchLife{seen: map[int]int{}}
-			return flow.New(Increment{By: 1}, flow.Stage(life, flow.MaxBatch(8)), Tag("after")).
+			return flow.New(increment{By: 1}, flow.Stage(life, flow.MaxBatch(8)), tag("after")).
 				WithRetry(fastRetry).WithRestart(fastRestart)
 		},
 		Inputs: batchInputs("ok", "stop", "fail", "retry", "ok", "poison", "ok"),
@@ -139,7 +139,7 @@ func batchCases() []Case {
 		},
 	})
 	var whole *batchLife
-	add(Case{
+	add(testCase{
 		Name: "fatal batch restarts the service once and redelivers its inputs",
 		Flow: func() *flow.Flow {
 			whole = &batchLife{seen: map[int]int{}}
@@ -156,12 +156,12 @@ func batchCases() []Case {
 			}
 		},
 	})
-	add(Case{
+	add(testCase{
 		Name: "one error from a batch applies to each input",
 		Flow: func() *flow.Flow {
 			return flow.New(flow.Batch("gate", func(context.Context, []*flow.Context) error {
 				return flow.Stop("closed")
-			}), Tag("never"))
+			}), tag("never"))
 		},
 		Inputs: batchInputs("ok", "ok", "ok"),
 		Check: func(t *testing.T, r []flow.Result) {
@@ -170,7 +170,7 @@ func batchCases() []Case {
 			}
 		},
 	})
-	add(Case{
+	add(testCase{
 		Name: "typed batch binds each input, fails the unbindable alone",
 		Flow: func() *flow.Flow {
 			type row struct {
@@ -198,7 +198,7 @@ func batchCases() []Case {
 		},
 	})
 	var order *keyOrder
-	add(Case{
+	add(testCase{
 		Name: "batches by key keep per-key order with concurrency",
 		Flow: func() *flow.Flow {
 			order = &keyOrder{seen: map[string][]int{}}
