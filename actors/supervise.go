@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/serviceflow/serviceflow/flow"
 	"github.com/serviceflow/serviceflow/internal/engine"
@@ -12,14 +13,24 @@ import (
 )
 
 // The supervision tree: a root supervisor over one supervisor per service
-// stage, each over the stage's instances. An instance's failure goes to its
-// stage's supervisor; when that one exceeds its intensity it escalates to the
-// root, which restarts the stage (and its siblings, by the root's strategy)
-// or, exceeding its own intensity, fails the flow.
+// stage (in flow order), each over the stage's instances.
+//
+// With a one-for-one root, an instance's failure goes to its stage's
+// supervisor, which restarts the instance (or the stage's pool, by the
+// stage's strategy); when that one exceeds its intensity it escalates to the
+// root, which restarts the stage or, exceeding its own intensity, fails the
+// flow. With an all-for-one or rest-for-one root, the strategy is the
+// flow's, across its stages, as in Erlang/OTP: a failure goes straight to
+// the root, which restarts every stage (all-for-one) or the failed stage and
+// every stage after it in flow order (rest-for-one), each stage's instances
+// stopped and started again. A stage with its own supervision
+// (StageSupervision) still goes to its own supervisor first, and reaches the
+// root's strategy when it escalates.
 type supervision struct {
 	rt     *Runtime
 	root   *supervisor.Supervisor
 	stages map[int]*supervisor.Supervisor // by node index
+	direct map[int]bool                   // stages whose failures go straight to the root
 }
 
 // child adapts an instance to supervisor.Child: stopping and starting it
@@ -46,11 +57,12 @@ func (c child) Start(ctx context.Context) error {
 		return err
 	}
 	c.in.svc = svc
+	add1(&c.in.stats.restarts) // the first start is not a Start of the child
 	return nil
 }
 
 func newSupervision(rt *Runtime) *supervision {
-	s := &supervision{rt: rt, stages: map[int]*supervisor.Supervisor{}}
+	s := &supervision{rt: rt, stages: map[int]*supervisor.Supervisor{}, direct: map[int]bool{}}
 	var subs []supervisor.Child
 	for i, n := range rt.prog.Nodes {
 		if n.Op != engine.OpCall {
@@ -59,6 +71,7 @@ func newSupervision(rt *Runtime) *supervision {
 		spec, ok := rt.cfg.stageSpecs[n.Name]
 		if !ok {
 			spec = rt.cfg.supervision
+			s.direct[i] = spec.Strategy != supervisor.OneForOne
 		}
 		var kids []supervisor.Child
 		for _, in := range rt.instances[i] {
@@ -73,15 +86,36 @@ func newSupervision(rt *Runtime) *supervision {
 }
 
 // recovered tells in's supervisor that it has worked since its last restart.
-func (s *supervision) recovered(in *instance) { s.stages[in.node].Recovered(in.name) }
+func (s *supervision) recovered(in *instance) {
+	if s.direct[in.node] {
+		s.root.Recovered(s.stages[in.node].Name())
+		return
+	}
+	s.stages[in.node].Recovered(in.name)
+}
 
 // failed handles a Fatal error (or panic) of in; it returns once the service
 // is restarted, or with the error that gave up.
 func (s *supervision) failed(in *instance, cause error) error {
 	rt := s.rt
 	sup := s.stages[in.node]
-	err := sup.Failed(rt.ctx, in.name, cause)
 	var esc *supervisor.EscalationError
+	if s.direct[in.node] {
+		err := s.root.Failed(rt.ctx, sup.Name(), cause)
+		if errors.As(err, &esc) {
+			rt.ev.add(snapshot.EventEscalation, in.name, 0, err.Error())
+			rt.escalate(err)
+			return err
+		}
+		if err != nil {
+			return fmt.Errorf("restart of %q abandoned: %w", in.name, err)
+		}
+		st := s.root.Stats()
+		rt.ev.add(snapshot.EventRestart, in.name, 0, fmt.Sprintf("restart %d/%d within %v (%v: %s): %v", st.Used, st.MaxRestarts, st.Within, st.Strategy, s.restarted(in.node), cause))
+		rt.cfg.logger.Info("stages restarted", "stage", in.name, "strategy", st.Strategy.String(), "restarted", s.restarted(in.node), "cause", cause)
+		return nil
+	}
+	err := sup.Failed(rt.ctx, in.name, cause)
 	if errors.As(err, &esc) {
 		rt.ev.add(snapshot.EventEscalation, in.name, 0, err.Error())
 		rt.cfg.logger.Warn("stage escalated to the flow", "stage", in.name, "err", err)
@@ -94,11 +128,25 @@ func (s *supervision) failed(in *instance, cause error) error {
 	if err != nil {
 		return fmt.Errorf("restart of %q abandoned: %w", in.name, err)
 	}
-	add1(&in.stats.restarts)
 	st := sup.Stats()
 	rt.ev.add(snapshot.EventRestart, in.name, 0, fmt.Sprintf("restart %d/%d within %v: %v", st.Used, st.MaxRestarts, st.Within, cause))
 	rt.cfg.logger.Info("stage restarted", "stage", in.name, "cause", cause)
 	return nil
+}
+
+// restarted names the stages the root's strategy restarts when stage node
+// fails.
+func (s *supervision) restarted(node int) string {
+	var names []string
+	from := s.root.Spec().Strategy == supervisor.RestForOne
+	for i := range s.rt.prog.Nodes {
+		sup, ok := s.stages[i]
+		if !ok || (from && i < node) {
+			continue
+		}
+		names = append(names, sup.Name())
+	}
+	return strings.Join(names, ", ")
 }
 
 func (s *supervision) snapshot() []snapshot.Supervisor {
