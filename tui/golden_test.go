@@ -95,7 +95,8 @@ func TestViewsFit(t *testing.T) {
 		"weird":   func() func() snapshot.Snapshot { return weird },
 	}
 	screens := [][]string{{"1"}, {"2"}, {"3"}, {"4"}, {"5"}, {"?"}, {"2", "enter"}, {"4", "enter"},
-		{"1", "G", "enter"}, {"4", "G", "enter", "G"}, {"5", "j", "j", "enter"}, {"3", "/", "x"}, {"4", "R"}}
+		{"1", "G", "enter"}, {"4", "G", "enter", "G"}, {"5", "j", "j", "enter"}, {"3", "/", "x"}, {"4", "R"},
+		{"[", "{"}, {"2", "space", "[", "["}, {"ended"}, {"ended", "esc", "3"}}
 	for fname, f := range fixtures {
 		for _, size := range [][2]int{{20, 5}, {1, 1}, {40, 10}, {80, 24}, {120, 40}, {200, 60}, {300, 100}} {
 			for _, color := range []bool{false, true} {
@@ -105,6 +106,10 @@ func TestViewsFit(t *testing.T) {
 				for _, keys := range screens {
 					m := base
 					for _, k := range keys {
+						if k == "ended" { // the run is over: the summary
+							m = update(update(m, endedMsg{}), snapMsg{f()()})
+							continue
+						}
 						m = update(m, keyPress(k))
 					}
 					out := m.render()
