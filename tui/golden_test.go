@@ -62,6 +62,16 @@ func TestGoldenSummary(t *testing.T) {
 	checkGolden(t, "summary_80x24", m.render())
 }
 
+// TestGoldenTapAndScrubber are the tap pane on validate and the scrubber
+// of a display stepped back, at 120×40.
+func TestGoldenTapAndScrubber(t *testing.T) {
+	m := fixtureModel(fixture(), 120, 40)
+	m.src = &tapSource{fakeSource: &fakeSource{snap: fixture()}, sample: tapSamples()}
+	m, cmd := pressCmd(t, press(m, "2", "j"), "t")
+	checkGolden(t, "tap_120x40", drive(m, cmd).render())
+	checkGolden(t, "scrubber_120x40", press(fixtureModel(fixture(), 120, 40), "2", "[", "[", "[").render())
+}
+
 func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", "golden", name+".golden")

@@ -24,7 +24,7 @@ func replayOf(t *testing.T, n int, speed float64) model {
 func TestReplayPlaysAtSpeed(t *testing.T) {
 	t.Parallel()
 	m := replayOf(t, 10, 1)
-	if got := doneShown(t, m); got != "0" || !strings.Contains(m.render(), "replay ▶ 1x 0s of 9s") {
+	if got := doneShown(t, m); got != "0" || !strings.Contains(m.render(), "replay ▶ 1x 0s of 9.0s") {
 		t.Fatalf("start: done %s\n%s", got, m.render())
 	}
 	if _, ok := m.Init()().(playMsg); !ok {

@@ -65,6 +65,9 @@ func (summaryPane) view(f frame) []string {
 
 // span formats a run's length: 25ms, 1.2s, 3m12s.
 func span(d time.Duration) string {
+	if d <= 0 {
+		return "0s"
+	}
 	if d < time.Minute {
 		return latency(d)
 	}

@@ -75,7 +75,7 @@ func (m model) scrubber(w int) string {
 	back := newest.Taken.Sub(m.snap.Taken)
 	label := "display paused now"
 	if back > 0 {
-		label = "display paused -" + age(back)
+		label = "display paused -" + span(back)
 	}
 	if p := m.player; p != nil {
 		oldest, _ := m.tl.at(m.tl.first)
@@ -83,7 +83,7 @@ func (m model) scrubber(w int) string {
 		if p.playing {
 			state = "▶ " + speedLabel(p.speed)
 		}
-		label = "replay " + state + " " + age(m.snap.Taken.Sub(oldest.Taken)) + " of " + age(newest.Taken.Sub(oldest.Taken))
+		label = "replay " + state + " " + span(m.snap.Taken.Sub(oldest.Taken)) + " of " + span(newest.Taken.Sub(oldest.Taken))
 	}
 	n := m.tl.len()
 	pos := w - 1

@@ -52,7 +52,7 @@ func TestTimeTravelSteps(t *testing.T) {
 	if !m.frozen || doneShown(t, m) != "198" {
 		t.Fatalf("[: frozen=%v done %s", m.frozen, doneShown(t, m))
 	}
-	if out := m.render(); !strings.Contains(out, "display paused -1s") || !strings.Contains(out, "199/200") {
+	if out := m.render(); !strings.Contains(out, "display paused -1.0s") || !strings.Contains(out, "199/200") {
 		t.Errorf("the scrubber does not say where we are:\n%s", out)
 	}
 	m = press(m, "[", "[", "]")

@@ -87,9 +87,9 @@ func (m model) header(w int) []string {
 	}
 	switch {
 	case m.player != nil:
-		l2 += "   " + st.r(st.warn, "["+m.scrubber(20)+"  space play/pause  [ ] { } step  +/- speed]")
+		l2 += "   " + st.r(st.warn, "["+m.scrubber(12)+"  space ▶⏸ [ ]{ } +-]")
 	case m.frozen:
-		l2 += "   " + st.r(st.warn, "["+m.scrubber(20)+"  [ ] { } travel, space resumes]")
+		l2 += "   " + st.r(st.warn, "["+m.scrubber(12)+"  [ ]{ } space]")
 	}
 	if m.intakePaused && state != snapshot.Paused {
 		l2 += "   " + st.r(st.warn, "[intake paused]")
