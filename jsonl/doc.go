@@ -11,7 +11,11 @@
 // the same rules), and [Writer] to produce lines that a Reader accepts.
 //
 // Values are decoded as encoding/json does into an any, with two changes that
-// keep numbers exact and round trips stable: integral numbers that fit in an
-// int become int, all other numbers float64. Objects become map[string]any
-// and arrays []any, recursively.
+// keep numbers exact: a literal that denotes an integer that fits in an int
+// becomes that int exactly (read from the text, so 9007199254740993.0 is not
+// rounded), all other numbers float64 (the project's one rule for numbers,
+// shared with package flow and the registry). Objects become
+// map[string]any and arrays []any, recursively. The [Check] option adds a
+// caller's rule on the decoded object, such as a flow file's declared input
+// types; an object it rejects is a malformed line ([ErrInvalidInput]).
 package jsonl
