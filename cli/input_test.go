@@ -27,3 +27,12 @@ func TestDeclaredInputTypesHold(t *testing.T) {
 		t.Errorf("summary %+v", s)
 	}
 }
+
+func TestTestCommandChecksInputTypes(t *testing.T) {
+	t.Parallel()
+	r := execute(t, "", "test", "testdata/typed-cases/orders_test.yaml")
+	want := `testdata/typed-cases/orders_test.yaml:8:5: run would reject this input as malformed: input "price" is declared float, found string "ten"`
+	if r.code != 1 || !strings.Contains(r.stdout, want) || !strings.Contains(r.stdout, "1 passed, 1 failed") {
+		t.Errorf("exit %d, want 1 and %s; stdout:\n%s\nstderr:\n%s", r.code, want, r.stdout, r.stderr)
+	}
+}

@@ -247,6 +247,11 @@ func (e *env) runCase(ctx context.Context, cf *caseFile, c *testCase, timeout ti
 		r.problems = []problem{{c.at, fmt.Sprintf("the flow with this case's mocks does not load: %v", err)}}
 		return r
 	}
+	if err := f.CheckInput(c.input); err != nil { // as run checks every line
+		r.problems = []problem{{c.at, fmt.Sprintf("run would reject this input as malformed: %v", err)}}
+		r.got = resultOf(flow.NewContext(c.input), err)
+		return r
+	}
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	start := time.Now()
