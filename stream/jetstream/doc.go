@@ -1,0 +1,15 @@
+// Package jetstream is the NATS JetStream connector, on nats.go's
+// jetstream package: a [Source] reading a stream through a durable pull
+// consumer, and a [Sink] publishing to a subject of a stream.
+//
+// The Source acks each message explicitly, and only once the result of
+// its input is durable; while an input is in flight longer than half the
+// consumer's ack wait it tells the server so (InProgress), so a slow flow
+// is not redelivered behind its back. The consumer's MaxDeliver is
+// honoured by the server: a message delivered that many times without an
+// ack is not delivered again. The Source creates the durable consumer when
+// it is missing; the stream itself is the operator's.
+//
+// The Sink publishes asynchronously and calls a message durable when the
+// stream has acknowledged it (stored it, replicated as configured).
+package jetstream
