@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/serviceflow/serviceflow/stream"
+	"github.com/serviceflow/serviceflow/stream/jetstream"
 	"github.com/serviceflow/serviceflow/stream/kafka"
 )
 
@@ -18,6 +19,11 @@ const (
 	envKafkaUser = "FLOWRUN_KAFKA_USER"     //
 	envKafkaPass = "FLOWRUN_KAFKA_PASSWORD" //
 	envKafkaTLS  = "FLOWRUN_KAFKA_TLS"      // 1: TLS with the system's roots
+
+	envNATSUser  = "FLOWRUN_NATS_USER"
+	envNATSPass  = "FLOWRUN_NATS_PASSWORD"
+	envNATSToken = "FLOWRUN_NATS_TOKEN"
+	envNATSTLS   = "FLOWRUN_NATS_TLS" // 1: TLS with the system's roots
 )
 
 // openBrokerSource opens a source URL.
@@ -29,6 +35,16 @@ func openBrokerSource(ctx context.Context, url string) (stream.Source, error) {
 			return nil, usageError("run: --in: %v", err)
 		}
 		src, err := kafka.NewSource(ctx, cfg)
+		if err != nil {
+			return nil, usageError("run: --in %s: %v", redact(url), err)
+		}
+		return src, nil
+	case "nats":
+		cfg, err := natsConfig(url)
+		if err != nil {
+			return nil, usageError("run: --in: %v", err)
+		}
+		src, err := jetstream.NewSource(ctx, cfg)
 		if err != nil {
 			return nil, usageError("run: --in %s: %v", redact(url), err)
 		}
@@ -50,6 +66,16 @@ func openBrokerSink(ctx context.Context, flag, url string) (stream.Sink, error) 
 			return nil, usageError("run: %s %s: %v", flag, redact(url), err)
 		}
 		return s, nil
+	case "nats":
+		cfg, err := natsConfig(url)
+		if err != nil {
+			return nil, usageError("run: %s: %v", flag, err)
+		}
+		s, err := jetstream.NewSink(ctx, cfg)
+		if err != nil {
+			return nil, usageError("run: %s %s: %v", flag, redact(url), err)
+		}
+		return s, nil
 	}
 	return nil, usageError("run: %s %s: unknown scheme (want kafka:// or nats://)", flag, redact(url))
 }
@@ -67,6 +93,18 @@ func kafkaConfig(url string) (kafka.Config, error) {
 		return cfg, err
 	}
 	if os.Getenv(envKafkaTLS) == "1" {
+		cfg.TLS = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	return cfg, nil
+}
+
+func natsConfig(url string) (jetstream.Config, error) {
+	cfg, err := jetstream.ParseURL(url)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.User, cfg.Password, cfg.Token = os.Getenv(envNATSUser), os.Getenv(envNATSPass), os.Getenv(envNATSToken)
+	if os.Getenv(envNATSTLS) == "1" {
 		cfg.TLS = &tls.Config{MinVersion: tls.VersionTLS12}
 	}
 	return cfg, nil

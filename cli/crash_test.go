@@ -26,6 +26,7 @@ func crashRecords() int {
 // checkpoint at the crash (read, maybe finished, but not yet recorded as
 // durable: in flight, as far as the source knows).
 func TestCrashResumesFromCheckpoint(t *testing.T) {
+	t.Parallel()
 	n := crashRecords()
 	in := inputFile(t, n)
 	dir := t.TempDir()
@@ -70,6 +71,7 @@ func TestCrashResumesFromCheckpoint(t *testing.T) {
 // and restarts it: a graceful drain records every durable result, so the
 // restart repeats nothing.
 func TestDrainLeavesNoDuplicates(t *testing.T) {
+	t.Parallel()
 	n := crashRecords() / 2
 	in := inputFile(t, n)
 	dir := t.TempDir()

@@ -187,6 +187,7 @@ func stop(t *testing.T, cmd *exec.Cmd, stderr *lockedBuffer) {
 // gets a result, and the only ones with two are those at or after the
 // offsets the group had committed at the crash.
 func TestKafkaCrashLosesNothing(t *testing.T) {
+	t.Parallel()
 	n := crashRecords()
 	addr := kafkaCluster(t, 3, "in", "out", "dead")
 	pos := produceInputs(t, addr, "in", n, 100)
@@ -227,6 +228,7 @@ func TestKafkaCrashLosesNothing(t *testing.T) {
 // the input order (after the first result of each input; a redelivered
 // input repeats its key's tail).
 func TestKafkaGroupOfThree(t *testing.T) {
+	t.Parallel()
 	n := crashRecords() / 2
 	addr := kafkaCluster(t, 6, "in", "out", "dead")
 	pos := produceInputs(t, addr, "in", n, 60)

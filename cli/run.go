@@ -191,9 +191,14 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 	// the blank ones are the difference; once the stream has ended, the
 	// reader's count also has those after the last input.
 	resumed := resumedAfter(src)
-	blanks := max(0, out.lastLine-resumed-c.Read)
-	if out.ended {
+	blanks := 0
+	switch {
+	case isURL(fl.in):
+		// A broker's offsets are not lines: it has no blank ones.
+	case out.ended:
 		blanks = blankLines(src)
+	default:
+		blanks = max(0, out.lastLine-resumed-c.Read)
 	}
 	var extra []string
 	if blanks > 0 {
