@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/serviceflow/serviceflow/flow"
 )
@@ -17,6 +18,7 @@ import (
 type batchLife struct {
 	starts, stops, calls atomic.Int32
 	fatalLeft            atomic.Int32
+	panics               bool // the whole-batch failure is a panic, not Fatal
 	mu                   sync.Mutex
 	seen                 map[int]int // input "id" → calls that included it
 }
@@ -39,6 +41,9 @@ func (b *batchLife) CallBatch(_ context.Context, batch []*flow.Context) error {
 	}
 	b.mu.Unlock()
 	if b.fatalLeft.Add(-1) >= 0 {
+		if b.panics {
+			panic("driver bug")
+		}
 		return flow.Fatal(errors.New("connection lost"))
 	}
 	errs := flow.NewBatchError(len(batch))
@@ -153,6 +158,47 @@ func batchCases() []testCase {
 			}
 			if s, st := whole.starts.Load(), whole.stops.Load(); s != 2 || st != 2 {
 				t.Errorf("starts=%d stops=%d, want 2 and 2 (first start, 1 restart, final stop)", s, st)
+			}
+		},
+	})
+	add(testCase{
+		Name: "a batch call past its Timeout is retried, each input from its original values",
+		Flow: func() *flow.Flow {
+			return flow.New(increment{By: 1}, flow.Batch("slow", func(ctx context.Context, batch []*flow.Context) error {
+				for _, c := range batch {
+					if c.Attempt() == 1 {
+						<-ctx.Done() // the stage's Timeout
+						return ctx.Err()
+					}
+				}
+				for _, c := range batch {
+					c.Set("attempt", c.Attempt())
+				}
+				return nil
+			}, flow.MaxBatch(10), flow.Timeout(5*time.Millisecond))).WithRetry(fastRetry)
+		},
+		Inputs: batchInputs("ok", "ok", "ok"),
+		Check: func(t *testing.T, r []flow.Result) {
+			for i, res := range r {
+				expect(t, res, flow.Done, nil, map[string]any{"n": i + 1, "attempt": 2})
+			}
+		},
+	})
+	var panicky *batchLife
+	add(testCase{
+		Name: "a panicking batch restarts the service and redelivers its inputs",
+		Flow: func() *flow.Flow {
+			panicky = &batchLife{seen: map[int]int{}, panics: true}
+			panicky.fatalLeft.Store(1)
+			return flow.New(flow.Stage(panicky, flow.MaxBatch(100))).WithRestart(fastRestart)
+		},
+		Inputs: batchInputs("ok", "ok", "ok"),
+		Check: func(t *testing.T, r []flow.Result) {
+			for i, res := range r {
+				expect(t, res, flow.Done, nil, map[string]any{"n": 10 * i})
+			}
+			if s := panicky.starts.Load(); s != 2 {
+				t.Errorf("starts = %d, want 2 (one restart after the panic)", s)
 			}
 		},
 	})
