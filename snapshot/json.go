@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -15,19 +16,19 @@ const Schema = 1
 // snapshot of version Schema: another version, or no "schema" field at all.
 var ErrSchema = errors.New("snapshot: not a snapshot of the JSON schema this program reads")
 
-// MarshalJSON writes s in the schema: a "schema" field, lower-case keys,
-// durations as strings, [] for empty lists.
+// MarshalJSON writes s in the schema: a "schema" field first, then the
+// fields in their Go order with lower-case keys, durations as strings, []
+// for empty lists.
 func (s Snapshot) MarshalJSON() ([]byte, error) {
-	type plain Snapshot
-	return json.Marshal(struct {
-		Schema int `json:"schema"`
-		plain
-		Stages      []Stage      `json:"stages"`
-		Edges       []Edge       `json:"edges"`
-		Supervisors []Supervisor `json:"supervisors"`
-		Events      []Event      `json:"events"`
-		DeadLetters []DeadLetter `json:"dead_letters"`
-	}{Schema, plain(s), list(s.Stages), list(s.Edges), list(s.Supervisors), list(s.Events), list(s.DeadLetters)})
+	body, err := marshal(s)
+	if err != nil {
+		return nil, err
+	}
+	b := append([]byte(`{"schema":`), strconv.Itoa(Schema)...)
+	if len(body) > 2 {
+		b = append(b, ',')
+	}
+	return append(b, body[1:]...), nil
 }
 
 // UnmarshalJSON reads s from the schema. It refuses another version with an
@@ -54,14 +55,7 @@ func (s *Snapshot) UnmarshalJSON(b []byte) error {
 }
 
 // MarshalJSON writes r's durations as strings.
-func (r Retry) MarshalJSON() ([]byte, error) {
-	type plain Retry
-	return json.Marshal(struct {
-		plain
-		Initial duration `json:"initial"`
-		Max     duration `json:"max"`
-	}{plain(r), duration(r.Initial), duration(r.Max)})
-}
+func (r Retry) MarshalJSON() ([]byte, error) { return marshal(r) }
 
 // UnmarshalJSON reads r's durations from strings.
 func (r *Retry) UnmarshalJSON(b []byte) error {
@@ -79,13 +73,7 @@ func (r *Retry) UnmarshalJSON(b []byte) error {
 }
 
 // MarshalJSON writes b's wait as a string.
-func (b Batching) MarshalJSON() ([]byte, error) {
-	type plain Batching
-	return json.Marshal(struct {
-		plain
-		MaxWait duration `json:"max_wait"`
-	}{plain(b), duration(b.MaxWait)})
-}
+func (b Batching) MarshalJSON() ([]byte, error) { return marshal(b) }
 
 // UnmarshalJSON reads b's wait from a string.
 func (b *Batching) UnmarshalJSON(data []byte) error {
@@ -102,17 +90,7 @@ func (b *Batching) UnmarshalJSON(data []byte) error {
 }
 
 // MarshalJSON writes st's durations as strings and its empty lists as [].
-func (st Stage) MarshalJSON() ([]byte, error) {
-	type plain Stage
-	return json.Marshal(struct {
-		plain
-		Timeout  duration `json:"timeout"`
-		P50      duration `json:"p50"`
-		P99      duration `json:"p99"`
-		Expects  []string `json:"expects"`
-		Promises []string `json:"promises"`
-	}{plain(st), duration(st.Timeout), duration(st.P50), duration(st.P99), list(st.Expects), list(st.Promises)})
-}
+func (st Stage) MarshalJSON() ([]byte, error) { return marshal(st) }
 
 // UnmarshalJSON reads st's durations from strings.
 func (st *Stage) UnmarshalJSON(b []byte) error {
@@ -131,14 +109,7 @@ func (st *Stage) UnmarshalJSON(b []byte) error {
 }
 
 // MarshalJSON writes h's sum as a string and its empty bucket list as [].
-func (h Histogram) MarshalJSON() ([]byte, error) {
-	type plain Histogram
-	return json.Marshal(struct {
-		plain
-		Sum     duration `json:"sum"`
-		Buckets []Bucket `json:"buckets"`
-	}{plain(h), duration(h.Sum), list(h.Buckets)})
-}
+func (h Histogram) MarshalJSON() ([]byte, error) { return marshal(h) }
 
 // UnmarshalJSON reads h's sum from a string.
 func (h *Histogram) UnmarshalJSON(b []byte) error {
@@ -155,13 +126,7 @@ func (h *Histogram) UnmarshalJSON(b []byte) error {
 }
 
 // MarshalJSON writes b's bound as a string.
-func (b Bucket) MarshalJSON() ([]byte, error) {
-	type plain Bucket
-	return json.Marshal(struct {
-		plain
-		Le duration `json:"le"`
-	}{plain(b), duration(b.Le)})
-}
+func (b Bucket) MarshalJSON() ([]byte, error) { return marshal(b) }
 
 // UnmarshalJSON reads b's bound from a string.
 func (b *Bucket) UnmarshalJSON(data []byte) error {
@@ -178,14 +143,7 @@ func (b *Bucket) UnmarshalJSON(data []byte) error {
 }
 
 // MarshalJSON writes sv's window as a string and its empty children as [].
-func (sv Supervisor) MarshalJSON() ([]byte, error) {
-	type plain Supervisor
-	return json.Marshal(struct {
-		plain
-		Within   duration `json:"within"`
-		Children []string `json:"children"`
-	}{plain(sv), duration(sv.Within), list(sv.Children)})
-}
+func (sv Supervisor) MarshalJSON() ([]byte, error) { return marshal(sv) }
 
 // UnmarshalJSON reads sv's window from a string.
 func (sv *Supervisor) UnmarshalJSON(b []byte) error {
@@ -202,13 +160,7 @@ func (sv *Supervisor) UnmarshalJSON(b []byte) error {
 }
 
 // MarshalJSON writes a dead letter with no input values as "input": {}.
-func (d DeadLetter) MarshalJSON() ([]byte, error) {
-	type plain DeadLetter
-	if d.Input == nil {
-		d.Input = map[string]any{}
-	}
-	return json.Marshal(plain(d))
-}
+func (d DeadLetter) MarshalJSON() ([]byte, error) { return marshal(d) }
 
 // duration is a time.Duration in JSON: a Go duration string.
 type duration time.Duration
@@ -226,12 +178,4 @@ func (d *duration) UnmarshalJSON(b []byte) error {
 	}
 	*d = duration(v)
 	return nil
-}
-
-// list is l, or an empty list where l is nil, so JSON shows [] and not null.
-func list[T any](l []T) []T {
-	if l == nil {
-		return []T{}
-	}
-	return l
 }
