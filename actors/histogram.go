@@ -107,8 +107,10 @@ func quantile(counts *[numBuckets]uint64, q float64) time.Duration {
 }
 
 // promBounds are the upper bounds of the histogram the snapshot carries for
-// Prometheus: the usual 1-2.5-5 steps from 10µs to 10s.
+// Prometheus: the usual 1-2.5-5 steps from 1µs (services here can take less)
+// to 10s.
 var promBounds = [...]time.Duration{
+	time.Microsecond, 2500 * time.Nanosecond, 5 * time.Microsecond,
 	10 * time.Microsecond, 25 * time.Microsecond, 50 * time.Microsecond,
 	100 * time.Microsecond, 250 * time.Microsecond, 500 * time.Microsecond,
 	time.Millisecond, 2500 * time.Microsecond, 5 * time.Millisecond,

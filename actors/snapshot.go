@@ -20,7 +20,7 @@ type Snapshot = snapshot.Snapshot
 // is two atomic adds). Stage.P50 and P99 are nearest-rank quantiles of the
 // calls timed in the last 10 seconds, within 1.6% of the true quantile of
 // those calls. Stage.Latency counts the timed calls since the start, under
-// bounds from 10µs to 10s; only a call within 1.6% of a bound may be counted
+// bounds from 1µs to 10s; only a call within 1.6% of a bound may be counted
 // on the wrong side of it. Its Sum and Count are exact for the timed calls.
 func (rt *Runtime) Snapshot() Snapshot {
 	now := time.Now()
