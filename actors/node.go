@@ -163,7 +163,14 @@ func (in *instance) Step(ctx context.Context, c *flow.Context, cur *engine.Curso
 	if timed {
 		start = time.Now()
 	}
+	var tapped *probe // a tap's sample of this call (tap.go); nil without a tap
+	if t := in.rt.taps.tapOf(in.node); t != nil {
+		tapped = t.enter(&in.rt.taps, c)
+	}
 	err := in.step(ctx, c, cur)
+	if tapped != nil {
+		tapped.leave(c, err)
+	}
 	if timed {
 		in.stats.hist.observe(time.Since(start))
 	}

@@ -62,6 +62,8 @@ type Runtime struct {
 	replayStop chan struct{}  // closed at Drain's deadline: Replays still waiting give up
 	bg         sync.WaitGroup // sampler and retrier
 
+	taps taps // open taps on stages (tap.go); nothing while none is
+
 	retryMu  sync.Mutex
 	retryLog map[string]retryNote // per stage: when its last retry event was recorded
 

@@ -116,6 +116,6 @@ flow-file errors (nothing was read), 130 interrupted.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: ExitUsage, err: fmt.Errorf("%s: %w", c.CommandPath(), err), usage: true}
 	})
-	root.AddCommand(e.demoCmd(), e.runCmd(), e.attachCmd(), e.validateCmd(), e.graphCmd(), e.servicesCmd(), e.benchCmd(), e.testCmd(), e.replayCmd())
+	root.AddCommand(e.demoCmd(), e.runCmd(), e.attachCmd(), e.validateCmd(), e.graphCmd(), e.servicesCmd(), e.benchCmd(), e.testCmd(), e.replayCmd(), e.tapCmd())
 	return root
 }

@@ -34,6 +34,7 @@ func Handler(src snapshot.Source, opts ...Option) http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		_ = snapshot.NewEncoder(w).Encode(src.Snapshot())
 	})
+	mux.HandleFunc("GET /tap", tapHandler(src)) // tap.go
 	mux.HandleFunc("POST /pause", func(w http.ResponseWriter, r *http.Request) {
 		if !noBody(w, r) {
 			return

@@ -16,6 +16,7 @@ type keyMap struct {
 	StepBack, StepFwd                   key.Binding // time travel
 	MinuteBack, MinuteFwd               key.Binding
 	Faster, Slower                      key.Binding // replay speed
+	Tap                                 key.Binding
 }
 
 func newKeys() keyMap {
@@ -52,6 +53,7 @@ func newKeys() keyMap {
 		StepFwd:    b([]string{"]"}, "]", "step forward"),
 		MinuteBack: b([]string{"{"}, "{", "a minute back"),
 		MinuteFwd:  b([]string{"}"}, "}", "a minute forward"),
+		Tap:        b([]string{"t"}, "t", "tap the stage"),
 		Faster:     b([]string{"+", "="}, "+", "replay faster"),
 		Slower:     b([]string{"-"}, "-", "replay slower"),
 		Intake:     b([]string{"p"}, "p", "pause/resume intake"),
@@ -70,6 +72,7 @@ func (k keyMap) forReplay() keyMap {
 	k.Slower.SetEnabled(true)
 	k.Intake.SetEnabled(false)
 	k.Replay.SetEnabled(false)
+	k.Tap.SetEnabled(false)
 	k.Quit.SetHelp("q", "quit")
 	k.Freeze.SetHelp("space", "play/pause")
 	return k
@@ -83,7 +86,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 // FullHelp is the help overlay, one column per group.
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Graph, k.Services, k.Events, k.Dead, k.Tree, k.Next, k.Prev, k.Open, k.Back},
+		{k.Graph, k.Services, k.Events, k.Dead, k.Tree, k.Next, k.Prev, k.Open, k.Tap, k.Back},
 		{k.Up, k.Down, k.Left, k.Right, k.Top, k.Bottom, k.HalfDown, k.HalfUp},
 		{k.Sort, k.Reverse, k.Filter, k.Follow, k.Replay, k.Export},
 		{k.Freeze, k.StepBack, k.StepFwd, k.MinuteBack, k.MinuteFwd, k.Faster, k.Slower},

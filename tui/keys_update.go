@@ -66,6 +66,8 @@ func (m model) key(k tea.KeyPressMsg) (model, tea.Cmd) {
 		return m, m.toggleIntake()
 	case key.Matches(k, ks.Back) && m.overlay != nil:
 		m.overlay = nil
+	case key.Matches(k, ks.Tap) && (m.overlay == nil || m.detailOpen()):
+		return m, m.openTap()
 	case key.Matches(k, ks.Open) && m.overlay == nil && m.front().selected(f) != "":
 		if name := m.front().selected(f); f.stage(name) != nil {
 			m.overlay = detailPane{stage: name}

@@ -173,7 +173,12 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = max(msg.Width, 1), max(msg.Height, 1)
 		m.help.SetWidth(m.width)
 	case tickMsg:
+		if p, ok := m.overlay.(tapPane); ok {
+			return m, tea.Batch(m.poll(), p.poll(m.frame()))
+		}
 		return m, m.poll()
+	case tapMsg:
+		cmd = m.route(msg)
 	case playMsg:
 		m.play()
 		cmd = m.playTick()

@@ -59,3 +59,11 @@ func poll(ctx context.Context, src Source, every time.Duration) {
 		}
 	}
 }
+
+// Tap taps the recorded source's stages, if it can.
+func (r *recorder) Tap(ctx context.Context, stage string, since uint64) ([]snapshot.Sample, error) {
+	if t, ok := r.Source.(snapshot.Tapper); ok {
+		return t.Tap(ctx, stage, since)
+	}
+	return nil, snapshot.ErrNoTap
+}
