@@ -2,7 +2,9 @@ package tui
 
 import (
 	"errors"
+	"maps"
 	"slices"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -106,7 +108,7 @@ func (p tapPane) lines(f frame) []string {
 		lines = append(lines, st.r(st.bold, line))
 		changed := s.Changed()
 		if len(changed) == 0 {
-			lines = append(lines, st.r(st.dim, "      (no key changed)"))
+			lines = append(lines, st.r(st.dim, cut("      no key changed: "+values(s.After), f.w)))
 		}
 		for _, k := range changed {
 			before, had := s.Before[k]
@@ -121,6 +123,16 @@ func (p tapPane) lines(f frame) []string {
 		}
 	}
 	return lines
+}
+
+// values lists a sample's values, k=v by key.
+func values(m map[string]string) string {
+	keys := slices.Sorted(maps.Keys(m))
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = clean(k, maxName) + "=" + clean(m[k], 48)
+	}
+	return strings.Join(parts, "  ")
 }
 
 // openTap opens the tap pane on the stage under the cursor, if it calls a

@@ -37,6 +37,8 @@ func tapSamples() []snapshot.Sample {
 			Before: map[string]string{"price": "12", "kind": `"book"`}, After: map[string]string{"price": "12", "kind": `"book"`, "valid": "true"}},
 		{Seq: 2, Time: t0.Add(time.Second), Stage: "validate", Input: 4712, Attempt: 3, Took: 9 * time.Millisecond,
 			Before: map[string]string{"price": "\x1b[2J13", "tmp": "1"}, After: map[string]string{"price": "14.5"}, Err: "retry: upstream timeout"},
+		{Seq: 3, Time: t0.Add(2 * time.Second), Stage: "validate", Input: 4713, Attempt: 1, Took: time.Millisecond,
+			Before: map[string]string{"price": "9"}, After: map[string]string{"price": "9"}},
 	}
 }
 
@@ -51,7 +53,7 @@ func TestTapPane(t *testing.T) {
 	}
 	m = drive(m, cmd)
 	out := m.render()
-	for _, want := range []string{"tap validate", "2 samples", "#4712  attempt 3  took 9.0ms", "retry: upstream timeout",
+	for _, want := range []string{"tap validate", "3 samples", "#4712  attempt 3  took 9.0ms", "retry: upstream timeout", "no key changed: price=9",
 		"price", "13 → 14.5", "tmp", "1 → (deleted)", "valid", "(unset) → true"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the tap pane lacks %q:\n%s", want, out)
