@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -77,4 +78,31 @@ const fuzzStep = "steps:\n  - service: set\n    with: {values: {v: 1}}\n"
 func lines(data []byte) int {
 	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
 	return bytes.Count(data, []byte("\n")) + bytes.Count(data, []byte("\r")) + 1
+}
+
+// FuzzLoadCost looks for shapes that slip past the checks made before the
+// YAML parser runs: a unit repeated many times (the parser's cost grows
+// with the square of nesting and of entries) must be rejected or loaded
+// while allocating in proportion to the file.
+func FuzzLoadCost(f *testing.F) {
+	for _, unit := range []string{"[", "{a: ", "- ", "a: ", "? ", "- a: ", "[{", "&a [", "!!seq [", "- - ", "a:\n  "} {
+		f.Add("x-a: ", unit, uint16(20_000))
+	}
+	f.Add("x-a:\n", "  k: 1\n", uint16(20_000))
+	f.Fuzz(func(t *testing.T, prefix, unit string, n uint16) {
+		if len(unit) == 0 || len(prefix) > 64 || len(unit) > 16 {
+			return
+		}
+		data := []byte(prefix + strings.Repeat(unit, int(n)) + "\n" + fuzzStep)
+		if len(data) > flowfile.MaxFileSize {
+			return
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, _ = flowfile.Load("cost.yaml", data, nil)
+		runtime.ReadMemStats(&after)
+		if used := after.TotalAlloc - before.TotalAlloc; used > uint64(400*len(data))+16<<20 {
+			t.Fatalf("%d MiB allocated for %d bytes: %q × %d", used>>20, len(data), unit, n)
+		}
+	})
 }

@@ -135,9 +135,13 @@ func Load(name string, data []byte, reg *registry.Registry, opts ...Option) (f *
 }
 
 func (l *loader) yamlError(err error) error {
-	e := &Error{File: l.file, Line: 1, Col: 1, Msg: err.Error()}
+	e := &Error{File: l.file, Line: 1, Col: 1}
 	var ye yaml.Error
-	if errors.As(err, &ye) {
+	if !errors.As(err, &ye) {
+		e.Msg = err.Error()
+	} else {
+		// Not ye.Error(): it renders the source around the token, at a cost
+		// that grows with the square of a long line's tokens.
 		e.Msg = ye.GetMessage()
 		if tk := ye.GetToken(); tk != nil && tk.Position != nil && tk.Position.Line > 0 {
 			e.Line, e.Col = tk.Position.Line, max(tk.Position.Column, 1)

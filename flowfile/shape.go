@@ -48,6 +48,7 @@ func (l *loader) checkShape(tks token.Tokens) bool {
 		flow     []int // per open flow collection: its entries
 		lastLine int
 		prev     *token.Token
+		props    int // node properties (tags, anchors) in a row
 	)
 	at := func(tk *token.Token) pos {
 		if tk.Position == nil {
@@ -70,6 +71,16 @@ func (l *loader) checkShape(tks token.Tokens) bool {
 			continue
 		}
 		p := at(tk)
+		if tk.Type == token.TagType || tk.Type == token.AnchorType {
+			// A node has at most a tag and an anchor; the parser nests a
+			// node per property, so a run of them is a way to nest deeply.
+			if props++; props > 2 {
+				l.errorf(p, "more than a tag and an anchor on one value")
+				return false
+			}
+		} else {
+			props = 0
+		}
 		switch tk.Type {
 		case token.DocumentHeaderType, token.DocumentEndType:
 			block, flow = block[:0], flow[:0]
