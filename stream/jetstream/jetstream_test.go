@@ -20,7 +20,7 @@ import (
 
 // natsServer starts an embedded NATS server with JetStream stored in a
 // temporary directory, on loopback, with streams IN (in.>) and OUT (out.>).
-func natsServer(t *testing.T) (Config, jetstream.JetStream) {
+func natsServer(t testing.TB) (Config, jetstream.JetStream) {
 	t.Helper()
 	srv, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
 	if err != nil {
@@ -73,7 +73,7 @@ func (c *countingSink) Write(ctx context.Context, m stream.Message, durable func
 	})
 }
 
-func pump(t *testing.T, cfg Config, f *flow.Flow, n int) *Source {
+func pump(t testing.TB, cfg Config, f *flow.Flow, n int) *Source {
 	t.Helper()
 	in := cfg
 	in.Stream, in.Durable = "IN", "d"

@@ -18,7 +18,7 @@ import (
 )
 
 // cluster starts an in-process Kafka with the given topics (partitions each).
-func cluster(t *testing.T, partitions int32, topics ...string) Config {
+func cluster(t testing.TB, partitions int32, topics ...string) Config {
 	t.Helper()
 	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(partitions, topics...))
 	if err != nil {
@@ -28,7 +28,18 @@ func cluster(t *testing.T, partitions int32, topics ...string) Config {
 	return Config{Brokers: c.ListenAddrs()}
 }
 
-func produce(t *testing.T, cfg Config, topic string, recs ...*kgo.Record) {
+func benchCluster(b *testing.B) Config { return cluster(b, 3, "in", "out") }
+
+// produceB produces recs in batches.
+func produceB(t testing.TB, cfg Config, topic string, recs []*kgo.Record) {
+	for len(recs) > 0 {
+		k := min(len(recs), 10_000)
+		produce(t, cfg, topic, recs[:k]...)
+		recs = recs[k:]
+	}
+}
+
+func produce(t testing.TB, cfg Config, topic string, recs ...*kgo.Record) {
 	t.Helper()
 	cl, err := kgo.NewClient(kgo.SeedBrokers(cfg.Brokers...), kgo.DefaultProduceTopic(topic))
 	if err != nil {
