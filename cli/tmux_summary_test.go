@@ -80,3 +80,23 @@ func TestTUISummaryHoldsUnderTmux(t *testing.T) {
 		t.Fatalf("flowrun did not exit 0 with its summary:\n%s", end)
 	}
 }
+
+// In the demo's terminal UI, t on a service opens its tap: contexts going
+// through it, with their input, attempt and time spent.
+func TestTUITapUnderTmux(t *testing.T) {
+	cmd := fmt.Sprintf("env %s=1 TERM=xterm-256color %q demo --rate 300; echo EXITED $?; sleep 30", asMain, os.Args[0])
+	waitFor, send := tmuxSession(t, cmd)
+	waitFor("the services", func(s string) bool { return strings.Contains(s, "fork(kind)") })
+	send("2")
+	waitFor("the services table", func(s string) bool { return strings.Contains(s, "SERVICE") })
+	send("j", "j") // around(timer), its exit, then validate
+	waitFor("validate selected", func(s string) bool { return strings.Contains(s, "▸ validate") })
+	send("t")
+	waitFor("samples of validate", func(s string) bool {
+		return strings.Contains(s, "tap validate") && regexp.MustCompile(`#\d+  attempt \d+  took `).MatchString(s)
+	})
+	send("esc", "q")
+	if end := waitFor("flowrun to exit", func(s string) bool { return strings.Contains(s, "EXITED") }); !strings.Contains(end, "EXITED 0") {
+		t.Errorf("demo did not exit 0:\n%s", end)
+	}
+}
