@@ -228,9 +228,16 @@ func (in *instance) admissible(it item) bool {
 // batch, under the instance lock when restarts can come from other
 // goroutines, times the call and counts each input's outcome.
 func (in *instance) StepBatch(ctx context.Context, cs []*flow.Context, curs []*engine.Cursor, errs []error) uint64 {
+	var tapped *probe // a tap samples the batch's first input (tap.go)
+	if t := in.rt.taps.tapOf(in.node); t != nil && len(cs) > 0 {
+		tapped = t.enter(&in.rt.taps, cs[0])
+	}
 	start := time.Now()
 	in.stepBatch(ctx, cs, curs, errs)
 	in.stats.hist.observe(time.Since(start))
+	if tapped != nil {
+		tapped.leave(cs[0], errs[0])
+	}
 	in.stats.calls++
 	for _, err := range errs {
 		in.count(err)

@@ -146,3 +146,27 @@ func BenchmarkTapHook(b *testing.B) {
 		b.Fatal("a tap appeared")
 	}
 }
+
+// A batched stage's tap samples one input of a batch.
+func TestTapSamplesABatchedStage(t *testing.T) {
+	sum := flow.Batch("sum", func(_ context.Context, batch []*flow.Context) error {
+		for _, c := range batch {
+			c.Set("seen", true)
+		}
+		return nil
+	}, flow.MaxBatch(8))
+	rt, err := Start(context.Background(), flow.New(sum))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rt.Drain(context.Background()) })
+	if _, err := rt.Tap(context.Background(), "sum", 0); err != nil {
+		t.Fatal(err)
+	}
+	rt.taps.tapOf(0).every = 0
+	run(t, rt, 20)
+	got, _ := rt.Tap(context.Background(), "sum", 0)
+	if len(got) == 0 || got[0].After["seen"] != "true" || got[0].Before["qty"] == "" {
+		t.Errorf("samples of a batched stage: %+v", got)
+	}
+}
