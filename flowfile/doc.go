@@ -92,7 +92,8 @@
 // tree:
 //
 //	file size                       MaxFileSize (256 KiB); LoadFile reads no more
-//	text                            UTF-8 without NUL bytes (a leading byte order mark is allowed)
+//	text                            UTF-8 without NUL bytes (a leading byte order mark is allowed); one YAML document
+//	node properties                 a tag and an anchor per value
 //	nesting, block and flow style   MaxDepth (64) levels, and block indicators (- ? :) on one line
 //	one mapping, one [flow list]    MaxEntries (1000) keys or items
 //	aliases expanded                MaxValues (100000) values, MaxExpandedSize (1 MiB) of strings and keys

@@ -89,6 +89,8 @@ func FuzzLoadCost(f *testing.F) {
 		f.Add("x-a: ", unit, uint16(20_000))
 	}
 	f.Add("x-a:\n", "  k: 1\n", uint16(20_000))
+	f.Add("", "a: 1\n---\n", uint16(20_000))
+	f.Add("00: ", "\" ", uint16(20_000))
 	f.Fuzz(func(t *testing.T, prefix, unit string, n uint16) {
 		if len(unit) == 0 || len(prefix) > 64 || len(unit) > 16 {
 			return

@@ -44,11 +44,13 @@ func (l *loader) checkText(data []byte) bool {
 func (l *loader) checkShape(tks token.Tokens) bool {
 	type level struct{ col, keys int } // a block collection at a column
 	var (
-		block    []level
-		flow     []int // per open flow collection: its entries
-		lastLine int
-		prev     *token.Token
-		props    int // node properties (tags, anchors) in a row
+		block     []level
+		flow      []int // per open flow collection: its entries
+		lastLine  int
+		prev      *token.Token
+		props     int  // node properties (tags, anchors) in a row
+		content   bool // a token of the document, not of its header
+		directive int  // the line of the last directive (%YAML 1.2)
 	)
 	at := func(tk *token.Token) pos {
 		if tk.Position == nil {
@@ -71,6 +73,12 @@ func (l *loader) checkShape(tks token.Tokens) bool {
 			continue
 		}
 		p := at(tk)
+		if tk.Type == token.DirectiveType {
+			directive = p.line // its value is the rest of the line
+		}
+		if p.line != directive && tk.Type != token.DocumentHeaderType && tk.Type != token.DocumentEndType {
+			content = true
+		}
 		if tk.Type == token.TagType || tk.Type == token.AnchorType {
 			// A node has at most a tag and an anchor; the parser nests a
 			// node per property, so a run of them is a way to nest deeply.
@@ -82,9 +90,14 @@ func (l *loader) checkShape(tks token.Tokens) bool {
 			props = 0
 		}
 		switch tk.Type {
-		case token.DocumentHeaderType, token.DocumentEndType:
-			block, flow = block[:0], flow[:0]
-			prev = nil
+		case token.DocumentHeaderType:
+			if content {
+				// The parser's cost grows with the square of the documents.
+				l.errorf(p, "more than one YAML document: a flow file holds one flow")
+				return false
+			}
+			continue
+		case token.DocumentEndType, token.DirectiveType:
 			continue
 		case token.SequenceStartType, token.MappingStartType:
 			flow = append(flow, 0)
