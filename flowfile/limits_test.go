@@ -53,8 +53,8 @@ func TestLimits(t *testing.T) {
 		"keys in a mapping": {keys.String(), "h.yaml:1002:3: more than 1000 keys in one mapping"},
 		"items in a list":   {"x-a: [" + strings.Repeat("1, ", 40_000) + "1]\n" + step, "h.yaml:1:3005: more than 1000 items"},
 		"file size":         {"x-a: " + strings.Repeat("x", flowfile.MaxFileSize) + "\n" + step, "h.yaml:1:1: the file is larger than 256 KiB"},
-		"documents": {strings.Repeat("a: 1\n---\n", 20_000) + step, "h.yaml:2:1: more than one YAML document"},
-		"tags":      {"x-a: " + strings.Repeat("!t ", 20_000) + "x\n" + step, "more than a tag and an anchor on one value"},
+		"documents":         {strings.Repeat("a: 1\n---\n", 20_000) + step, "h.yaml:2:1: more than one YAML document"},
+		"tags":              {"x-a: " + strings.Repeat("!t ", 20_000) + "x\n" + step, "more than a tag and an anchor on one value"},
 		"NUL byte":          {"name: a\x00b\n" + step, "h.yaml:1:8: NUL byte"},
 		"invalid UTF-8":     {"name: é\xffb\n" + step, "h.yaml:1:8: invalid UTF-8 (byte 0xff)"},
 		"alias bytes": {"x-s: &s " + big + "\nx-a: &a [*s, *s, *s, *s, *s, *s, *s, *s]\nx-b: &b [*a, *a, *a, *a]\n" +
