@@ -261,8 +261,10 @@ func (j *job) drain(ctx context.Context, rt *actors.Runtime) error {
 	if timeout <= 0 {
 		timeout = 10 * time.Second
 	}
-	dctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancel()
+	// The cause says why the drain was cut short, for a runtime that
+	// reports it (context.Cause) in the results of the inputs it fails.
+	dctx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
+	defer cancel(nil)
 	drained := make(chan struct{})
 	watched := make(chan struct{})
 	go func() {
@@ -270,7 +272,7 @@ func (j *job) drain(ctx context.Context, rt *actors.Runtime) error {
 		select {
 		case <-ctx.Done():
 		case <-j.hurry:
-			cancel()
+			cancel(errInterrupted)
 			return
 		case <-drained:
 			return
@@ -279,9 +281,9 @@ func (j *job) drain(ctx context.Context, rt *actors.Runtime) error {
 		defer t.Stop()
 		select {
 		case <-t.C:
-			cancel()
+			cancel(fmt.Errorf("flowrun: interrupted, and --drain-timeout %v passed", timeout))
 		case <-j.hurry:
-			cancel()
+			cancel(errInterrupted)
 		case <-drained:
 		}
 	}()
