@@ -33,7 +33,8 @@ func (e *env) testCmd() *cobra.Command {
 		Use:   "test CASES.yaml|DIR...",
 		Short: "Run a flow file's test cases: inputs, mocked steps, expected results",
 		Long: `test runs the cases of one or more case files (a directory means its
-*_test.yaml files), each through its flow file, one input at a time, and
+*_test.yaml files, a flow file NAME.yaml its NAME_test.yaml), each through
+its flow file, one input at a time, and
 reports like go test: PASS or FAIL per case, with what differs, and
 "N passed, N failed".
 
@@ -117,6 +118,9 @@ func (e *env) test(ctx context.Context, args []string, fl testFlags) error {
 		rep.file(cf.path, rep.failed > failedBefore, time.Since(start))
 	}
 	rep.summary()
+	if filter != nil && rep.passed+rep.failed == 0 {
+		fmt.Fprintf(e.stderr, "flowrun: test: no case matches --run %q\n", fl.run)
+	}
 	if rep.failed > 0 {
 		return withCode(ExitFlowFailed, nil)
 	}
@@ -133,7 +137,7 @@ func caseFiles(args []string) ([]string, error) {
 			return nil, withCode(ExitUsage, fmt.Errorf("test: %w", err))
 		}
 		if !info.IsDir() {
-			out = append(out, a)
+			out = append(out, casesOf(a))
 			continue
 		}
 		var found []string
@@ -148,6 +152,27 @@ func caseFiles(args []string) ([]string, error) {
 		out = append(out, found...)
 	}
 	return out, nil
+}
+
+// casesOf is the case file for path: path itself, or, for a flow file
+// with a NAME_test.yaml beside it, that file.
+func casesOf(path string) string {
+	ext := filepath.Ext(path)
+	base := strings.TrimSuffix(path, ext)
+	if strings.HasSuffix(base, "_test") {
+		return path
+	}
+	for _, e := range []string{ext, ".yaml", ".yml"} {
+		if c := base + "_test" + e; fileExists(c) {
+			return c
+		}
+	}
+	return path
+}
+
+func fileExists(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && !info.IsDir()
 }
 
 // loadCases loads every case file and the flow files they test, and checks

@@ -54,6 +54,20 @@ func TestTestCommandDirectoryAndRun(t *testing.T) {
 	}
 }
 
+// Given a flow file, test runs the case file beside it; a --run that
+// matches nothing says so.
+func TestTestCommandFlowFileAndNoMatch(t *testing.T) {
+	t.Parallel()
+	r := execute(t, "", "test", "../examples/streaming/orders.yaml")
+	if r.code != 0 || !strings.HasSuffix(r.stdout, "7 passed, 0 failed\n") {
+		t.Errorf("exit %d; stdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = execute(t, "", "test", "testdata/test/pass_test.yaml", "--run", "^nothing$")
+	if r.code != 0 || !strings.HasSuffix(r.stdout, "0 passed, 0 failed\n") || !strings.Contains(r.stderr, `no case matches --run "^nothing$"`) {
+		t.Errorf("exit %d; stdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+}
+
 func TestTestCommandJSON(t *testing.T) {
 	t.Parallel()
 	r := execute(t, "", "test", "testdata/test/fail_test.yaml", "--json")
