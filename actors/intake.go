@@ -86,10 +86,22 @@ func (rt *Runtime) enter(it item) {
 	dst := pool[0]
 	if len(pool) > 1 {
 		dst = pool[int(it.c.ID())%len(pool)]
-		if key := rt.prog.Nodes[at].Config.AffinityKey; key != "" {
-			v, _ := it.c.Get(key)
+		if v, ok := rt.affinityValue(at, it.c); ok {
 			dst = pool[hashValue(v)%uint64(len(pool))]
 		}
 	}
 	dst.push(it)
+}
+
+// affinityValue returns the value node routes c by: its stage's ByKey
+// key's (present or not), else the runtime's Affinity key's when c has it.
+func (rt *Runtime) affinityValue(node int, c *flow.Context) (any, bool) {
+	if key := rt.prog.Nodes[node].Config.AffinityKey; key != "" {
+		v, _ := c.Get(key)
+		return v, true
+	}
+	if rt.cfg.affinity != "" {
+		return c.Get(rt.cfg.affinity)
+	}
+	return nil, false
 }

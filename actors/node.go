@@ -264,8 +264,7 @@ func (in *instance) route(node int, c *flow.Context) *instance {
 	if len(pool) == 1 {
 		return pool[0]
 	}
-	if key := in.rt.prog.Nodes[node].Config.AffinityKey; key != "" {
-		v, _ := c.Get(key)
+	if v, ok := in.rt.affinityValue(node, c); ok {
 		return pool[hashValue(v)%uint64(len(pool))]
 	}
 	if in.rr == nil {

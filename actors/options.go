@@ -22,6 +22,7 @@ type config struct {
 	eventCap      int
 	batchSize     int
 	logger        *slog.Logger
+	affinity      string // default affinity key of pools without their own
 	sampleEvery   time.Duration
 }
 
@@ -106,4 +107,14 @@ func Logger(l *slog.Logger) Option {
 			c.logger = l
 		}
 	})
+}
+
+// Affinity makes every stage with Concurrency > 1 and no flow.ByKey of its
+// own route by the value of key, as flow.ByKey(key) would: inputs with the
+// same value go to the same instance, in order; inputs without key are
+// spread as usual. The stream connectors use
+// it with stream.KeyValue, so records with the same key (a Kafka
+// partition's ordering unit) keep their order through a concurrent flow.
+func Affinity(key string) Option {
+	return optionFunc(func(c *config) { c.affinity = key })
 }

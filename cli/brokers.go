@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/serviceflow/serviceflow/jsonl"
 	"github.com/serviceflow/serviceflow/stream"
 	"github.com/serviceflow/serviceflow/stream/jetstream"
 	"github.com/serviceflow/serviceflow/stream/kafka"
@@ -27,13 +28,14 @@ const (
 )
 
 // openBrokerSource opens a source URL.
-func openBrokerSource(ctx context.Context, url string) (stream.Source, error) {
+func openBrokerSource(ctx context.Context, url string, dec []jsonl.Option) (stream.Source, error) {
 	switch scheme(url) {
 	case "kafka":
 		cfg, err := kafkaConfig(url)
 		if err != nil {
 			return nil, usageError("run: --in: %v", err)
 		}
+		cfg.Decoding = dec
 		src, err := kafka.NewSource(ctx, cfg)
 		if err != nil {
 			return nil, usageError("run: --in %s: %v", redact(url), err)
@@ -44,6 +46,7 @@ func openBrokerSource(ctx context.Context, url string) (stream.Source, error) {
 		if err != nil {
 			return nil, usageError("run: --in: %v", err)
 		}
+		cfg.Decoding = dec
 		src, err := jetstream.NewSource(ctx, cfg)
 		if err != nil {
 			return nil, usageError("run: --in %s: %v", redact(url), err)

@@ -160,6 +160,7 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 	opts := []actors.Option{
 		actors.Supervision(file.Supervision.Spec()),
 		actors.Logger(runtimeLogger(mode, e.stderr)),
+		actors.Affinity(stream.KeyValue), // a broker record's key keeps its order through concurrent stages
 	}
 	if n := max(fl.maxInFlight, 0); n > 0 || file.MaxInFlight > 0 {
 		opts = append(opts, actors.MaxInFlight(cmp.Or(n, file.MaxInFlight)))

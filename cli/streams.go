@@ -24,7 +24,7 @@ func (e *env) openSource(ctx context.Context, name, checkpoint string, dec ...js
 		if checkpoint != "" {
 			return nil, usageError("run: --checkpoint is for file inputs; a broker keeps its consumers' positions itself")
 		}
-		return openBrokerSource(ctx, name)
+		return openBrokerSource(ctx, name, dec)
 	case name == "-":
 		src, err := file.NewSource(e.stdin, opts...)
 		if err != nil {
@@ -73,6 +73,9 @@ func sourceFeed(src stream.Source) feed {
 				return nil
 			case err != nil:
 				return err
+			}
+			if rec.Key != nil && rec.Values != nil {
+				rec.Values[stream.KeyValue] = string(rec.Key) // routes concurrent stages (actors.Affinity)
 			}
 			in := input{line: int(rec.Pos.Offset), values: rec.Values, rec: &rec}
 			if rec.Bad != nil {

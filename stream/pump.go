@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"strings"
 	"time"
 
 	"github.com/serviceflow/serviceflow/actors"
@@ -13,7 +15,8 @@ import (
 )
 
 // Pump runs a flow from a source to sinks, at least once: it submits each
-// record's values to the runtime, writes each result to Out (and a Failed
+// record's values to the runtime (with its key under KeyValue: start the
+// runtime with actors.Affinity(stream.KeyValue) to keep per-key order), writes each result to Out (and a Failed
 // input's original values to Dead), and acknowledges the record once those
 // writes are durable. A malformed record is passed to Malformed and
 // acknowledged at once.
@@ -67,6 +70,9 @@ func (p *Pump) Run(ctx context.Context, rt *actors.Runtime) error {
 			d.Ack(rec)
 			continue
 		}
+		if rec.Key != nil {
+			rec.Values[KeyValue] = string(rec.Key)
+		}
 		c := flow.NewContext(rec.Values)
 		d.Expect(c.ID(), rec)
 		if err := rt.SubmitContext(ctx, c); err != nil {
@@ -114,7 +120,7 @@ func (p *Pump) deliver(ctx context.Context, d *Deliveries, res flow.Result, enco
 		done(err)
 	}
 	if dead {
-		b, err := json.Marshal(res.Context.Input())
+		b, err := json.Marshal(visible(res.Context.Input()))
 		if err != nil {
 			done(fmt.Errorf("stream: encode dead letter: %w", err))
 		} else if err := p.Dead.Write(ctx, Message{Key: rec.Key, Value: b}, done); err != nil {
@@ -126,5 +132,18 @@ func (p *Pump) deliver(ctx context.Context, d *Deliveries, res flow.Result, enco
 // EncodeValues encodes a result as its values object alone, so the output
 // of one flow is the input of the next.
 func EncodeValues(res flow.Result) ([]byte, error) {
-	return json.Marshal(res.Context.Map())
+	return json.Marshal(visible(res.Context.Map()))
+}
+
+// visible drops the keys services keep for themselves (those starting
+// with a NUL byte, like KeyValue) from a copy of m.
+func visible(m map[string]any) map[string]any {
+	for k := range m {
+		if strings.HasPrefix(k, "\x00") {
+			m = maps.Clone(m)
+			maps.DeleteFunc(m, func(k string, _ any) bool { return strings.HasPrefix(k, "\x00") })
+			break
+		}
+	}
+	return m
 }

@@ -15,6 +15,13 @@ type Position struct {
 
 func (p Position) String() string { return fmt.Sprintf("%d@%d", p.Partition, p.Offset) }
 
+// KeyValue is the context key under which [Pump] and flowrun put a
+// record's key, when it has one; it starts with a NUL byte, so outputs and
+// dead letters leave it out. Run the flow with actors.Affinity(KeyValue)
+// to keep records with the same key in order through stages with
+// Concurrency(n) (a Kafka partition's ordering unit is the key).
+const KeyValue = "\x00key"
+
 // A Record is one input read from a [Source].
 type Record struct {
 	Pos Position

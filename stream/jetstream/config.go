@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+
+	"github.com/serviceflow/serviceflow/jsonl"
 )
 
 // Config says where a Source or Sink connects.
@@ -26,6 +28,8 @@ type Config struct {
 
 	User, Password, Token string
 	TLS                   *tls.Config
+	// Decoding configures how message data is decoded (limits, checks).
+	Decoding []jsonl.Option
 }
 
 // ErrURL is the error of a URL that is not nats://HOST:PORT/STREAM?...

@@ -130,7 +130,7 @@ func (s *Source) Next(ctx context.Context) (stream.Record, error) {
 			Key:    []byte(msg.Subject()),
 			Handle: msg,
 		}
-		m, derr := jsonl.Decode(msg.Data())
+		m, derr := jsonl.Decode(msg.Data(), s.cfg.Decoding...)
 		var le *jsonl.LineError
 		if errors.As(derr, &le) {
 			le.Line = int(meta.Sequence.Stream)

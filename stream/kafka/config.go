@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/serviceflow/serviceflow/jsonl"
 	"github.com/twmb/franz-go/pkg/sasl"
 	"github.com/twmb/franz-go/pkg/sasl/plain"
 	"github.com/twmb/franz-go/pkg/sasl/scram"
@@ -26,8 +28,10 @@ type Config struct {
 	// SessionTimeout is how long the group waits for a silent member
 	// before it moves its partitions to the others (0: franz-go's 45 s).
 	SessionTimeout time.Duration
-	TLS            *tls.Config    // nil: plaintext
-	SASL           sasl.Mechanism // nil: none
+	TLS            *tls.Config // nil: plaintext
+	// Decoding configures how record values are decoded (limits, checks).
+	Decoding []jsonl.Option
+	SASL     sasl.Mechanism // nil: none
 }
 
 // ErrURL is the error of a URL that is not kafka://HOST:PORT[,HOST:PORT...]/TOPIC?...

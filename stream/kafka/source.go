@@ -125,12 +125,12 @@ func (s *Source) take(r *kgo.Record) (stream.Record, bool) {
 		return stream.Record{}, false // already handed out in this assignment
 	}
 	rec := stream.Record{Pos: pos, Key: r.Key, Handle: epoch}
-	rec.Values, rec.Bad = decode(r.Value, r.Offset)
+	rec.Values, rec.Bad = decode(r.Value, r.Offset, s.cfg.Decoding)
 	return rec, true
 }
 
-func decode(v []byte, offset int64) (map[string]any, error) {
-	m, err := jsonl.Decode(v)
+func decode(v []byte, offset int64, opts []jsonl.Option) (map[string]any, error) {
+	m, err := jsonl.Decode(v, opts...)
 	var le *jsonl.LineError
 	if errors.As(err, &le) {
 		le.Line = int(offset)
