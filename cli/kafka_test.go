@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os/exec"
 	"strings"
 	"sync"
@@ -284,4 +285,78 @@ func TestKafkaUnreachable(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr.String(), "brokers unreachable") {
 		t.Fatalf("exit %d, stderr %q; want 2 and a clear message", code, stderr.String())
 	}
+}
+
+// TestKafkaMalformedAndDeadLetters: a record that is not a JSON object is
+// reported, counted and committed; a failed input goes to the dead-letter
+// topic; on SIGTERM the group has committed every record.
+func TestKafkaMalformedAndDeadLetters(t *testing.T) {
+	addr := kafkaCluster(t, 1, "in", "out", "dead")
+	cl, err := kgo.NewClient(kgo.SeedBrokers(addr), kgo.DefaultProduceTopic("in"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []*kgo.Record
+	for i := range 30 {
+		v := fmt.Sprintf(`{"id":%d,"kind":"ok"}`, i)
+		switch i % 10 {
+		case 0:
+			v = "not json"
+		case 5:
+			v = fmt.Sprintf(`{"id":%d,"kind":"bad"}`, i)
+		}
+		recs = append(recs, &kgo.Record{Value: []byte(v)})
+	}
+	if err := cl.ProduceSync(t.Context(), recs...).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	cl.Close()
+	out := watchOutputs(t, addr, "out")
+
+	ctx, cancel := context.WithCancel(t.Context())
+	var stderr strings.Builder
+	code := make(chan int, 1)
+	go func() {
+		code <- cli.Execute(ctx, append([]string{"run", "testdata/kinds.yaml"}, kafkaRun(addr, "g")...), strings.NewReader(""), io.Discard, &stderr, nil)
+	}()
+	out.waitDistinct(t, 27, time.Minute)
+	cancel()
+	if c := <-code; c != 130 {
+		t.Fatalf("exit %d, want 130:\n%s", c, stderr.String())
+	}
+	if got := strings.Count(stderr.String(), `msg="malformed line"`); got != 3 {
+		t.Errorf("%d malformed records reported, want 3:\n%s", got, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "read=30 malformed=3 done=24 stopped=0 failed=3") {
+		t.Errorf("summary:\n%s", stderr.String())
+	}
+	if got := committed(t, addr, "g", "in"); got[0] != 30 {
+		t.Errorf("committed %v, want partition 0 at 30 (malformed and failed records included)", got)
+	}
+	dead := consumeN(t, addr, "dead", 3)
+	for _, r := range dead {
+		if !strings.Contains(string(r.Value), `"kind":"bad"`) {
+			t.Errorf("dead letter %s is not a failed input", r.Value)
+		}
+	}
+}
+
+// consumeN reads the first n records of topic.
+func consumeN(t *testing.T, addr, topic string, n int) []*kgo.Record {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(addr), kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	var recs []*kgo.Record
+	for len(recs) < n && ctx.Err() == nil {
+		recs = append(recs, cl.PollFetches(ctx).Records()...)
+	}
+	if len(recs) < n {
+		t.Fatalf("%d records in %s, want %d", len(recs), topic, n)
+	}
+	return recs
 }
