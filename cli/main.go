@@ -105,6 +105,7 @@ Start with the demo, an order pipeline over a generated stream:
 Then write a flow file and run it over JSON lines:
 
   flowrun validate orders.yaml
+  flowrun test orders.yaml        # its test cases, in orders_test.yaml
   flowrun run orders.yaml --in orders.jsonl --out results.jsonl --dead-letters dead.jsonl
 
 Exit codes: 0 the run completed (inputs that failed are in the results and
