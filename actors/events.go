@@ -2,6 +2,7 @@ package actors
 
 import (
 	"sync"
+	"unicode/utf8"
 	"time"
 
 	"github.com/serviceflow/serviceflow/snapshot"
@@ -40,9 +41,15 @@ func (e *events) list() []snapshot.Event {
 	return append(out, e.ring[:e.next]...)
 }
 
+// bound cuts s to at most n bytes, at a character boundary, marking the cut
+// with "…": a message cut in the middle of a UTF-8 sequence would be invalid
+// text in the monitor, the JSON snapshot and the logs.
 func bound(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "…"
 }
