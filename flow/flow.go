@@ -56,9 +56,6 @@ func (f *Flow) WithRestart(p RestartPolicy) *Flow {
 // Name is the flow's name.
 func (f *Flow) Name() string { return f.name }
 
-// Steps returns the flow's steps (a copy of the slice).
-func (f *Flow) Steps() []Service { return append([]Service(nil), f.steps...) }
-
 func (f *Flow) mustBeConfigurable(method string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Intensity is the restart intensity of Erlang/OTP: it remembers the times
+// intensity is the restart intensity of Erlang/OTP: it remembers the times
 // of recent restarts and allows at most Max of them within any sliding
 // window of length Within. A restart at time t is inside the window at time
 // now when now-t < Within.
@@ -13,10 +13,10 @@ import (
 // It keeps a ring buffer of the timestamps inside the window, grown as
 // restarts happen (never beyond Max), so its memory is in proportion to the
 // restarts that happened, bounded whatever the failure rate, and a large
-// Max costs nothing until it is used. A zero Intensity is valid and uses the defaults
-// of Spec (20 restarts within 10s). An Intensity is safe for concurrent use;
+// Max costs nothing until it is used. A zero intensity is valid and uses the defaults
+// of Spec (20 restarts within 10s). An intensity is safe for concurrent use;
 // it must not be copied after first use.
-type Intensity struct {
+type intensity struct {
 	mu     sync.Mutex
 	max    int
 	within time.Duration
@@ -26,23 +26,23 @@ type Intensity struct {
 	n      int
 }
 
-// NewIntensity returns an Intensity allowing maxRestarts restarts within
+// newIntensity returns an intensity allowing maxRestarts restarts within
 // within, with the same rules as Spec: maxRestarts 0 and within ≤ 0 take the
 // defaults, and a negative maxRestarts allows no restart.
-func NewIntensity(maxRestarts int, within time.Duration) *Intensity {
-	i := &Intensity{}
+func newIntensity(maxRestarts int, within time.Duration) *intensity {
+	i := &intensity{}
 	i.init(maxRestarts, within)
 	return i
 }
 
-func (i *Intensity) init(maxRestarts int, within time.Duration) {
+func (i *intensity) init(maxRestarts int, within time.Duration) {
 	s := Spec{MaxRestarts: maxRestarts, Within: within}.WithDefaults()
 	i.max, i.within, i.set = max(s.MaxRestarts, 0), s.Within, true
 	i.ring, i.head, i.n = nil, 0, 0
 }
 
 // Limits returns the restart budget and the window length in effect.
-func (i *Intensity) Limits() (maxRestarts int, within time.Duration) {
+func (i *intensity) Limits() (maxRestarts int, within time.Duration) {
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	i.lazy()
@@ -52,7 +52,7 @@ func (i *Intensity) Limits() (maxRestarts int, within time.Duration) {
 // Record registers a restart at now and reports whether it is allowed. It
 // returns false, and records nothing, when Max restarts are already inside
 // the window: the caller must escalate instead of restarting.
-func (i *Intensity) Record(now time.Time) (ok bool) {
+func (i *intensity) Record(now time.Time) (ok bool) {
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	i.lazy()
@@ -71,7 +71,7 @@ func (i *Intensity) Record(now time.Time) (ok bool) {
 // push records a restart at now even when the window is full, dropping the
 // oldest then: for a restart the owner did not decide but must count (a
 // parent supervisor restarted it).
-func (i *Intensity) push(now time.Time) {
+func (i *intensity) push(now time.Time) {
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	i.lazy()
@@ -90,7 +90,7 @@ func (i *Intensity) push(now time.Time) {
 
 // Used returns how many restarts are inside the window at now, between 0
 // and Max: the spent part of the budget.
-func (i *Intensity) Used(now time.Time) int {
+func (i *intensity) Used(now time.Time) int {
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	i.lazy()
@@ -99,14 +99,14 @@ func (i *Intensity) Used(now time.Time) int {
 }
 
 // Reset forgets every recorded restart.
-func (i *Intensity) Reset() {
+func (i *intensity) Reset() {
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	i.lazy()
 	i.head, i.n = 0, 0
 }
 
-func (i *Intensity) lazy() {
+func (i *intensity) lazy() {
 	if !i.set {
 		i.init(0, 0)
 	}
@@ -115,7 +115,7 @@ func (i *Intensity) lazy() {
 // expire drops the restarts that have left the window at now. Timestamps
 // are kept in call order and callers pass non-decreasing times (a time that
 // goes backwards only makes its restart stay in the window longer).
-func (i *Intensity) expire(now time.Time) {
+func (i *intensity) expire(now time.Time) {
 	for i.n > 0 && now.Sub(i.ring[i.head]) >= i.within {
 		i.ring[i.head] = time.Time{}
 		i.head = (i.head + 1) % len(i.ring)
@@ -124,7 +124,7 @@ func (i *Intensity) expire(now time.Time) {
 }
 
 // grow doubles the ring (at least 8, at most max), oldest first.
-func (i *Intensity) grow() {
+func (i *intensity) grow() {
 	ring := make([]time.Time, min(max(2*len(i.ring), 8), i.max))
 	for k := range i.n {
 		ring[k] = i.ring[(i.head+k)%len(i.ring)]

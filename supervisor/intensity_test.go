@@ -66,7 +66,7 @@ func TestIntensityWindow(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			in := NewIntensity(tt.max, tt.within)
+			in := newIntensity(tt.max, tt.within)
 			for i, st := range tt.steps {
 				if ok := in.Record(at(st.at)); ok != st.wantOK {
 					t.Fatalf("step %d: Record(+%v) = %v, want %v", i, st.at, ok, st.wantOK)
@@ -84,7 +84,7 @@ func TestIntensityWindow(t *testing.T) {
 
 func TestIntensityZeroValueUsesDefaults(t *testing.T) {
 	t.Parallel()
-	var in Intensity
+	var in intensity
 	if m, w := in.Limits(); m != DefaultMaxRestarts || w != DefaultWithin {
 		t.Fatalf("Limits() = %d, %v; want %d, %v", m, w, DefaultMaxRestarts, DefaultWithin)
 	}
@@ -108,7 +108,7 @@ func TestIntensityZeroValueUsesDefaults(t *testing.T) {
 
 func TestIntensityConcurrent(t *testing.T) {
 	t.Parallel()
-	in := NewIntensity(100, time.Hour)
+	in := newIntensity(100, time.Hour)
 	now := time.Now()
 	var (
 		wg sync.WaitGroup
@@ -139,7 +139,7 @@ func TestIntensityConcurrent(t *testing.T) {
 func TestIntensityAllocatesInProportionToUse(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	in := NewIntensity(1<<33, time.Minute)
+	in := newIntensity(1<<33, time.Minute)
 	t0 := time.Unix(0, 0)
 	for k := range 100 {
 		if !in.Record(t0.Add(time.Duration(k) * time.Millisecond)) {
@@ -162,7 +162,7 @@ func TestIntensityAllocatesInProportionToUse(t *testing.T) {
 // TestIntensityGrowsAndWraps checks the ring's order across growth while
 // it has wrapped.
 func TestIntensityGrowsAndWraps(t *testing.T) {
-	in := NewIntensity(20, 10*time.Millisecond)
+	in := newIntensity(20, 10*time.Millisecond)
 	t0 := time.Unix(0, 0)
 	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
 	for ms := range 6 { // fill 6 of the first ring of 8

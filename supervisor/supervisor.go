@@ -20,7 +20,7 @@ type Supervisor struct {
 	spec      Spec
 	children  []Child
 	index     map[string]int
-	intensity *Intensity
+	intensity *intensity
 
 	restartMu sync.Mutex // held by Failed, Start and Stop for their whole run
 
@@ -53,7 +53,7 @@ func New(name string, spec Spec, children ...Child) *Supervisor {
 		spec:      spec,
 		children:  children,
 		index:     make(map[string]int, len(children)),
-		intensity: NewIntensity(spec.MaxRestarts, spec.Within),
+		intensity: newIntensity(spec.MaxRestarts, spec.Within),
 		gen:       make([]uint64, len(children)),
 		failures:  make([]int, len(children)),
 		restarts:  make([]int, len(children)),
