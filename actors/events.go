@@ -2,8 +2,8 @@ package actors
 
 import (
 	"sync"
-	"unicode/utf8"
 	"time"
+	"unicode/utf8"
 
 	"github.com/serviceflow/serviceflow/snapshot"
 )
