@@ -22,7 +22,7 @@ func (rt *Runtime) escalate(err error) {
 
 // reportSwept reports an input whose slot a sweep already claimed.
 func (rt *Runtime) reportSwept(it item, err error) {
-	c := it.c.Original()
+	c := rt.prog.Rules.Original(it.c)
 	res := flow.Result{Context: c, Status: flow.Failed, Err: &flow.StageError{Err: err}}
 	rt.led.count(flow.Failed)
 	dl := rt.led.bury(res, "")

@@ -71,7 +71,7 @@ func (rt *Runtime) report(it item, res flow.Result) {
 // escalation, or at the drain deadline. The context may still be held by an
 // actor, so the result carries a copy of the original input.
 func (rt *Runtime) abandon(it item, err error) {
-	c := it.c.Original()
+	c := rt.prog.Rules.Original(it.c)
 	rt.report(it, flow.Result{Context: c, Status: flow.Failed, Err: &flow.StageError{Stage: "", Attempt: 0, Err: err}})
 }
 

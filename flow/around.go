@@ -25,7 +25,7 @@ func Around(d Decorator) Service { return &around{d: d} }
 
 type around struct{ d Decorator }
 
-func (a *around) Name() string {
+func (a *around) stageName() string {
 	if n, ok := a.d.(Namer); ok && n.Name() != "" {
 		return n.Name()
 	}

@@ -78,7 +78,7 @@ func (p BatchPolicy) MaxWait() time.Duration {
 // The stage's service must be a BatchService; Batch makes one of a function.
 // Validate reports a MaxBatch on any other service.
 func MaxBatch(n int) StageOption {
-	return func(c *StageConfig) { c.Batch.Size = max(n, 1) }
+	return func(c *stageConfig) { c.Batch.Size = max(n, 1) }
 }
 
 // MaxWait bounds how long an input waits for its batch to fill before the
@@ -86,7 +86,7 @@ func MaxBatch(n int) StageOption {
 // applies to batched stages (Batch, MaxBatch) and defaults to
 // DefaultBatchWait.
 func MaxWait(d time.Duration) StageOption {
-	return func(c *StageConfig) {
+	return func(c *stageConfig) {
 		if d <= 0 {
 			d = -1
 		}
@@ -101,7 +101,7 @@ type batchFunc struct {
 
 var _ BatchService = (*batchFunc)(nil)
 
-func (b *batchFunc) Name() string { return b.name }
+func (b *batchFunc) stageName() string { return b.name }
 
 // Call processes c as a batch of one.
 func (b *batchFunc) Call(ctx context.Context, c *Context) error { return CallOne(ctx, b, c) }

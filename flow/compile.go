@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/serviceflow/serviceflow/internal/engine"
 )
@@ -23,6 +22,7 @@ var rules = &engine.Rules[*Context]{
 	Stopped: ErrStopped,
 	Timeout: ErrTimeout,
 	AsRetry: Retry,
+	AsFatal: Fatal,
 	Stage: func(stage string, attempt int, err error) error {
 		return &StageError{Stage: stage, Attempt: attempt, Err: err}
 	},
@@ -33,19 +33,14 @@ var rules = &engine.Rules[*Context]{
 		}
 		return "", false
 	},
-	Panic: func(v any, stack []byte) error { return &PanicError{Value: v, Stack: stack} },
-	Wait: func(err error) time.Duration {
-		var re *RetryError
-		if errors.As(err, &re) {
-			return re.Wait
-		}
-		return 0
-	},
+	Panic:      func(v any, stack []byte) error { return &PanicError{Value: v, Stack: stack} },
+	Wait:       retryWait,
 	SplitBatch: SplitBatchError,
 	NoBranch:   func(c *Context, key string) error { return (&fork{key: key}).noBranch(c) },
 	Get:        (*Context).Get,
 	Restore:    (*Context).restore,
 	Cursor:     func(c *Context) *engine.Cursor { return &c.cur },
+	Original:   (*Context).original,
 }
 
 // compile compiles f. It fails when a step is nil or a flow contains itself.
@@ -101,9 +96,9 @@ func (c *compiler) flow(f *Flow, path string, cont int) int {
 func (c *compiler) seq(steps []Service, path string, cont int) int {
 	for i, s := range steps {
 		if a, ok := s.(*around); ok {
-			exit := c.add(engine.Node[*Context]{Op: engine.OpExit, Name: a.Name() + ".after", Path: path, Next: cont, Decorator: a.d})
+			exit := c.add(engine.Node[*Context]{Op: engine.OpExit, Name: a.stageName() + ".after", Path: path, Next: cont, Decorator: a.d})
 			inner := c.seq(steps[i+1:], path, exit)
-			enter := c.add(engine.Node[*Context]{Op: engine.OpEnter, Name: a.Name(), Path: path, Next: inner, Decorator: a.d, Exit: exit})
+			enter := c.add(engine.Node[*Context]{Op: engine.OpEnter, Name: a.stageName(), Path: path, Next: inner, Decorator: a.d, Exit: exit})
 			return c.chain(steps[:i], path, enter)
 		}
 	}
@@ -127,7 +122,7 @@ func (c *compiler) step(s Service, path string, cont int) int {
 	case *Flow:
 		return c.flow(s, path, cont)
 	case *fork:
-		n := engine.Node[*Context]{Op: engine.OpFork, Name: s.Name(), Path: path, Next: cont, Key: s.key, Default: engine.NoDefault}
+		n := engine.Node[*Context]{Op: engine.OpFork, Name: s.stageName(), Path: path, Next: cont, Key: s.key, Default: engine.NoDefault}
 		for _, v := range sortedValues(s.branches) {
 			label := fmt.Sprint(v)
 			entry := c.flow(s.branches[v], join(path, s.key+"="+label), cont)
@@ -140,7 +135,7 @@ func (c *compiler) step(s Service, path string, cont int) int {
 	default:
 		name := NameOf(s)
 		n := engine.Node[*Context]{Op: engine.OpCall, Name: name, Path: path, Next: cont, Service: s}
-		var cfg StageConfig
+		var cfg stageConfig
 		if st, ok := s.(*stage); ok {
 			n.Service, cfg = st.svc, st.cfg
 			cfg.Expects, cfg.Promises = st.Expects(), st.Promises()

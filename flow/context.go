@@ -135,11 +135,11 @@ func toMap(es []entry) map[string]any {
 	return m
 }
 
-// Original returns a new context with the same ID, attempt 1 and the values
+// original returns a new context with the same ID, attempt 1 and the values
 // this one was created with. It reads only what never changes after
 // creation, so it is safe to call while another goroutine owns c: a runtime
 // uses it to report an input it must abandon.
-func (c *Context) Original() *Context {
+func (c *Context) original() *Context {
 	o := NewContext(nil)
 	o.id = c.id
 	o.vals = append(o.vals, c.orig...)

@@ -33,60 +33,69 @@ var (
 
 // Stop ends the current input early with status Stopped. Later services do
 // not run. The returned error matches ErrStopped.
-func Stop(reason string) error { return &stopError{reason: reason} }
-
-type stopError struct{ reason string }
-
-func (e *stopError) Error() string {
-	if e.reason == "" {
-		return "stopped"
-	}
-	return "stopped: " + e.reason
-}
-func (e *stopError) Is(target error) bool { return target == ErrStopped }
+func Stop(reason string) error { return &signal{kind: ErrStopped, msg: reason} }
 
 // Retry asks for the input to be processed again from the start of the flow,
 // from its original values, after the flow's retry backoff. When the retry
 // policy's attempts are exhausted the input fails with err. The returned error
 // matches ErrRetry and wraps err.
-func Retry(err error) error { return &RetryError{Err: err} }
+func Retry(err error) error { return &signal{kind: ErrRetry, err: err} }
 
 // RetryAfter is Retry with a delay chosen by the service (say, from a
 // Retry-After header) instead of the policy's backoff.
-func RetryAfter(err error, wait time.Duration) error { return &RetryError{Err: err, Wait: wait} }
-
-// RetryError is the error Retry and RetryAfter return. Wait, when positive,
-// replaces the policy's backoff for this retry.
-type RetryError struct {
-	Err  error
-	Wait time.Duration
+func RetryAfter(err error, wait time.Duration) error {
+	return &signal{kind: ErrRetry, err: err, wait: wait}
 }
-
-func (e *RetryError) Error() string {
-	if e.Err == nil {
-		return "retry"
-	}
-	return "retry: " + e.Err.Error()
-}
-func (e *RetryError) Unwrap() error        { return e.Err }
-func (e *RetryError) Is(target error) bool { return target == ErrRetry }
 
 // Fatal reports a failure after which the service must be restarted: its Stop
 // and Start are called (or it is built anew by its factory) and the input is
 // redelivered to it, a bounded number of times. The returned error matches
 // ErrFatal and wraps err.
-func Fatal(err error) error { return &fatalError{err: err} }
+func Fatal(err error) error { return &signal{kind: ErrFatal, err: err} }
 
-type fatalError struct{ err error }
-
-func (e *fatalError) Error() string {
-	if e.err == nil {
-		return "fatal"
-	}
-	return "fatal: " + e.err.Error()
+// signal is the error Stop, Retry, RetryAfter and Fatal return: it matches
+// its kind (ErrStopped, ErrRetry, ErrFatal) and wraps err.
+type signal struct {
+	kind error
+	err  error
+	msg  string        // Stop's reason
+	wait time.Duration // RetryAfter's delay; 0 for the policy's backoff
 }
-func (e *fatalError) Unwrap() error        { return e.err }
-func (e *fatalError) Is(target error) bool { return target == ErrFatal }
+
+func (e *signal) Error() string {
+	switch {
+	case e.kind == ErrStopped && e.msg == "":
+		return "stopped"
+	case e.kind == ErrStopped:
+		return "stopped: " + e.msg
+	case e.err == nil:
+		return e.kind.Error()
+	}
+	return e.kind.Error() + ": " + e.err.Error()
+}
+func (e *signal) Unwrap() error        { return e.err }
+func (e *signal) Is(target error) bool { return target == e.kind }
+
+// retryWait is the delay a RetryAfter error in err's chain asks for; 0 for
+// the policy's backoff.
+func retryWait(err error) time.Duration {
+	switch e := err.(type) {
+	case nil:
+		return 0
+	case *signal:
+		if e.kind == ErrRetry {
+			return e.wait
+		}
+	case interface{ Unwrap() []error }:
+		for _, err := range e.Unwrap() {
+			if w := retryWait(err); w > 0 {
+				return w
+			}
+		}
+		return 0
+	}
+	return retryWait(errors.Unwrap(err))
+}
 
 // PanicError is the error a panicking service is turned into. It matches
 // ErrFatal, so the service is restarted like after Fatal. Package flow logs

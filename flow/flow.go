@@ -3,6 +3,8 @@ package flow
 import (
 	"context"
 	"sync"
+
+	"github.com/serviceflow/serviceflow/internal/engine"
 )
 
 // Flow is a sequence of steps: services, forks, decorators and other flows.
@@ -16,7 +18,7 @@ type Flow struct {
 	restart RestartPolicy
 
 	mu     sync.Mutex
-	runner *runner // built on first Run
+	runner *engine.Runner[*Context] // built on first Run
 }
 
 // New returns a flow running steps in order: the seed's
@@ -74,9 +76,7 @@ func (f *Flow) Call(ctx context.Context, c *Context) error {
 	}
 	saved := c.cur
 	defer func() { c.cur = saved }()
-	r.p.Begin(&c.cur)
-	r.walk(ctx, c)
-	return r.p.Err(&c.cur)
+	return r.Call(ctx, c, &c.cur)
 }
 
 // Stop stops every service that Run started (those implementing Stopper) and
@@ -89,10 +89,10 @@ func (f *Flow) Stop(ctx context.Context) error {
 	if r == nil {
 		return nil
 	}
-	return r.stopAll(ctx)
+	return r.Stop(ctx)
 }
 
-func (f *Flow) getRunner() (*runner, error) {
+func (f *Flow) getRunner() (*engine.Runner[*Context], error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.runner == nil {
@@ -100,7 +100,7 @@ func (f *Flow) getRunner() (*runner, error) {
 		if err != nil {
 			return nil, err
 		}
-		f.runner = newRunner(p)
+		f.runner = engine.NewRunner(p)
 	}
 	return f.runner, nil
 }

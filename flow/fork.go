@@ -40,7 +40,7 @@ type fork struct {
 	deflt    *Flow
 }
 
-func (fk *fork) Name() string { return "fork(" + fk.key + ")" }
+func (fk *fork) stageName() string { return "fork(" + fk.key + ")" }
 
 // Call runs the selected branch on c, for a fork used outside a flow.
 func (fk *fork) Call(ctx context.Context, c *Context) error {

@@ -44,9 +44,17 @@ type KeyDeclarer interface {
 	Promises() []string
 }
 
+// stageNamer is implemented by flow's own services, which know their names.
+type stageNamer interface{ stageName() string }
+
 // NameOf is the stage name of s: its Name method if it has one, else its
 // type's name.
 func NameOf(s Service) string {
+	if n, ok := s.(stageNamer); ok { // flow's own: Func, Stage, Typed, Fork, ...
+		if name := n.stageName(); name != "" {
+			return name
+		}
+	}
 	if n, ok := s.(Namer); ok {
 		if name := n.Name(); name != "" {
 			return name
@@ -82,4 +90,4 @@ type funcService struct {
 }
 
 func (f *funcService) Call(ctx context.Context, c *Context) error { return f.fn(ctx, c) }
-func (f *funcService) Name() string                               { return f.name }
+func (f *funcService) stageName() string                          { return f.name }

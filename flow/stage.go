@@ -7,10 +7,10 @@ import (
 )
 
 // StageOption configures a stage; see Stage.
-type StageOption func(*StageConfig)
+type StageOption func(*stageConfig)
 
-// StageConfig is what Stage options set; users set it through the options.
-type StageConfig struct {
+// stageConfig is what Stage options set; users set it through the options.
+type stageConfig struct {
 	Name        string        // stage name; default NameOf(service)
 	Concurrency int           // instances running at once; default 1
 	Timeout     time.Duration // per-call deadline; 0 for none
@@ -24,28 +24,28 @@ type StageConfig struct {
 }
 
 // Name sets the stage name shown in errors, events and the monitor.
-func Name(name string) StageOption { return func(c *StageConfig) { c.Name = name } }
+func Name(name string) StageOption { return func(c *stageConfig) { c.Name = name } }
 
 // Concurrency runs n instances of the service at once (n < 1 means 1). The
 // service must be safe for concurrent use unless it was made with Build, which
 // builds one instance per worker.
 func Concurrency(n int) StageOption {
-	return func(c *StageConfig) { c.Concurrency = max(n, 1) }
+	return func(c *stageConfig) { c.Concurrency = max(n, 1) }
 }
 
 // Timeout bounds each call: the service's ctx is cancelled after d, and a call
 // that runs out of time is retried (its error matches ErrTimeout and ErrRetry).
-func Timeout(d time.Duration) StageOption { return func(c *StageConfig) { c.Timeout = d } }
+func Timeout(d time.Duration) StageOption { return func(c *stageConfig) { c.Timeout = d } }
 
 // Expects declares keys the service reads, for Validate. A service with
 // declared keys (even none) is checked; one without might set any key.
 func Expects(keys ...string) StageOption {
-	return func(c *StageConfig) { c.Expects = append(nonNil(c.Expects), keys...) }
+	return func(c *stageConfig) { c.Expects = append(nonNil(c.Expects), keys...) }
 }
 
 // Promises declares keys the service writes, for Validate.
 func Promises(keys ...string) StageOption {
-	return func(c *StageConfig) { c.Promises = append(nonNil(c.Promises), keys...) }
+	return func(c *stageConfig) { c.Promises = append(nonNil(c.Promises), keys...) }
 }
 
 func nonNil(s []string) []string {
@@ -57,7 +57,7 @@ func nonNil(s []string) []string {
 
 // ByKey routes inputs with the same value of key to the same instance when
 // the stage runs with Concurrency(n), so per-key order holds.
-func ByKey(key string) StageOption { return func(c *StageConfig) { c.AffinityKey = key } }
+func ByKey(key string) StageOption { return func(c *stageConfig) { c.AffinityKey = key } }
 
 // Stage wraps a service with options: Name, Concurrency, Timeout, Expects,
 // Promises, ByKey, and for a BatchService MaxBatch and MaxWait. The result is a Service, so it composes like any other.
@@ -76,7 +76,7 @@ func Stage(s Service, opts ...StageOption) Service {
 // the stage starts, and anew after each restart. Use it for services that hold
 // per-instance state such as a connection.
 func Build(name string, build func() (Service, error), opts ...StageOption) Service {
-	st := &stage{svc: &pending{name: name, build: build}, cfg: StageConfig{Name: name, New: build}}
+	st := &stage{svc: &pending{name: name, build: build}, cfg: stageConfig{Name: name, New: build}}
 	for _, o := range opts {
 		o(&st.cfg)
 	}
@@ -85,12 +85,12 @@ func Build(name string, build func() (Service, error), opts ...StageOption) Serv
 
 type stage struct {
 	svc Service
-	cfg StageConfig
+	cfg stageConfig
 }
 
 func (s *stage) Call(ctx context.Context, c *Context) error { return s.svc.Call(ctx, c) }
 
-func (s *stage) Name() string {
+func (s *stage) stageName() string {
 	if s.cfg.Name != "" {
 		return s.cfg.Name
 	}
@@ -136,7 +136,7 @@ type pending struct {
 	build func() (Service, error)
 }
 
-func (p *pending) Name() string { return p.name }
+func (p *pending) stageName() string { return p.name }
 func (p *pending) Call(context.Context, *Context) error {
 	return fmt.Errorf("service %q was not built (Build services are built when their flow starts)", p.name)
 }

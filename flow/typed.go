@@ -83,7 +83,7 @@ type typedService[In, Out any] struct {
 	ins, outs sync.Pool
 }
 
-func (s *typedService[In, Out]) Name() string { return s.name }
+func (s *typedService[In, Out]) stageName() string { return s.name }
 
 func (s *typedService[In, Out]) Expects() []string {
 	var keys []string

@@ -28,7 +28,7 @@ type typedBatch[In, Out any] struct {
 
 var _ BatchService = (*typedBatch[struct{}, struct{}])(nil)
 
-func (s *typedBatch[In, Out]) Name() string       { return s.t.name }
+func (s *typedBatch[In, Out]) stageName() string  { return s.t.name }
 func (s *typedBatch[In, Out]) Expects() []string  { return s.t.Expects() }
 func (s *typedBatch[In, Out]) Promises() []string { return s.t.Promises() }
 

@@ -143,14 +143,14 @@ func (v *validator) step(s Service, path string, in keyset, open map[*Flow]bool)
 		return v.seq(s, path, in, open)
 	case *around:
 		if d, ok := s.d.(KeyDeclarer); ok {
-			v.expect(s.Name(), path, d.Expects(), in)
+			v.expect(s.stageName(), path, d.Expects(), in)
 			for _, k := range d.Promises() {
 				in.keys[k] = true
 			}
 		}
 		return in
 	case *fork:
-		name := s.Name()
+		name := s.stageName()
 		if !in.has(s.key) {
 			v.add(&WiringError{Kind: ForkKeyNeverSet, Stage: name, Path: path, Key: s.key, Msg: fmt.Sprintf("forks on key %q, which is never set: it is not an input and no service upstream promises it%s", s.key, partialNote(in, s.key))})
 		}

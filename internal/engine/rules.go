@@ -14,6 +14,8 @@ type Rules[C any] struct {
 	Timeout error
 	// AsRetry wraps err so that it matches Retry (flow.Retry).
 	AsRetry func(err error) error
+	// AsFatal wraps err so that it matches Fatal (flow.Fatal).
+	AsFatal func(err error) error
 
 	// Stage wraps err as the error of stage on attempt (a *flow.StageError).
 	Stage func(stage string, attempt int, err error) error
@@ -35,4 +37,8 @@ type Rules[C any] struct {
 	Restore func(c C)
 	// Cursor is the context's Cursor, for runtimes that hold only a C.
 	Cursor func(c C) *Cursor
+	// Original is a new context with the same ID and the values c was
+	// created with, at attempt 1. It is safe to call while another goroutine
+	// owns c: a runtime reports an input it abandons with it.
+	Original func(c C) C
 }
