@@ -2,10 +2,13 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/serviceflow/serviceflow/jsonl"
 	"github.com/serviceflow/serviceflow/stream"
@@ -63,8 +66,10 @@ func isURL(name string) bool { return strings.Contains(name, "://") }
 
 // sourceFeed is the feed of a source: its records until it ends or the
 // feed's context ends (intake stopped). A record whose value is not a JSON
-// object comes as a malformed input, acknowledged once counted.
-func sourceFeed(src stream.Source) feed {
+// object comes as a malformed input, acknowledged once counted; so does one
+// that check (the flow file's declared input types; nil for none) rejects,
+// whatever the source (a file source's decoder has checked it already).
+func sourceFeed(src stream.Source, check func(map[string]any) error) feed {
 	return func(ctx context.Context, emit func(input) bool) error {
 		for {
 			rec, err := src.Next(ctx)
@@ -84,6 +89,11 @@ func sourceFeed(src stream.Source) feed {
 					le = &jsonl.LineError{Line: in.line, Err: rec.Bad}
 				}
 				in.bad = le
+			} else if check != nil {
+				if err := check(rec.Values); err != nil {
+					in.bad = &jsonl.LineError{Line: in.line, Reason: jsonl.ErrInvalidInput.Error(), Kind: jsonl.ErrInvalidInput,
+						Err: err, Preview: previewValues(rec.Values)}
+				}
 			}
 			if !emit(in) {
 				return nil
@@ -107,4 +117,18 @@ func resumedAfter(src stream.Source) int {
 		return int(f.Resumed())
 	}
 	return 0
+}
+
+// previewValues is a record's values as jsonl previews a line: the start of
+// their JSON, Go-quoted, at most 200 bytes.
+func previewValues(v map[string]any) string {
+	b, _ := json.Marshal(v)
+	if len(b) > 200 {
+		cut := 200
+		for cut > 0 && !utf8.RuneStart(b[cut]) {
+			cut--
+		}
+		b = b[:cut]
+	}
+	return strconv.Quote(string(b))
 }
