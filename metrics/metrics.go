@@ -22,7 +22,7 @@
 //	serviceflow_stage_latency_seconds            call latency histogram (services only)
 //	serviceflow_stage_batches_total{reason}      a batched stage's calls by why the batch went: full, wait, idle
 //	serviceflow_stage_batch_inputs_total         inputs those calls carried (mean size: the ratio of the rates)
-//	serviceflow_stage_batch_size{quantile="0.99"} p99 size of its recent batches (gauge)
+//	serviceflow_stage_batch_size_p99             p99 size of its recent batches (gauge)
 //	serviceflow_up                               1 while the flow runs, 0 once it stopped or failed
 //	serviceflow_state{state}                     1 for the flow's state, 0 for the five others
 //
@@ -99,7 +99,7 @@ func NewCollector(src Source) *Collector {
 		latency:        d("serviceflow_stage_latency_seconds", "Call latency of the stage, of the calls the runtime times (one in 8).", stage, nil),
 		batches:        d("serviceflow_stage_batches_total", "Calls of a batched stage by why the batch was sent: full, wait (its first input waited the stage's wait), idle (nothing else in flight could join it).", append(stage, "reason"), nil),
 		batchInputs:    d("serviceflow_stage_batch_inputs_total", "Inputs carried by the calls of a batched stage.", stage, nil),
-		batchSize:      d("serviceflow_stage_batch_size", "Size of a batched stage's recent batches, by quantile.", append(stage, "quantile"), nil),
+		batchSize:      d("serviceflow_stage_batch_size_p99", "The 99th percentile size of a batched stage's recent batches.", stage, nil),
 		up:             d("serviceflow_up", "1 while the flow runs (running, degraded, paused or draining), 0 once it stopped or failed.", flow, nil),
 		state:          d("serviceflow_state", "1 for the flow's current state, 0 for the others.", append(flow, "state"), nil),
 	}
@@ -156,7 +156,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 			counter(c.batches, b.Wait, append(l, "wait")...)
 			counter(c.batches, b.Idle, append(l, "idle")...)
 			counter(c.batchInputs, b.Inputs, l...)
-			gauge(c.batchSize, float64(b.P99Size), append(l, "0.99")...)
+			gauge(c.batchSize, float64(b.P99Size), l...)
 		}
 	}
 

@@ -87,9 +87,14 @@ serviceflow_state{flow="orders",state="STOPPED"} 0
 // label sets do not change with the flow's state, and the standard
 // collectors are there.
 func TestConventions(t *testing.T) {
-	problems, err := testutil.CollectAndLint(NewCollector(orders()))
-	if err != nil || len(problems) != 0 {
-		t.Fatalf("promlint: %v %v", problems, err)
+	batched := orders()
+	batched.Stages = append([]snapshot.Stage{{Name: "insert", Kind: snapshot.KindService,
+		Batch: &snapshot.Batching{MaxSize: 100, Batches: 5, Inputs: 420, P99Size: 100, Full: 3, Wait: 1, Idle: 1}}}, batched.Stages...)
+	for _, src := range []fixed{orders(), batched} {
+		problems, err := testutil.CollectAndLint(NewCollector(src))
+		if err != nil || len(problems) != 0 {
+			t.Fatalf("promlint: %v %v", problems, err)
+		}
 	}
 	families := func(src fixed) map[string]int {
 		mfs, err := NewRegistry(src).Gather()
@@ -129,9 +134,9 @@ func TestCollectorBatchedStage(t *testing.T) {
 # HELP serviceflow_stage_batch_inputs_total Inputs carried by the calls of a batched stage.
 # TYPE serviceflow_stage_batch_inputs_total counter
 serviceflow_stage_batch_inputs_total{flow="orders",kind="service",stage="insert"} 420
-# HELP serviceflow_stage_batch_size Size of a batched stage's recent batches, by quantile.
-# TYPE serviceflow_stage_batch_size gauge
-serviceflow_stage_batch_size{flow="orders",kind="service",quantile="0.99",stage="insert"} 100
+# HELP serviceflow_stage_batch_size_p99 The 99th percentile size of a batched stage's recent batches.
+# TYPE serviceflow_stage_batch_size_p99 gauge
+serviceflow_stage_batch_size_p99{flow="orders",kind="service",stage="insert"} 100
 # HELP serviceflow_stage_batches_total Calls of a batched stage by why the batch was sent: full, wait (its first input waited the stage's wait), idle (nothing else in flight could join it).
 # TYPE serviceflow_stage_batches_total counter
 serviceflow_stage_batches_total{flow="orders",kind="service",reason="full",stage="insert"} 3
@@ -139,7 +144,7 @@ serviceflow_stage_batches_total{flow="orders",kind="service",reason="idle",stage
 serviceflow_stage_batches_total{flow="orders",kind="service",reason="wait",stage="insert"} 1
 `
 	if err := testutil.CollectAndCompare(NewCollector(src), strings.NewReader(want),
-		"serviceflow_stage_batches_total", "serviceflow_stage_batch_inputs_total", "serviceflow_stage_batch_size"); err != nil {
+		"serviceflow_stage_batches_total", "serviceflow_stage_batch_inputs_total", "serviceflow_stage_batch_size_p99"); err != nil {
 		t.Error(err)
 	}
 }
