@@ -76,7 +76,7 @@ func Stage(s Service, opts ...StageOption) Service {
 // the stage starts, and anew after each restart. Use it for services that hold
 // per-instance state such as a connection.
 func Build(name string, build func() (Service, error), opts ...StageOption) Service {
-	st := &stage{svc: &pending{name: name, build: build}, cfg: stageConfig{Name: name, New: build}}
+	st := &stage{svc: pending(name), cfg: stageConfig{Name: name, New: build}}
 	for _, o := range opts {
 		o(&st.cfg)
 	}
@@ -131,12 +131,8 @@ func declared(s Service) bool {
 
 // pending stands for a Build service before it is built: calling it is an
 // error that says so.
-type pending struct {
-	name  string
-	build func() (Service, error)
-}
-
-func (p *pending) stageName() string { return p.name }
-func (p *pending) Call(context.Context, *Context) error {
-	return fmt.Errorf("service %q was not built (Build services are built when their flow starts)", p.name)
+func pending(name string) Service {
+	return &funcService{name: name, fn: func(context.Context, *Context) error {
+		return fmt.Errorf("service %q was not built (Build services are built when their flow starts)", name)
+	}}
 }

@@ -20,7 +20,8 @@ import (
 // struct. The service declares In's required keys as Expects and Out's keys as
 // Promises, so Validate checks its wiring.
 func Typed[In, Out any](name string, fn func(ctx context.Context, in In) (Out, error)) Service {
-	return newTyped(name, fn)
+	s := newTyped(name, fn)
+	return Stage(s, Expects(s.expects()...), Promises(s.promises()...))
 }
 
 func newTyped[In, Out any](name string, fn func(ctx context.Context, in In) (Out, error)) *typedService[In, Out] {
@@ -85,7 +86,7 @@ type typedService[In, Out any] struct {
 
 func (s *typedService[In, Out]) stageName() string { return s.name }
 
-func (s *typedService[In, Out]) Expects() []string {
+func (s *typedService[In, Out]) expects() []string {
 	var keys []string
 	for _, b := range s.in {
 		if !b.optional {
@@ -95,7 +96,7 @@ func (s *typedService[In, Out]) Expects() []string {
 	return keys
 }
 
-func (s *typedService[In, Out]) Promises() []string {
+func (s *typedService[In, Out]) promises() []string {
 	keys := make([]string, len(s.out))
 	for i, b := range s.out {
 		keys[i] = b.key

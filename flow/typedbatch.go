@@ -29,8 +29,8 @@ type typedBatch[In, Out any] struct {
 var _ BatchService = (*typedBatch[struct{}, struct{}])(nil)
 
 func (s *typedBatch[In, Out]) stageName() string  { return s.t.name }
-func (s *typedBatch[In, Out]) Expects() []string  { return s.t.Expects() }
-func (s *typedBatch[In, Out]) Promises() []string { return s.t.Promises() }
+func (s *typedBatch[In, Out]) Expects() []string  { return s.t.expects() }
+func (s *typedBatch[In, Out]) Promises() []string { return s.t.promises() }
 
 // Call processes c as a batch of one.
 func (s *typedBatch[In, Out]) Call(ctx context.Context, c *Context) error {
