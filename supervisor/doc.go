@@ -1,6 +1,6 @@
 // Package supervisor decides what happens when a child of a supervision tree
 // fails: which children restart (Strategy), how often that may happen before
-// giving up (Intensity, as in Erlang/OTP: at most MaxRestarts restarts within
+// giving up (the restart intensity, as in Erlang/OTP: at most MaxRestarts restarts within
 // a sliding window), how long to wait between restarts (exponential backoff
 // from package backoff), and when to escalate to the level above
 // (*EscalationError).
