@@ -182,6 +182,7 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 	if err != nil {
 		return orCode(ExitFlowFailed, fmt.Errorf("run: %w", err))
 	}
+	owned := sourceState(src) // before Close gives the partitions up
 	report.flush()
 	out.writeErr = s.close(context.WithoutCancel(ctx))
 	if err := src.Close(context.WithoutCancel(ctx)); err != nil && out.writeErr == nil {
@@ -210,6 +211,9 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 	}
 	if fl.dead != "" {
 		extra = append(extra, "dead_letters="+fl.dead)
+	}
+	if owned != "" {
+		extra = append(extra, owned)
 	}
 	printSummary(e.stderr, c, out, "line", extra...)
 	if out.writeErr != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/serviceflow/serviceflow/jsonl"
 	"github.com/serviceflow/serviceflow/stream"
 	"github.com/serviceflow/serviceflow/stream/file"
+	"github.com/serviceflow/serviceflow/stream/kafka"
 )
 
 // openSource opens --in: "-" for stdin, a path, or a broker URL.
@@ -131,4 +132,24 @@ func previewValues(v map[string]any) string {
 		b = b[:cut]
 	}
 	return strconv.Quote(string(b))
+}
+
+// sourceState describes what a Kafka source owns at the end of a run, for
+// the summary: its partitions and their lag (records not done, to the
+// high watermark of the last fetch). "" for other sources.
+func sourceState(src stream.Source) string {
+	k, ok := src.(*kafka.Source)
+	if !ok {
+		return ""
+	}
+	var ids []string
+	var lag int64
+	for _, p := range k.Partitions() {
+		ids = append(ids, strconv.Itoa(int(p.ID)))
+		lag += p.Lag
+	}
+	if len(ids) == 0 {
+		return "partitions=none"
+	}
+	return fmt.Sprintf("partitions=%s lag=%d", strings.Join(ids, ","), lag)
 }

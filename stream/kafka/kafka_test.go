@@ -267,3 +267,27 @@ func TestParseURL(t *testing.T) {
 		}
 	}
 }
+
+func TestPartitionsShowLag(t *testing.T) {
+	cfg := cluster(t, 1, "one")
+	produce(t, cfg, "one", numbered(0, 10)...)
+	s := source(t, cfg, "one", "g")
+	defer s.Close(t.Context())
+	var recs []stream.Record
+	for range 4 {
+		rec, err := s.Next(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, rec)
+	}
+	s.Ack(recs[0])
+	s.Ack(recs[1])
+	ps := s.Partitions()
+	if len(ps) != 1 {
+		t.Fatalf("partitions %+v, want one", ps)
+	}
+	if p := ps[0]; p.ID != 0 || p.Next != 2 || p.High != 10 || p.Lag != 8 || p.InFlight != 2 {
+		t.Fatalf("partition %+v, want next 2, high 10, lag 8, 2 in flight", p)
+	}
+}

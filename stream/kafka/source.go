@@ -1,11 +1,13 @@
 package kafka
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -35,6 +37,7 @@ type Source struct {
 	epochs    map[int32]uint64 // partition → the assignment its records belong to; absent: not ours
 	gen       uint64
 	committed map[int32]int64 // last commit per partition
+	high      map[int32]int64 // partition → its high watermark at the last fetch
 
 	stop    chan struct{}
 	stopped chan struct{}
@@ -52,7 +55,7 @@ func NewSource(ctx context.Context, cfg Config, opts ...kgo.Opt) (*Source, error
 	}
 	s := &Source{
 		cfg: cfg, log: slog.Default(),
-		epochs: map[int32]uint64{}, committed: map[int32]int64{},
+		epochs: map[int32]uint64{}, committed: map[int32]int64{}, high: map[int32]int64{},
 		stop: make(chan struct{}), stopped: make(chan struct{}),
 	}
 	reset := kgo.NewOffset().AtStart()
@@ -108,8 +111,55 @@ func (s *Source) Next(ctx context.Context) (stream.Record, error) {
 				s.log.Warn("kafka: fetch failed; retrying", "topic", topic, "partition", p, "err", err)
 			}
 		})
+		s.mu.Lock()
+		fs.EachPartition(func(p kgo.FetchTopicPartition) {
+			if _, ours := s.epochs[p.Partition]; ours && p.HighWatermark > 0 {
+				s.high[p.Partition] = p.HighWatermark
+			}
+		})
+		s.mu.Unlock()
 		s.buf = fs.Records()
 	}
+}
+
+// Partition is what a Source knows of one partition it owns.
+type Partition struct {
+	ID        int32
+	Committed int64 // the offset committed last (-1: none yet)
+	Next      int64 // the commit point: every record before it is done (-1: nothing read yet)
+	High      int64 // the high watermark at the last fetch (-1: not fetched yet)
+	InFlight  int   // records handed out and not acknowledged
+	// Lag is how many records of the partition are not done: from the
+	// commit point (or the committed offset) to the high watermark.
+	Lag int64
+}
+
+// Partitions returns the partitions this consumer owns, in order.
+func (s *Source) Partitions() []Partition {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var ps []Partition
+	for id := range s.epochs {
+		p := Partition{ID: id, Committed: -1, Next: -1, High: -1, InFlight: s.offs.InFlight(id)}
+		if c, ok := s.committed[id]; ok {
+			p.Committed = c
+		}
+		if n, ok := s.offs.Next(id); ok {
+			p.Next = n
+		}
+		if h, ok := s.high[id]; ok {
+			p.High = h
+			from := max(p.Next, p.Committed)
+			if from >= 0 {
+				p.Lag = max(0, h-from)
+			} else {
+				p.Lag = h
+			}
+		}
+		ps = append(ps, p)
+	}
+	slices.SortFunc(ps, func(a, b Partition) int { return cmp.Compare(a.ID, b.ID) })
+	return ps
 }
 
 // take hands out r if its partition is still ours.
@@ -181,6 +231,7 @@ func (s *Source) forget(parts []int32) {
 	for _, p := range parts {
 		delete(s.epochs, p)
 		delete(s.committed, p)
+		delete(s.high, p)
 		s.offs.Drop(p)
 	}
 }
