@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
 	"time"
 
-	"github.com/serviceflow/serviceflow/flow"
 	"github.com/serviceflow/serviceflow/snapshot"
 )
 
@@ -118,26 +116,11 @@ func (rt *Runtime) stopServices(ctx context.Context) {
 			svc := in.svc
 			in.svc = nil
 			in.mu.Unlock()
-			if err := stopService(ctx, svc); err != nil {
+			if err := rt.prog.Stop(ctx, svc); err != nil {
 				rt.cfg.logger.Warn("service stop failed", "stage", in.name, "err", err)
 			}
 		}
 	}
-}
-
-// stopService calls svc's Stop, if it has one; a panic becomes a
-// *flow.PanicError.
-func stopService(ctx context.Context, svc flow.Service) (err error) {
-	s, ok := svc.(flow.Stopper)
-	if !ok {
-		return nil
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = &flow.PanicError{Value: r, Stack: debug.Stack()}
-		}
-	}()
-	return s.Stop(ctx)
 }
 
 // awaitReplays waits for the Replays in progress to submit their inputs, or

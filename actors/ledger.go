@@ -62,6 +62,12 @@ func (l *ledger) claim(it item) bool {
 	return l.slots[it.slot].CompareAndSwap(it.c, nil)
 }
 
+// swap puts c in it's slot in place of it's context, if the slot still
+// holds that: false means the input was reported already.
+func (l *ledger) swap(it item, c *flow.Context) bool {
+	return l.slots[it.slot].CompareAndSwap(it.c, c)
+}
+
 // live reports whether it is still unreported.
 func (l *ledger) live(it item) bool { return l.slots[it.slot].Load() == it.c }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -162,13 +161,8 @@ type program = engine.Program[*flow.Context]
 
 // newService returns a started service for node i (see engine.Node.Start). A
 // panic in the stage's factory or Start becomes a *flow.PanicError.
-func (rt *Runtime) newService(ctx context.Context, i int) (svc engine.Service[*flow.Context], err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			svc, err = nil, &flow.PanicError{Value: r, Stack: debug.Stack()}
-		}
-	}()
-	return rt.prog.Nodes[i].Start(ctx)
+func (rt *Runtime) newService(ctx context.Context, i int) (engine.Service[*flow.Context], error) {
+	return rt.prog.Start(ctx, i)
 }
 
 func stageOf(err error) string {

@@ -45,6 +45,7 @@ func (rt *Runtime) Snapshot() Snapshot {
 		Events: rt.ev.list(),
 	}
 	s.Totals.InFlight = rt.led.inFlight()
+	s.Totals.Stuck = rt.prog.Stuck()
 	s.DeadLetters, s.Evicted = rt.led.deadLetters()
 	if rt.sup != nil {
 		s.Supervisors = rt.sup.snapshot()

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/serviceflow/serviceflow/flow"
 	"github.com/serviceflow/serviceflow/internal/engine"
 	"github.com/serviceflow/serviceflow/snapshot"
 	"github.com/serviceflow/serviceflow/supervisor"
@@ -43,10 +42,7 @@ func (c child) Name() string { return c.in.name }
 func (c child) Stop(ctx context.Context) error {
 	c.in.mu.Lock()
 	defer c.in.mu.Unlock()
-	if s, ok := c.in.svc.(flow.Stopper); ok && c.in.svc != nil {
-		return s.Stop(ctx)
-	}
-	return nil
+	return c.in.rt.prog.Stop(ctx, c.in.svc)
 }
 
 func (c child) Start(ctx context.Context) error {

@@ -39,6 +39,7 @@ var rules = &engine.Rules[*Context]{
 	NoBranch:   func(c *Context, key string) error { return (&fork{key: key}).noBranch(c) },
 	Get:        (*Context).Get,
 	Restore:    (*Context).restore,
+	Clone:      (*Context).clone,
 	Cursor:     func(c *Context) *engine.Cursor { return &c.cur },
 	Original:   (*Context).original,
 }

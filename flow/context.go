@@ -147,6 +147,19 @@ func (c *Context) original() *Context {
 	return o
 }
 
+// clone is a copy of c, values and cursor, with its ID: what a runtime goes
+// on with when a call that holds c is abandoned past its Timeout.
+// It takes no new ID, and shares only the original values, which never
+// change after creation.
+func (c *Context) clone() *Context {
+	return &Context{
+		id:   c.id,
+		vals: append(make([]entry, 0, len(c.vals)+4), c.vals...),
+		orig: c.orig[:len(c.orig):len(c.orig)],
+		cur:  c.cur.Clone(),
+	}
+}
+
 // restore puts the original values back, for another attempt.
 func (c *Context) restore() {
 	clear(c.vals)

@@ -25,6 +25,5 @@ func (f *Flow) Run(ctx context.Context, input map[string]any) (*Context, error) 
 		return nil, err
 	}
 	c := NewContext(input)
-	err = r.Run(ctx, c, &c.cur)
-	return c, err
+	return r.Run(ctx, c, &c.cur)
 }

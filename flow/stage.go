@@ -35,6 +35,13 @@ func Concurrency(n int) StageOption {
 
 // Timeout bounds each call: the service's ctx is cancelled after d, and a call
 // that runs out of time is retried (its error matches ErrTimeout and ErrRetry).
+// A call that ignores its ctx does not hold the input past d: a short grace
+// later (d/4, between 10 and 100 ms) it is abandoned, its goroutine left to
+// end when the call returns. The input goes on with its values as they were
+// before the call and the service is restarted (Stop, then Start, or a new
+// Build), like after Fatal; Stop may run while the abandoned call still does.
+// Each call of a stage with a Timeout runs in a goroutine of its own and
+// copies the input's values once.
 func Timeout(d time.Duration) StageOption { return func(c *stageConfig) { c.Timeout = d } }
 
 // Expects declares keys the service reads, for Validate. A service with

@@ -20,7 +20,7 @@ func full() Snapshot {
 		Flow: "orders", State: Degraded, Err: "why", Started: t0, Taken: t0.Add(90 * time.Second),
 		MaxInFlight: 64,
 		Retry:       Retry{Attempts: 3, Initial: 100 * time.Millisecond, Max: 5 * time.Second},
-		Totals:      Totals{Admitted: 10, InFlight: 1, Done: 6, Stopped: 1, Failed: 2, Retried: 4, Restarts: 5, Read: 12, Malformed: 2},
+		Totals:      Totals{Admitted: 10, InFlight: 1, Done: 6, Stopped: 1, Failed: 2, Retried: 4, Restarts: 5, Stuck: 1, Read: 12, Malformed: 2},
 		InRate:      12.5, OutRate: 11.25,
 		Stages: []Stage{{
 			ID: 0, Name: "parse", Kind: KindService, Path: "kind=book", Key: "k", State: StageRestarting,

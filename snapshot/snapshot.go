@@ -99,6 +99,7 @@ type Totals struct {
 	Failed   uint64 `json:"failed"`    // finished with status Failed (dead letters)
 	Retried  uint64 `json:"retried"`   // retries scheduled (an input may retry several times)
 	Restarts uint64 `json:"restarts"`  // actor restarts across all stages
+	Stuck    int    `json:"stuck"`     // calls abandoned past their stage's Timeout that have not returned (each holds a goroutine)
 
 	// Read and Malformed count what the program feeding the flow read from
 	// its input (lines of a JSON-lines file, say) before submitting: every

@@ -469,6 +469,7 @@ func allCases() []testCase {
 		},
 	})
 	cases = append(cases, restartCases()...)
+	cases = append(cases, edgeCases()...)
 	return append(cases, batchCases()...)
 }
 

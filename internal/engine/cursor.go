@@ -16,3 +16,10 @@ func (c *Cursor) Attempt() int { return c.attempt }
 
 // SetAttempt sets the attempt, for a new context (1) or a copy of one.
 func (c *Cursor) SetAttempt(n int) { c.attempt = n }
+
+// Clone is a copy of the cursor that shares nothing with it.
+func (c *Cursor) Clone() Cursor {
+	d := *c
+	d.frames = append([]int(nil), c.frames...)
+	return d
+}

@@ -27,19 +27,31 @@ type Instance[C any] interface {
 // p.Redeliveries times; after the last failure the service is restarted
 // too, so the input after a poison one finds a working service. Deliver
 // returns nil once the context moved on, or the error to Fail it with.
-func (p *Program[C]) Deliver(ctx context.Context, c C, cur *Cursor, in Instance[C]) error {
+//
+// It also returns the context to carry on with: c, or, when a call was
+// abandoned past its Timeout (its goroutine keeps c), a copy of c made
+// before that call. The service the abandoned call holds is restarted like
+// after Fatal, and the error (a timeout, matching Retry) goes the way of
+// any other.
+func (p *Program[C]) Deliver(ctx context.Context, c C, cur *Cursor, in Instance[C]) (C, error) {
 	gen, err := in.Step(ctx, c, cur)
 	for n := 1; err != nil && errors.Is(err, p.Rules.Fatal); n++ {
 		if rerr := in.Restart(ctx, gen, err, n); rerr != nil {
-			return fmt.Errorf("%w (restart failed: %w)", err, rerr)
+			return c, fmt.Errorf("%w (restart failed: %w)", err, rerr)
 		}
 		if n > p.Redeliveries {
 			if p.Redeliveries == 0 {
-				return fmt.Errorf("%w (not redelivered: the flow's restart policy allows no redelivery)", err)
+				return c, fmt.Errorf("%w (not redelivered: the flow's restart policy allows no redelivery)", err)
 			}
-			return fmt.Errorf("%w (gave up after %d redeliveries)", err, p.Redeliveries)
+			return c, fmt.Errorf("%w (gave up after %d redeliveries)", err, p.Redeliveries)
 		}
 		gen, err = in.Step(ctx, c, cur)
 	}
-	return err
+	if spare, ok := p.takeSpare(err); ok {
+		if rerr := in.Restart(ctx, gen, err, 1); rerr != nil {
+			err = fmt.Errorf("%w (restart failed: %w)", err, rerr)
+		}
+		return spare, err
+	}
+	return c, err
 }

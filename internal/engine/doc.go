@@ -15,7 +15,10 @@
 //	for !p.Finished(cur) {
 //		var err error
 //		if p.Nodes[p.At(cur)].Op == OpCall {
-//			err = p.Deliver(ctx, c, cur, instance) // Step, with restarts and redelivery on Fatal
+//			// Step, with restarts and redelivery on Fatal; c changes when a
+//			// call is abandoned past its Timeout.
+//			c, err = p.Deliver(ctx, c, cur, instance)
+//			cur = p.Rules.Cursor(c)
 //		} else {
 //			err = p.Step(ctx, c, cur, nil)
 //		}

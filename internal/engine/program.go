@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/serviceflow/serviceflow/backoff"
@@ -65,6 +66,8 @@ type Program[C any] struct {
 	RestartBackoff backoff.Exponential // flow.Run's delay before its n-th restart for one input
 
 	Rules *Rules[C]
+
+	stuck atomic.Int64 // abandoned calls that have not returned yet
 }
 
 // Node is one step of a Program.

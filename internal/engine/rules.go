@@ -35,6 +35,10 @@ type Rules[C any] struct {
 	Get func(c C, key string) (any, bool)
 	// Restore puts a context's original values back, for a retry.
 	Restore func(c C)
+	// Clone copies a context, values and cursor, with its ID: the stand-in
+	// a runtime carries on with when a call that holds the context is
+	// abandoned (see Deliver).
+	Clone func(c C) C
 	// Cursor is the context's Cursor, for runtimes that hold only a C.
 	Cursor func(c C) *Cursor
 	// Original is a new context with the same ID and the values c was

@@ -32,18 +32,20 @@ func NewRunner[C any](p *Program[C]) *Runner[C] {
 
 // Run drives c from the program's entry to its outcome, retrying it as the
 // program's retry policy allows (waiting out each backoff, or until ctx
-// ends), and returns the outcome's error: nil for Done.
-func (r *Runner[C]) Run(ctx context.Context, c C, cur *Cursor) error {
+// ends), and returns the outcome's error: nil for Done. It also returns the
+// context the outcome is in: c, or the copy that replaced it when a call
+// was abandoned past its Timeout (see Deliver).
+func (r *Runner[C]) Run(ctx context.Context, c C, cur *Cursor) (C, error) {
 	p := r.p
 	p.Begin(cur)
 	for {
-		r.Walk(ctx, c, cur)
+		c, cur = r.Walk(ctx, c, cur)
 		out := p.Finish(cur)
 		if !out.Retry {
-			return out.Err
+			return c, out.Err
 		}
 		if err := backoff.Sleep(ctx, out.Wait); err != nil {
-			return p.Abandon(cur, err).Err
+			return c, p.Abandon(cur, err).Err
 		}
 		p.Retry(c, cur)
 	}
@@ -51,16 +53,22 @@ func (r *Runner[C]) Run(ctx context.Context, c C, cur *Cursor) error {
 
 // Call runs c through the program once, from its entry, without retrying
 // it, and returns the error it ended with: a flow used as a service.
+//
+// When a call inside is abandoned past its Timeout, the rest of the walk
+// runs on a copy (see Deliver) whose values the caller does not see; the
+// error still says how it ended.
 func (r *Runner[C]) Call(ctx context.Context, c C, cur *Cursor) error {
 	r.p.Begin(cur)
-	r.Walk(ctx, c, cur)
+	_, cur = r.Walk(ctx, c, cur)
 	return r.p.Err(cur)
 }
 
 // Walk steps c until it reaches the end of the program, without retrying
 // it: Finish or Err(cur) say how it ended. Once ctx ends, every step but a
-// decorator's exit fails with ctx's error.
-func (r *Runner[C]) Walk(ctx context.Context, c C, cur *Cursor) {
+// decorator's exit fails with ctx's error. It returns the context and
+// cursor it ended with: c's, or those of the copy that replaced c when a
+// call was abandoned past its Timeout.
+func (r *Runner[C]) Walk(ctx context.Context, c C, cur *Cursor) (C, *Cursor) {
 	p := r.p
 	for !p.Finished(cur) {
 		i := p.At(cur)
@@ -71,7 +79,11 @@ func (r *Runner[C]) Walk(ctx context.Context, c C, cur *Cursor) {
 		}
 		var err error
 		if op == OpCall {
-			err = p.Deliver(ctx, c, cur, &r.inst[i])
+			var next C
+			next, err = p.Deliver(ctx, c, cur, &r.inst[i])
+			if nc := p.Rules.Cursor(next); nc != cur { // replaced: see Deliver
+				c, cur = next, nc
+			}
 		} else {
 			err = p.Step(ctx, c, cur, nil)
 		}
@@ -79,6 +91,7 @@ func (r *Runner[C]) Walk(ctx context.Context, c C, cur *Cursor) {
 			p.Fail(cur, err)
 		}
 	}
+	return c, cur
 }
 
 // Stop stops every started service that has a Stop method and returns their
@@ -130,7 +143,7 @@ func (in *lazy[C]) service(ctx context.Context) (Service[C], uint64, error) {
 	if in.started.Load() {
 		return in.svc, gen, nil
 	}
-	svc, err := in.p.Nodes[in.at].Start(ctx)
+	svc, err := in.p.Start(ctx, in.at)
 	if err != nil {
 		return nil, gen, err
 	}
@@ -152,12 +165,12 @@ func (in *lazy[C]) Restart(ctx context.Context, gen uint64, cause error, n int) 
 	if in.gen.Load() != gen && in.started.Load() {
 		return nil
 	}
-	if s, ok := in.svc.(stopper); ok && in.started.Load() {
-		_ = s.Stop(ctx) // a failing Stop must not prevent the restart
+	if in.started.Load() {
+		_ = in.p.Stop(ctx, in.svc) // a failing Stop must not prevent the restart
 	}
 	in.started.Store(false)
 	in.svc = nil
-	svc, err := in.p.Nodes[in.at].Start(ctx)
+	svc, err := in.p.Start(ctx, in.at)
 	if err != nil {
 		return err
 	}
@@ -171,8 +184,8 @@ func (in *lazy[C]) stop(ctx context.Context) error {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	var err error
-	if s, ok := in.svc.(stopper); ok && in.started.Load() {
-		err = s.Stop(ctx)
+	if in.started.Load() {
+		err = in.p.Stop(ctx, in.svc)
 	}
 	in.started.Store(false)
 	in.svc = nil

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 )
 
 type starter interface {
@@ -30,4 +31,30 @@ func (n *Node[C]) Start(ctx context.Context) (Service[C], error) {
 		}
 	}
 	return svc, nil
+}
+
+// Start is node i's Start, with a panic in its factory or its Start turned
+// into the Rules' Panic error. Runtimes start services through it.
+func (p *Program[C]) Start(ctx context.Context, i int) (svc Service[C], err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			svc, err = nil, p.Rules.Panic(r, debug.Stack())
+		}
+	}()
+	return p.Nodes[i].Start(ctx)
+}
+
+// Stop calls svc's Stop, if it has one (flow.Stopper), with a panic turned
+// into the Rules' Panic error. Runtimes stop services through it.
+func (p *Program[C]) Stop(ctx context.Context, svc Service[C]) (err error) {
+	s, ok := svc.(stopper)
+	if !ok {
+		return nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = p.Rules.Panic(r, debug.Stack())
+		}
+	}()
+	return s.Stop(ctx)
 }

@@ -31,8 +31,9 @@ func (p *Program[C]) Err(cur *Cursor) error { return cur.err }
 // Step executes the node the context is at and, on success, moves it to the
 // next node. For a call node it calls svc (nil means the node's Service): it
 // turns a panic into the Rules' Panic error (which matches Fatal), applies
-// the stage's Timeout (a timed-out call matches ErrTimeout and Retry) and
-// wraps any error with the stage. On error the context does not move: the
+// the stage's Timeout (a timed-out call matches ErrTimeout and Retry; one
+// that ignores its context is abandoned, see callTimed) and wraps any error
+// with the stage. A decorator's panic becomes the Panic error too. On error the context does not move: the
 // caller restarts the service and steps again (Deliver does, for Fatal), or
 // calls Fail.
 func (p *Program[C]) Step(ctx context.Context, c C, cur *Cursor, svc Service[C]) error {
@@ -52,7 +53,7 @@ func (p *Program[C]) Step(ctx context.Context, c C, cur *Cursor, svc Service[C])
 		cur.pc = target
 		return nil
 	case OpEnter:
-		if err := n.Decorator.Before(ctx, c); err != nil {
+		if err := p.safeBefore(ctx, n.Decorator, c); err != nil {
 			return p.stageError(n, cur, err)
 		}
 		cur.frames = append(cur.frames, n.Exit)
@@ -66,7 +67,7 @@ func (p *Program[C]) Step(ctx context.Context, c C, cur *Cursor, svc Service[C])
 		}
 		in := cur.err
 		cur.err = nil
-		if err := n.Decorator.After(ctx, c, in); err != nil {
+		if err := p.safeAfter(ctx, n.Decorator, c, in); err != nil {
 			if err == in {
 				return err
 			}
@@ -83,21 +84,28 @@ func (p *Program[C]) call(ctx context.Context, n *Node[C], c C, cur *Cursor, svc
 		svc = n.Service
 	}
 	if n.Config.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, n.Config.Timeout)
-		defer cancel()
+		return p.callTimed(ctx, n, c, cur, svc)
 	}
-	var err error
+	return p.called(n, cur, p.invoke(ctx, n, svc, c), nil)
+}
+
+// invoke calls svc on c; a batched stage's service gets a batch of one.
+func (p *Program[C]) invoke(ctx context.Context, n *Node[C], svc Service[C], c C) error {
 	if b, ok := n.Batcher(svc); ok {
-		err = p.callOne(ctx, b, c) // a batched stage, one input at a time: a batch of one
-	} else {
-		err = p.safeCall(ctx, svc, c)
+		return p.callOne(ctx, b, c)
 	}
+	return p.safeCall(ctx, svc, c)
+}
+
+// called classifies a call's outcome: on success the context moves on; an
+// error is the stage's, and a call whose Timeout passed (tctx, for a timed
+// call) matches Retry and the Rules' Timeout.
+func (p *Program[C]) called(n *Node[C], cur *Cursor, err error, tctx context.Context) error {
 	if err == nil {
 		cur.pc = n.Next
 		return nil
 	}
-	if n.Config.Timeout > 0 && errors.Is(ctx.Err(), context.DeadlineExceeded) && !errors.Is(err, p.Rules.Retry) {
+	if tctx != nil && errors.Is(tctx.Err(), context.DeadlineExceeded) && !errors.Is(err, p.Rules.Retry) {
 		err = p.Rules.AsRetry(&timeoutError{after: n.Config.Timeout, err: err, is: p.Rules.Timeout})
 	}
 	return p.Rules.Stage(n.Name, cur.attempt, err)
@@ -112,6 +120,26 @@ func (p *Program[C]) safeCall(ctx context.Context, svc Service[C], c C) (err err
 		}
 	}()
 	return svc.Call(ctx, c)
+}
+
+// safeBefore and safeAfter run a decorator, turning a panic into the Rules'
+// Panic error like a service's: the input fails with it, and nothing else.
+func (p *Program[C]) safeBefore(ctx context.Context, d Decorator[C], c C) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = p.Rules.Panic(r, debug.Stack())
+		}
+	}()
+	return d.Before(ctx, c)
+}
+
+func (p *Program[C]) safeAfter(ctx context.Context, d Decorator[C], c C, in error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = p.Rules.Panic(r, debug.Stack())
+		}
+	}()
+	return d.After(ctx, c, in)
 }
 
 func (p *Program[C]) stageError(n *Node[C], cur *Cursor, err error) error {
