@@ -54,9 +54,13 @@ func TestCrashLoopEscalatesWithDefaultSupervision(t *testing.T) {
 	}
 	// 20 restarts by the stage's supervisor, then 20 by the root (each
 	// after the stage escalated again at once), then the root gives up.
+	// Exactly 40 on the fake clock (supervisor's test); here, on a loaded
+	// machine, restarts may leave the stage's window during the root's
+	// turn and let the stage restart a few more times first.
 	want := uint64(2 * supervisor.DefaultMaxRestarts)
-	if s := rt.Snapshot(); s.Totals.Restarts != want {
-		t.Fatalf("%d restarts; want %d", s.Totals.Restarts, want)
+	s := rt.Snapshot()
+	if s.Totals.Restarts < want {
+		t.Fatalf("%d restarts; want both budgets spent (%d)", s.Totals.Restarts, want)
 	}
-	t.Logf("flow failed after %v, %d inputs", took, submitted)
+	t.Logf("flow failed after %v, %d inputs, %d restarts", took, submitted, s.Totals.Restarts)
 }
