@@ -45,6 +45,8 @@ type job struct {
 	// hurry is closed by a second interrupt: stop waiting for the inputs
 	// in flight (see finish). nil: never.
 	hurry <-chan struct{}
+	// watch, with --watch, follows the flow file (see watch.go); nil: don't.
+	watch *watchSpec
 }
 
 // hurryGrace is how long a run waits for the runtime after a second
@@ -73,7 +75,7 @@ type outcome struct {
 // Every input taken from the stream gets exactly one result in j.sink.
 func (j *job) run(ctx context.Context) (outcome, error) {
 	start := time.Now()
-	rt, err := actors.Start(ctx, j.flow, j.options...)
+	rt, err := j.start(ctx) // see watch.go
 	if err != nil {
 		return outcome{}, fmt.Errorf("start the flow: %w", err)
 	}
@@ -229,7 +231,7 @@ intake:
 // drain for seconds. Then the sink records what is still in flight itself
 // and finish returns abandoned, leaving the drain and the results' owner
 // running: only a process about to exit hurries (see Main).
-func (j *job) finish(ctx context.Context, rt *actors.Runtime, consumed <-chan struct{}) (err error, abandoned bool) {
+func (j *job) finish(ctx context.Context, rt runner, consumed <-chan struct{}) (err error, abandoned bool) {
 	done := make(chan error, 1)
 	go func() {
 		err := j.drain(ctx, rt)
@@ -256,7 +258,7 @@ func (j *job) finish(ctx context.Context, rt *actors.Runtime, consumed <-chan st
 // while ctx lives (the stream ended normally), at most drainTimeout once ctx
 // is cancelled, and no longer once hurried; then the runtime fails what is
 // left.
-func (j *job) drain(ctx context.Context, rt *actors.Runtime) error {
+func (j *job) drain(ctx context.Context, rt runner) error {
 	timeout := j.drainTimeout
 	if timeout <= 0 {
 		timeout = 10 * time.Second

@@ -13,6 +13,7 @@ import (
 	"github.com/serviceflow/serviceflow/actors"
 	"github.com/serviceflow/serviceflow/flowfile"
 	"github.com/serviceflow/serviceflow/jsonl"
+	"github.com/serviceflow/serviceflow/snapshot"
 	"github.com/serviceflow/serviceflow/stream"
 	"github.com/serviceflow/serviceflow/tui"
 )
@@ -31,6 +32,11 @@ type runFlags struct {
 	monitorToken  string
 	exitOnDone    bool
 	record        string
+	watch         bool
+	// For tests of --watch: when to poll the flow file (nil: a ticker)
+	// and a hook told each reload event.
+	watchTicks  <-chan time.Time
+	watchNotify func(snapshot.Event)
 }
 
 func (e *env) runCmd() *cobra.Command {
@@ -68,6 +74,18 @@ failed at once (within a second, even if a service ignores its context),
 and the results, dead letters and summary are written. A third exits
 without a summary.
 
+With --watch, run follows the flow file: it polls it (every 500ms, by its
+modification time, size and content hash) and, when an edit loads and
+validates, new inputs go to the new flow while the inputs in flight finish
+on the old one; each input still gets exactly one result. The monitor shows
+the switch as a reload event. An edit that does not load or validate keeps
+the old flow running and shows its problems (file:line:col) as
+reload-failed events (on stderr with --ui plain or off). The new flow's
+max_in_flight and supervision apply to it; while the old one drains, both
+count their own inputs in flight. Declared input: types are checked against
+the first version. Dead letters of a replaced flow can no longer be
+replayed from the monitor.
+
 Exit codes: 0 the run completed, even if some inputs failed (they are in the
 output and the dead letters); 1 the flow failed (a supervisor gave up) or
 the output could not be written (intake stops at the first write error); 2 usage or flow-file errors, before any
@@ -91,6 +109,7 @@ input is read; 130 interrupted.`,
 	addRecord(f, &fl.record)
 	f.IntVar(&fl.maxInFlight, "max-in-flight", 0, "bound on inputs in flight (default: the flow file's max_in_flight, else 1024)")
 	f.DurationVar(&fl.drainTimeout, "drain-timeout", 10*time.Second, "after an interrupt, how long in-flight inputs may take to finish")
+	f.BoolVar(&fl.watch, "watch", false, "reload the flow file when it changes: new inputs go to the new flow, inputs in flight finish on the old")
 	return cmd
 }
 
@@ -112,6 +131,12 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 	}
 	if fl.maxInFlight > flowfile.InFlightLimit { // the runtime allocates for it at start
 		return usageError("run: --max-in-flight must be at most %d, not %d", flowfile.InFlightLimit, fl.maxInFlight)
+	}
+	var stamp fileStamp // --watch: the version loaded (stamped first: an edit meanwhile is seen)
+	if fl.watch {
+		if stamp, _, _, err = stampFile(path, fileStamp{}); err != nil {
+			return usageError("run: --watch: %v", err)
+		}
 	}
 	file, err := e.load(path, e.stderr, true)
 	if err != nil {
@@ -157,14 +182,18 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 	}
 	report := newMalformedReport(e.stderr, mode == tui.TUI)
 
-	opts := []actors.Option{
-		actors.Supervision(file.Supervision.Spec()),
-		actors.Logger(runtimeLogger(mode, e.stderr)),
-		actors.Affinity(stream.KeyValue), // a broker record's key keeps its order through concurrent stages
+	options := func(file *flowfile.File) []actors.Option {
+		opts := []actors.Option{
+			actors.Supervision(file.Supervision.Spec()),
+			actors.Logger(runtimeLogger(mode, e.stderr)),
+			actors.Affinity(stream.KeyValue), // a broker record's key keeps its order through concurrent stages
+		}
+		if n := max(fl.maxInFlight, 0); n > 0 || file.MaxInFlight > 0 {
+			opts = append(opts, actors.MaxInFlight(cmp.Or(n, file.MaxInFlight)))
+		}
+		return opts
 	}
-	if n := max(fl.maxInFlight, 0); n > 0 || file.MaxInFlight > 0 {
-		opts = append(opts, actors.MaxInFlight(cmp.Or(n, file.MaxInFlight)))
-	}
+	opts := options(file)
 	j := &job{
 		flow:         file.Flow,
 		options:      opts,
@@ -177,6 +206,9 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 		monitorToken: monitorToken(fl.monitorToken),
 		malformed:    report.add,
 		hurry:        e.hurry,
+	}
+	if fl.watch {
+		j.watch = e.watchSpec(path, stamp, mode, fl, options)
 	}
 	out, err := j.run(ctx)
 	if err != nil {

@@ -216,6 +216,13 @@ const (
 	EventResume     EventKind = "resume"
 	EventReplay     EventKind = "replay"
 	EventMalformed  EventKind = "malformed" // an input record that could not be decoded
+	// EventReload: the flow file changed and the new flow took over new
+	// inputs (flowrun run --watch); the old one finishes those in flight.
+	EventReload EventKind = "reload"
+	// EventReloadFailed: the flow file changed but the edit does not load
+	// or validate; the old flow keeps running. One per problem, its message
+	// starting with the problem's file:line:col.
+	EventReloadFailed EventKind = "reload-failed"
 )
 
 // Event is something that happened to the flow.
