@@ -125,12 +125,14 @@ type live struct {
 	lastErr string // the last error reading the file, reported once
 }
 
-// retired is a runtime a reload replaced: draining, then done.
+// retired is a runtime a reload replaced: draining, then done (and
+// dropped: only its totals and escalation are kept).
 type retired struct {
-	rt     *actors.Runtime
+	rt     *actors.Runtime // nil once done
 	gen    int
 	done   bool
 	totals snapshot.Totals // its final totals, once done
+	err    error           // its escalation, once done
 }
 
 // startLive starts f and watches spec.path for new versions of it.
@@ -234,14 +236,15 @@ func (l *live) reload(data []byte) {
 	l.forward(rt)
 	l.retiring.Add(1)
 	l.mu.Unlock()
-	inFlight := r.rt.Snapshot().Totals.InFlight
+	old := r.rt
+	inFlight := old.Snapshot().Totals.InFlight
 	l.event(snapshot.EventReload, fmt.Sprintf("%s changed: generation %d takes new inputs; generation %d finishes its %d in flight", l.spec.path, gen, r.gen, inFlight))
 	go func() {
 		defer l.retiring.Done()
-		err := r.rt.Drain(l.oldCtx)
-		t := r.rt.Snapshot().Totals
+		err := old.Drain(l.oldCtx)
+		t := old.Snapshot().Totals
 		l.mu.Lock()
-		r.done, r.totals = true, t
+		r.done, r.totals, r.err, r.rt = true, t, old.Err(), nil
 		l.mu.Unlock()
 		msg := fmt.Sprintf("generation %d drained: %d done, %d stopped, %d failed", r.gen, t.Done, t.Stopped, t.Failed)
 		if err != nil {
@@ -307,12 +310,20 @@ func (l *live) Results() <-chan flow.Result { return l.results }
 func (l *live) Err() error {
 	l.mu.Lock()
 	rts := []*actors.Runtime{l.cur}
+	var errs []error
 	for _, r := range l.old {
-		rts = append(rts, r.rt)
+		if r.done {
+			errs = append(errs, r.err)
+		} else {
+			rts = append(rts, r.rt)
+		}
 	}
 	l.mu.Unlock()
 	for _, rt := range rts {
-		if err := rt.Err(); err != nil {
+		errs = append(errs, rt.Err())
+	}
+	for _, err := range errs {
+		if err != nil {
 			return err
 		}
 	}
