@@ -32,11 +32,17 @@ func (l *ledger) bury(res flow.Result, stage string) snapshot.DeadLetter {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if len(l.dead) >= l.deadCap {
-		old := l.dead[0]
-		delete(l.inputs, old.ID)
-		delete(l.replaying, old.ID) // its Replay holds the input and submits it still
-		l.dead = append(l.dead[:0], l.dead[1:]...)
+	// Evict the oldest letters that no Replay is submitting: one being
+	// replayed stays until its input is admitted, or its replay, cut short,
+	// would lose it. So while replays wait the letters may exceed deadCap,
+	// by at most the letters being replayed.
+	for len(l.dead) >= l.deadCap {
+		k := slices.IndexFunc(l.dead, func(dl snapshot.DeadLetter) bool { return !l.replaying[dl.ID] })
+		if k < 0 {
+			break
+		}
+		delete(l.inputs, l.dead[k].ID)
+		l.dead = slices.Delete(l.dead, k, k+1)
 		l.evicted++
 	}
 	l.dead = append(l.dead, dl)

@@ -69,7 +69,8 @@ func StageSupervision(stage string, spec supervisor.Spec) Option {
 }
 
 // DeadLetters sets how many Failed inputs are kept for inspection and replay
-// (default 1000); older ones are evicted and counted.
+// (default 1000); older ones are evicted and counted, except those a Replay
+// is still submitting, which stay until their inputs are admitted.
 func DeadLetters(n int) Option {
 	return optionFunc(func(c *config) {
 		if n > 0 {
