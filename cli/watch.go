@@ -212,7 +212,11 @@ func (l *live) reload(data []byte) {
 		for _, p := range problems {
 			l.event(snapshot.EventReloadFailed, p.Error())
 		}
-		l.event(snapshot.EventReloadFailed, fmt.Sprintf("%s: %d problems: generation %d keeps running", l.spec.path, len(problems), l.generation()))
+		noun := "problem"
+		if len(problems) != 1 {
+			noun += "s"
+		}
+		l.event(snapshot.EventReloadFailed, fmt.Sprintf("%s: %d %s: generation %d keeps running", l.spec.path, len(problems), noun, l.generation()))
 		return
 	}
 	rt, err := actors.Start(l.ctx, f, opts...)
