@@ -191,7 +191,13 @@ func (in *instance) sendBatch(reason fillReason) {
 	if len(call) > 0 {
 		b.stats.record(len(call), reason)
 		rt.prog.DeliverBatch(rt.ctx, b.cs, b.curs, in, b.errs)
+		if len(b.cs) > 0 && b.cs[0] != call[0].c { // abandoned: the whole batch goes on with copies
+			in.logAbandoned(b.cs[0], b.errs[0], len(call))
+		}
 		for i, it := range call {
+			if b.cs[i] != it.c && !in.replace(&it, b.cs[i]) {
+				continue // reported meanwhile: dropped
+			}
 			if err := b.errs[i]; err != nil {
 				rt.prog.Fail(it.cur, err)
 			}

@@ -144,8 +144,11 @@ func (in *instance) process(it item) {
 	if p.Nodes[in.node].Op == engine.OpCall {
 		var c *flow.Context
 		c, err = p.Deliver(rt.ctx, it.c, it.cur, in) // with restarts and redelivery on Fatal
-		if c != it.c && !in.replace(&it, c, err) {
-			return
+		if c != it.c {
+			in.logAbandoned(c, err, 1)
+			if !in.replace(&it, c) {
+				return
+			}
 		}
 	} else {
 		err = p.Step(rt.ctx, it.c, it.cur, nil)
@@ -160,16 +163,21 @@ func (in *instance) process(it item) {
 // replace carries on with c in place of it's context, which a call
 // abandoned past its Timeout still holds; it reports false when the input
 // was reported meanwhile (a drain or escalation sweep), and then it is
-// dropped. The abandoned call is logged here, once.
-func (in *instance) replace(it *item, c *flow.Context, err error) bool {
-	in.rt.cfg.logger.Warn("service call abandoned: it ran past its Timeout and ignores its context; its goroutine is left until it returns",
-		"stage", in.name, "input", c.ID(), "err", err, "stuck", in.rt.prog.Stuck())
+// dropped.
+func (in *instance) replace(it *item, c *flow.Context) bool {
 	next := item{c: c, cur: in.rt.prog.Rules.Cursor(c), slot: it.slot}
 	if !in.rt.led.swap(*it, c) {
 		return false
 	}
 	*it = next
 	return true
+}
+
+// logAbandoned logs an abandoned call, once for its goroutine: c is (the
+// first of) its inputs, n how many it had.
+func (in *instance) logAbandoned(c *flow.Context, err error, n int) {
+	in.rt.cfg.logger.Warn("service call abandoned: it ran past its Timeout and ignores its context; its goroutine is left until it returns",
+		"stage", in.name, "input", c.ID(), "inputs", n, "err", err, "stuck", in.rt.prog.Stuck())
 }
 
 // Step implements engine.Instance: it runs the service on c, under the

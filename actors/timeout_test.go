@@ -36,17 +36,21 @@ func (s *syncBuffer) String() string {
 // service, the inputs behind it keep flowing, the stuck call is counted in
 // the snapshot and logged once, and Drain returns. This holds for one
 // instance, a pool (whose calls run under the instance lock) and a strategy
-// whose restarts come from other goroutines. Before, the call held its
-// actor until it returned: everything behind it stalled.
+// whose restarts come from other goroutines, and for a batched stage, whose
+// abandoned call is one stuck goroutine for all its inputs. Before, the call
+// held its actor until it returned: everything behind it stalled.
 func TestCallPastTimeoutIsAbandoned(t *testing.T) {
 	for name, tt := range map[string]struct {
 		concurrency int
 		opts        []Option
 		restarts    uint64 // the stuck instance, and with rest-for-one the stage after it
+		batch       bool   // a batched stage: the stuck call holds a whole batch
 	}{
-		"single":       {1, nil, 1},
-		"pool":         {3, nil, 1},
-		"rest-for-one": {1, []Option{Supervision(supervisor.Spec{Strategy: supervisor.RestForOne})}, 2},
+		"single":       {1, nil, 1, false},
+		"pool":         {3, nil, 1, false},
+		"rest-for-one": {1, []Option{Supervision(supervisor.Spec{Strategy: supervisor.RestForOne})}, 2, false},
+		"batch":        {1, nil, 1, true},
+		"batch pool":   {3, nil, 1, true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			release := make(chan struct{})
@@ -58,7 +62,19 @@ func TestCallPastTimeoutIsAbandoned(t *testing.T) {
 				c.Set("done", true)
 				return nil
 			})
-			f := flow.New(flow.Stage(svc, flow.Timeout(20*time.Millisecond), flow.Concurrency(tt.concurrency)), flow.Func("next", func(context.Context, *flow.Context) error { return nil }))
+			opt := []flow.StageOption{flow.Timeout(20 * time.Millisecond), flow.Concurrency(tt.concurrency)}
+			stage := flow.Stage(svc, opt...)
+			if tt.batch {
+				stage = flow.Batch("slow", func(ctx context.Context, batch []*flow.Context) error {
+					for _, c := range batch {
+						if err := svc.Call(ctx, c); err != nil {
+							return err
+						}
+					}
+					return nil
+				}, append(opt, flow.MaxBatch(8))...)
+			}
+			f := flow.New(stage, flow.Func("next", func(context.Context, *flow.Context) error { return nil }))
 			opts := append([]Option{Logger(slog.New(slog.NewTextHandler(&logs, nil)))}, tt.opts...)
 			rt, err := Start(context.Background(), f, opts...)
 			if err != nil {

@@ -89,5 +89,38 @@ func edgeCases() []testCase {
 			expect(t, r[2], flow.Done, nil, map[string]any{"done": true})
 		},
 	})
+	// The same for a batch: the stuck batch call is abandoned and every
+	// input in it gets the timeout, each retried from its values before
+	// the call, each with exactly one result (the suite checks that).
+	batchRelease := make(chan struct{})
+	cases = append(cases, testCase{
+		Name: "a batch call that ignores its Timeout is abandoned and its inputs retried",
+		Flow: func() *flow.Flow {
+			batchRelease = make(chan struct{})
+			release := batchRelease
+			return flow.New(flow.Batch("slow", func(_ context.Context, batch []*flow.Context) error {
+				for _, c := range batch {
+					if n, _ := flow.Value[int](c, "n"); n == 1 && c.Attempt() == 1 {
+						<-release // ignores its context
+					}
+				}
+				for _, c := range batch {
+					c.Set("done", c.Attempt())
+				}
+				return nil
+			}, flow.MaxBatch(8), flow.Timeout(20*time.Millisecond))).WithRetry(fastRetry)
+		},
+		Inputs: inputs,
+		Check: func(t *testing.T, r []flow.Result) {
+			defer close(batchRelease)
+			for i, res := range r {
+				a := res.Context.Attempt()
+				expect(t, res, flow.Done, nil, map[string]any{"done": a})
+				if i == 1 && a != 2 {
+					fail(t, "stuck input finished on attempt %d, want 2", a)
+				}
+			}
+		},
+	})
 	return cases
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"slices"
 )
 
 // BatchService is what a batched call node runs: flow.BatchService.
@@ -38,15 +39,31 @@ type BatchInstance[C any] interface {
 // cs[i]'s outcome, wrapped with the stage like Step's errors: the Rules split
 // the service's error into one per input (a per-input error value, or one
 // error for all). A panic is one Fatal error for all; a call that runs out of
-// the stage's Timeout is a Retry for each input that did not succeed.
+// the stage's Timeout is a Retry for each input that did not succeed, and
+// one that ignores its context is abandoned like a single call (callTimed):
+// every input gets the timeout, carrying a copy of it from before the call
+// for DeliverBatch.
 func (p *Program[C]) StepBatch(ctx context.Context, node int, cs []C, curs []*Cursor, svc BatchService[C], errs []error) {
 	n := &p.Nodes[node]
+	var err error
+	timedOut := false
 	if n.Config.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, n.Config.Timeout)
-		defer cancel()
+		batch := slices.Clone(cs) // the call may outlive the caller's slice
+		spares := make([]C, len(cs))
+		for i, c := range cs {
+			spares[i] = p.Rules.Clone(c)
+		}
+		var cause error
+		err, timedOut, cause = p.runTimed(ctx, n.Config.Timeout, func(tctx context.Context) error { return p.safeCallBatch(tctx, svc, batch) })
+		if cause != nil {
+			for i, cur := range curs {
+				errs[i] = p.abandoned(ctx, n, cur, cause, spares[i])
+			}
+			return
+		}
+	} else {
+		err = p.safeCallBatch(ctx, svc, cs)
 	}
-	err := p.safeCallBatch(ctx, svc, cs)
 	if err == nil {
 		for i, cur := range curs {
 			cur.pc = n.Next
@@ -54,7 +71,6 @@ func (p *Program[C]) StepBatch(ctx context.Context, node int, cs []C, curs []*Cu
 		}
 		return
 	}
-	timedOut := n.Config.Timeout > 0 && errors.Is(ctx.Err(), context.DeadlineExceeded)
 	per := p.Rules.SplitBatch(err, len(cs))
 	for i, cur := range curs {
 		e := per[i]
@@ -95,7 +111,33 @@ func (p *Program[C]) callOne(ctx context.Context, svc BatchService[C], c C) erro
 // panic) restart the service once per round and are redelivered together,
 // at most p.Redeliveries times; the others keep their outcome. errs[i] gets
 // cs[i]'s: nil once it moved on, else the error to Fail it with.
+//
+// When a batch call was abandoned past its Timeout (its goroutine keeps the
+// contexts), cs[i] and curs[i] are replaced by the copy of each made before
+// that call, and the service is restarted once, as Deliver does for one.
 func (p *Program[C]) DeliverBatch(ctx context.Context, cs []C, curs []*Cursor, in BatchInstance[C], errs []error) {
+	gen := p.deliverBatch(ctx, cs, curs, in, errs)
+	var restartErr error
+	restarted := false
+	for i, err := range errs {
+		spare, ok := p.takeSpare(err)
+		if !ok {
+			continue
+		}
+		if !restarted {
+			restarted = true
+			restartErr = in.Restart(ctx, gen, err, 1)
+		}
+		if restartErr != nil {
+			errs[i] = fmt.Errorf("%w (restart failed: %w)", err, restartErr)
+		}
+		cs[i], curs[i] = spare, p.Rules.Cursor(spare)
+	}
+}
+
+// deliverBatch is DeliverBatch's Fatal and redelivery loop; it returns the
+// generation of the service that ran last.
+func (p *Program[C]) deliverBatch(ctx context.Context, cs []C, curs []*Cursor, in BatchInstance[C], errs []error) uint64 {
 	gen := in.StepBatch(ctx, cs, curs, errs)
 	var again []int // indices of the inputs to redeliver
 	for i, err := range errs {
@@ -112,7 +154,7 @@ func (p *Program[C]) DeliverBatch(ctx context.Context, cs []C, curs []*Cursor, i
 			for _, i := range again {
 				errs[i] = fmt.Errorf("%w (restart failed: %w)", errs[i], rerr)
 			}
-			return
+			return gen
 		}
 		if n > p.Redeliveries {
 			for _, i := range again {
@@ -122,7 +164,7 @@ func (p *Program[C]) DeliverBatch(ctx context.Context, cs []C, curs []*Cursor, i
 					errs[i] = fmt.Errorf("%w (gave up after %d redeliveries)", errs[i], p.Redeliveries)
 				}
 			}
-			return
+			return gen
 		}
 		subCs, subCurs, subErrs = subCs[:0], subCurs[:0], subErrs[:0]
 		for _, i := range again {
@@ -138,4 +180,5 @@ func (p *Program[C]) DeliverBatch(ctx context.Context, cs []C, curs []*Cursor, i
 		}
 		again = still
 	}
+	return gen
 }

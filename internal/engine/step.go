@@ -86,7 +86,7 @@ func (p *Program[C]) call(ctx context.Context, n *Node[C], c C, cur *Cursor, svc
 	if n.Config.Timeout > 0 {
 		return p.callTimed(ctx, n, c, cur, svc)
 	}
-	return p.called(n, cur, p.invoke(ctx, n, svc, c), nil)
+	return p.called(n, cur, p.invoke(ctx, n, svc, c), false)
 }
 
 // invoke calls svc on c; a batched stage's service gets a batch of one.
@@ -98,14 +98,14 @@ func (p *Program[C]) invoke(ctx context.Context, n *Node[C], svc Service[C], c C
 }
 
 // called classifies a call's outcome: on success the context moves on; an
-// error is the stage's, and a call whose Timeout passed (tctx, for a timed
-// call) matches Retry and the Rules' Timeout.
-func (p *Program[C]) called(n *Node[C], cur *Cursor, err error, tctx context.Context) error {
+// error is the stage's, and a call whose Timeout passed (timedOut) matches
+// Retry and the Rules' Timeout.
+func (p *Program[C]) called(n *Node[C], cur *Cursor, err error, timedOut bool) error {
 	if err == nil {
 		cur.pc = n.Next
 		return nil
 	}
-	if tctx != nil && errors.Is(tctx.Err(), context.DeadlineExceeded) && !errors.Is(err, p.Rules.Retry) {
+	if timedOut && !errors.Is(err, p.Rules.Retry) {
 		err = p.Rules.AsRetry(&timeoutError{after: n.Config.Timeout, err: err, is: p.Rules.Timeout})
 	}
 	return p.Rules.Stage(n.Name, cur.attempt, err)

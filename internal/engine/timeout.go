@@ -15,7 +15,8 @@ import (
 // abandoned. Its goroutine still holds the input's context, so the runtime
 // carries on with a copy made before the call (Deliver hands it back) and
 // replaces the service; the goroutine ends, unowned, if the call ever
-// returns, and Stuck counts it until then.
+// returns, and Stuck counts it until then. A batched node's call is timed
+// the same way (StepBatch): one goroutine, and a copy for each input.
 
 // Grace bounds: how long past its Timeout a call may take to return once
 // its context is cancelled before it is abandoned: a quarter of the
@@ -41,25 +42,38 @@ const (
 
 func (p *Program[C]) callTimed(ctx context.Context, n *Node[C], c C, cur *Cursor, svc Service[C]) error {
 	spare := p.Rules.Clone(c) // the input as it is now, should the call keep c
-	tctx, cancel := context.WithTimeout(ctx, n.Config.Timeout)
+	err, timedOut, cause := p.runTimed(ctx, n.Config.Timeout, func(tctx context.Context) error { return p.invoke(tctx, n, svc, c) })
+	if cause != nil {
+		return p.abandoned(ctx, n, cur, cause, spare)
+	}
+	return p.called(n, cur, err, timedOut)
+}
+
+// runTimed runs call in a goroutine of its own with a context that ends
+// after timeout, and waits for it: the one implementation of a Timeout, for
+// a call and a batch call. It returns the call's error and whether its
+// Timeout passed; or, when the call did not return within the grace after
+// that, the context's error as cause (non-nil): the call is abandoned, and
+// Stuck counts its goroutine until it returns.
+func (p *Program[C]) runTimed(ctx context.Context, timeout time.Duration, call func(context.Context) error) (err error, timedOut bool, cause error) {
+	tctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var state atomic.Int32
 	done := make(chan error, 1)
 	go func() {
 		// Owned by this call until it is abandoned, by nobody after: a
 		// goroutine stuck in a service's code can only be left.
-		err := p.invoke(tctx, n, svc, c)
+		err := call(tctx)
 		if state.CompareAndSwap(running, returned) {
 			done <- err
 			return
 		}
 		p.stuck.Add(-1)
 	}()
-	var err error
 	select {
 	case err = <-done:
 	case <-tctx.Done():
-		t := time.NewTimer(grace(n.Config.Timeout))
+		t := time.NewTimer(grace(timeout))
 		select {
 		case err = <-done:
 			t.Stop()
@@ -70,15 +84,22 @@ func (p *Program[C]) callTimed(ctx context.Context, n *Node[C], c C, cur *Cursor
 				err = <-done
 				break
 			}
-			ab := &abandonedError[C]{after: n.Config.Timeout + grace(n.Config.Timeout), cause: tctx.Err(), spare: spare}
-			if ctx.Err() != nil { // the runtime is stopping, not a timeout: no retry
-				return p.Rules.Stage(n.Name, cur.attempt, ab)
-			}
-			return p.Rules.Stage(n.Name, cur.attempt,
-				p.Rules.AsRetry(&timeoutError{after: n.Config.Timeout, err: ab, is: p.Rules.Timeout}))
+			return nil, true, tctx.Err()
 		}
 	}
-	return p.called(n, cur, err, tctx)
+	return err, errors.Is(tctx.Err(), context.DeadlineExceeded), nil
+}
+
+// abandoned is the stage error of an input whose call was abandoned: a
+// timeout (matching Retry), or, when the runtime is stopping, not a timeout
+// and no retry. It carries spare, the input to carry on with.
+func (p *Program[C]) abandoned(ctx context.Context, n *Node[C], cur *Cursor, cause error, spare C) error {
+	ab := &abandonedError[C]{after: n.Config.Timeout + grace(n.Config.Timeout), cause: cause, spare: spare}
+	if ctx.Err() != nil {
+		return p.Rules.Stage(n.Name, cur.attempt, ab)
+	}
+	return p.Rules.Stage(n.Name, cur.attempt,
+		p.Rules.AsRetry(&timeoutError{after: n.Config.Timeout, err: ab, is: p.Rules.Timeout}))
 }
 
 // abandonedError is the error of a call that did not return after its
