@@ -21,6 +21,8 @@ type Intake struct {
 
 	mu       sync.Mutex
 	rejected []Event // the newest maxRejected, oldest first
+
+	partitions atomic.Pointer[func() []Partition] // see Partitions
 }
 
 // Read counts one record read, well-formed or not.
@@ -46,5 +48,6 @@ func (c counted) Snapshot() Snapshot {
 	s := c.Source.Snapshot()
 	s.Totals.Read, s.Totals.Malformed = c.in.Counts()
 	s.Events = c.in.mergeRejected(s.Events)
+	s.Partitions = c.in.owned()
 	return s
 }

@@ -39,6 +39,7 @@ func full() Snapshot {
 		Events:      []Event{{Time: t0, Kind: EventRestart, Stage: "parse", Input: 7, Message: "restarted"}},
 		DeadLetters: []DeadLetter{{ID: 7, Time: t0, Stage: "parse", Err: "bad", Attempts: 3, Input: map[string]any{"line": "x", "n": 1.5}}},
 		Evicted:     2,
+		Partitions:  []Partition{{Name: "orders/0", Committed: 40, High: 50, Lag: 10}},
 	}
 }
 
@@ -56,6 +57,7 @@ func TestJSONRoundTrip(t *testing.T) {
 			want := s
 			if name == "zero" { // the zero snapshot comes back with empty, not nil, lists
 				want.Stages, want.Edges, want.Supervisors, want.Events, want.DeadLetters = []Stage{}, []Edge{}, []Supervisor{}, []Event{}, []DeadLetter{}
+				want.Partitions = []Partition{}
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("round trip changed the snapshot:\n got %+v\nwant %+v\njson %s", got, want, b)

@@ -79,6 +79,7 @@ type Snapshot struct {
 	Events      []Event      `json:"events"`        // recent events, oldest first (a bounded ring)
 	DeadLetters []DeadLetter `json:"dead_letters"`  // recent dead letters, oldest first (bounded)
 	Evicted     uint64       `json:"evicted"`       // dead letters dropped from the bounded store
+	Partitions  []Partition  `json:"partitions"`    // the broker partitions the flow's source owns; [] for none or a file (see Intake)
 }
 
 // Retry is a flow's retry policy: attempts in all, and the backoff between

@@ -89,6 +89,7 @@ func progress(b *strings.Builder, s snapshot.Snapshot) {
 	kv(b, "stopped", utoa(t.Stopped))
 	kv(b, "failed", utoa(t.Failed))
 	kv(b, "restarts", utoa(t.Restarts))
+	partitionsField(b, s)
 }
 
 // kv appends key=value, quoting the sanitised value when logfmt needs it.

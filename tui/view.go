@@ -82,6 +82,7 @@ func (m model) header(w int) []string {
 	if t.Malformed > 0 {
 		l2 += "  malformed " + st.r(st.warn, count(t.Malformed))
 	}
+	l2 += m.partitionsHeader()
 	if m.ended {
 		l2 += "   " + st.r(st.status, "[run over: q quits]")
 	}
