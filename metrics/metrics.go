@@ -23,6 +23,8 @@
 //	serviceflow_stage_batches_total{reason}      a batched stage's calls by why the batch went: full, wait, idle
 //	serviceflow_stage_batch_inputs_total         inputs those calls carried (mean size: the ratio of the rates)
 //	serviceflow_stage_batch_size_p99             p99 size of its recent batches (gauge)
+//	serviceflow_source_partition_lag{partition}  records of an owned partition not done yet (gauge)
+//	serviceflow_source_partition_committed_offset{partition}  the offset committed last for it (gauge)
 //	serviceflow_up                               1 while the flow runs, 0 once it stopped or failed
 //	serviceflow_state{state}                     1 for the flow's state, 0 for the five others
 //
@@ -36,7 +38,8 @@
 // outcome (a call carries many), and every batch call is timed.
 //
 // The lines counters stay 0 unless the Source counts what its program reads
-// (snapshot.Intake). NewRegistry adds the standard go_* and process_*
+// (snapshot.Intake), and the partition families are there only while it
+// lists partitions (snapshot.Intake.Partitions: a Kafka source's). NewRegistry adds the standard go_* and process_*
 // collectors:
 //
 //	reg := metrics.NewRegistry(rt) // rt: *actors.Runtime
@@ -110,6 +113,7 @@ func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{
 		c.admitted, c.inputs, c.inFlight, c.maxInFlight, c.retries, c.evicted, c.linesRead, c.linesMalformed,
 		c.received, c.calls, c.restarts, c.mailbox, c.latency, c.batches, c.batchInputs, c.batchSize, c.up, c.state,
+		partitionLag, partitionCommitted,
 	} {
 		ch <- d
 	}
@@ -135,6 +139,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	counter(c.evicted, s.Evicted, s.Flow)
 	counter(c.linesRead, t.Read, s.Flow)
 	counter(c.linesMalformed, t.Malformed, s.Flow)
+	collectPartitions(ch, s)
 
 	for _, st := range s.Stages {
 		if st.Kind == snapshot.KindSink {
