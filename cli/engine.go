@@ -47,6 +47,9 @@ type job struct {
 	hurry <-chan struct{}
 	// watch, with --watch, follows the flow file (see watch.go); nil: don't.
 	watch *watchSpec
+	// partitions lists the source's partitions in the snapshots (see
+	// sourcePartitions); nil: it has none.
+	partitions func() []snapshot.Partition
 }
 
 // hurryGrace is how long a run waits for the runtime after a second
@@ -81,6 +84,7 @@ func (j *job) run(ctx context.Context) (outcome, error) {
 	}
 	// src is rt with the lines read and the malformed ones in its snapshots.
 	var intake snapshot.Intake
+	intake.Partitions(j.partitions)
 	src := intake.Wrap(rt)
 	if j.metricsAddr != "" {
 		srv, err := metrics.Listen(j.metricsAddr, src)

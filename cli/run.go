@@ -206,6 +206,7 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 		monitorToken: monitorToken(fl.monitorToken),
 		malformed:    report.add,
 		hurry:        e.hurry,
+		partitions:   sourcePartitions(src),
 	}
 	if fl.watch {
 		j.watch = e.watchSpec(path, stamp, mode, fl, options)

@@ -1,0 +1,33 @@
+package cli
+
+import (
+	"strconv"
+
+	"github.com/serviceflow/serviceflow/snapshot"
+	"github.com/serviceflow/serviceflow/stream"
+	"github.com/serviceflow/serviceflow/stream/kafka"
+)
+
+// sourcePartitions is what the snapshots of a run over src list as its
+// partitions (see snapshot.Intake.Partitions): a Kafka source's, named by
+// partition number, with their commit point and lag; nil for a source
+// without partitions (a file, stdin, JetStream).
+func sourcePartitions(src stream.Source) func() []snapshot.Partition {
+	k, ok := src.(*kafka.Source)
+	if !ok {
+		return nil
+	}
+	return func() []snapshot.Partition {
+		owned := k.Partitions()
+		ps := make([]snapshot.Partition, 0, len(owned))
+		for _, p := range owned {
+			ps = append(ps, snapshot.Partition{
+				Name:      strconv.Itoa(int(p.ID)),
+				Committed: p.Committed,
+				High:      p.High,
+				Lag:       p.Lag,
+			})
+		}
+		return ps
+	}
+}

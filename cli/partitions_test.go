@@ -1,0 +1,83 @@
+package cli_test
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/serviceflow/serviceflow/cli"
+	"github.com/serviceflow/serviceflow/monitor"
+)
+
+// freeAddr is a loopback address nothing listens on (a port the kernel
+// just handed out and took back).
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// A run over Kafka shows the partitions it owns and the lag of each: in the
+// plain progress line, the monitor's snapshots and the metrics; once every
+// record is done, the lag is 0.
+func TestKafkaPartitionLag(t *testing.T) {
+	t.Parallel()
+	addr := kafkaCluster(t, 2, "in", "out", "dead")
+	produceInputs(t, addr, "in", 40, 8)
+	out := watchOutputs(t, addr, "out")
+	metricsAddr, monitorAddr := freeAddr(t), freeAddr(t)
+
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	stderr := &lockedBuffer{}
+	code := make(chan int, 1)
+	go func() {
+		args := append([]string{"run", "testdata/pass.yaml"}, kafkaRun(addr, "g", "--ui", "plain", "--metrics", metricsAddr, "--monitor", monitorAddr)...)
+		code <- cli.Execute(ctx, args, strings.NewReader(""), io.Discard, stderr, nil)
+	}()
+	out.waitDistinct(t, 40, time.Minute)
+	stderr.waitFor(t, "partition_lag=0:0,1:0", time.Minute) // a progress line after every record was done
+
+	s := monitor.Dial(monitorAddr).Snapshot()
+	var high int64
+	for _, p := range s.Partitions {
+		if p.Lag != 0 {
+			t.Errorf("partition %s: lag %d after every record was done", p.Name, p.Lag)
+		}
+		high += p.High
+	}
+	if len(s.Partitions) != 2 || high != 40 {
+		t.Errorf("the monitor's snapshot lists %+v, want partitions 0 and 1 with 40 records in all", s.Partitions)
+	}
+
+	resp, err := http.Get("http://" + metricsAddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"# TYPE serviceflow_source_partition_lag gauge", `partition="0"} 0`, `partition="1"} 0`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %q:\n%s", want, body)
+		}
+	}
+
+	cancel()
+	if c := <-code; c != 130 {
+		t.Fatalf("exit %d, want 130:\n%s", c, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "partitions=0,1 lag=0") {
+		t.Errorf("summary:\n%s", stderr.String())
+	}
+}
