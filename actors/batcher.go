@@ -242,7 +242,7 @@ func (in *instance) StepBatch(ctx context.Context, cs []*flow.Context, curs []*e
 	in.stepBatch(ctx, cs, curs, errs)
 	in.stats.hist.observe(time.Since(start))
 	if tapped != nil {
-		tapped.leave(cs[0], errs[0])
+		tapped.leave(cs[0], errs[0], in.rt.prog.Abandoned(errs[0]))
 	}
 	in.stats.calls++
 	for _, err := range errs {

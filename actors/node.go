@@ -196,7 +196,7 @@ func (in *instance) Step(ctx context.Context, c *flow.Context, cur *engine.Curso
 	}
 	err := in.step(ctx, c, cur)
 	if tapped != nil {
-		tapped.leave(c, err)
+		tapped.leave(c, err, in.rt.prog.Abandoned(err))
 	}
 	if timed {
 		in.stats.hist.observe(time.Since(start))

@@ -78,10 +78,13 @@ func (t *stageTap) enter(ts *taps, c *flow.Context) *probe {
 }
 
 // leave ends the sample with the call's outcome.
-func (p *probe) leave(c *flow.Context, err error) {
+func (p *probe) leave(c *flow.Context, err error, abandoned bool) {
 	s := snapshot.Sample{
 		Time: time.Now(), Stage: p.t.name, Input: c.ID(), Attempt: c.Attempt(),
-		Before: p.before, After: previews(c),
+		Before: p.before, Abandoned: abandoned,
+	}
+	if !abandoned { // an abandoned call's goroutine may still write c
+		s.After = previews(c)
 	}
 	s.Took = s.Time.Sub(p.start)
 	if err != nil {

@@ -50,10 +50,18 @@ type Sample struct {
 	Before  map[string]string `json:"before"`  // the values going in
 	After   map[string]string `json:"after"`   // the values coming out
 	Err     string            `json:"err"`     // the call's error, "" for none
+
+	// Abandoned says the call was abandoned past its Timeout: its goroutine
+	// may still be writing the context, so After was not read.
+	Abandoned bool `json:"abandoned,omitempty"`
 }
 
 // Changed lists the keys the call set, changed or deleted, sorted.
+// An abandoned call's values were not read: it lists none.
 func (s Sample) Changed() []string {
+	if s.Abandoned {
+		return nil
+	}
 	var out []string
 	for k, v := range s.After {
 		if b, ok := s.Before[k]; !ok || b != v {

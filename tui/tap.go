@@ -107,7 +107,10 @@ func (p tapPane) lines(f frame) []string {
 		}
 		lines = append(lines, st.r(st.bold, line))
 		changed := s.Changed()
-		if len(changed) == 0 {
+		switch {
+		case s.Abandoned:
+			lines = append(lines, st.r(st.dim, "      abandoned past its Timeout: the values it left were not read"))
+		case len(changed) == 0:
 			lines = append(lines, st.r(st.dim, cut("      no key changed: "+values(s.After), f.w)))
 		}
 		for _, k := range changed {

@@ -117,6 +117,17 @@ func (e *abandonedError[C]) Error() string {
 
 func (e *abandonedError[C]) Unwrap() error { return e.cause }
 
+// Abandoned reports whether err is that of a call abandoned past its
+// Timeout: its goroutine may still be using the input's context, so nobody
+// else may read it (a tap, say) until the runtime carries on with the copy.
+func (p *Program[C]) Abandoned(err error) bool {
+	if err == nil {
+		return false
+	}
+	var ab *abandonedError[C]
+	return errors.As(err, &ab)
+}
+
 // takeSpare returns the copy of the input an abandoned call left, once.
 func (p *Program[C]) takeSpare(err error) (C, bool) {
 	var zero C
