@@ -1,11 +1,10 @@
 package monitor
 
 import (
-	"crypto/sha256"
-	"crypto/subtle"
 	"mime"
 	"net/http"
-	"strings"
+
+	"github.com/serviceflow/serviceflow/internal/httpserve"
 )
 
 // noBrowsers refuses requests a browser makes on a web page's behalf. The
@@ -44,19 +43,8 @@ func controls(h http.Handler) http.Handler {
 	})
 }
 
-// bearer refuses requests without "Authorization: Bearer token". Both sides
-// are hashed first, so the comparison takes the same time whatever the
-// lengths and contents.
+// bearer refuses requests without "Authorization: Bearer token"
+// (httpserve.Bearer).
 func bearer(token string, h http.Handler) http.Handler {
-	want := sha256.Sum256([]byte(token))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		sum := sha256.Sum256([]byte(got))
-		if subtle.ConstantTimeCompare(sum[:], want[:]) != 1 || !ok {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="flowrun monitor"`)
-			http.Error(w, "unauthorized: this endpoint wants its token (FLOWRUN_MONITOR_TOKEN)", http.StatusUnauthorized)
-			return
-		}
-		h.ServeHTTP(w, r)
-	})
+	return httpserve.Bearer(token, "flowrun monitor", "FLOWRUN_MONITOR_TOKEN", h)
 }

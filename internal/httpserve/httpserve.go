@@ -6,6 +6,7 @@ package httpserve
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"net"
 	"net/http"
@@ -20,10 +21,17 @@ type Server struct {
 }
 
 // Listen serves h on addr.
-func Listen(addr string, h http.Handler) (*Server, error) {
+func Listen(addr string, h http.Handler) (*Server, error) { return ListenTLS(addr, h, nil) }
+
+// ListenTLS serves h on addr over TLS with cfg (which must carry the
+// server's certificates); with a nil cfg, in clear, as Listen.
+func ListenTLS(addr string, h http.Handler, cfg *tls.Config) (*Server, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
+	}
+	if cfg != nil {
+		ln = tls.NewListener(ln, cfg)
 	}
 	s := &Server{
 		srv: &http.Server{
