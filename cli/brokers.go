@@ -3,12 +3,14 @@ package cli
 import (
 	"context"
 	"crypto/tls"
+	"fmt"
 	neturl "net/url"
 	"os"
 	"strings"
 
 	"github.com/serviceflow/serviceflow/jsonl"
 	"github.com/serviceflow/serviceflow/stream"
+	"github.com/serviceflow/serviceflow/stream/httpin"
 	"github.com/serviceflow/serviceflow/stream/jetstream"
 	"github.com/serviceflow/serviceflow/stream/kafka"
 )
@@ -25,6 +27,10 @@ const (
 	envNATSPass  = "FLOWRUN_NATS_PASSWORD"
 	envNATSToken = "FLOWRUN_NATS_TOKEN"
 	envNATSTLS   = "FLOWRUN_NATS_TLS" // 1: TLS with the system's roots
+
+	envHTTPToken = "FLOWRUN_HTTP_TOKEN"    // --in http://: required of every request
+	envHTTPCert  = "FLOWRUN_HTTP_TLS_CERT" // --in http://: serve HTTPS with this certificate (PEM file)
+	envHTTPKey   = "FLOWRUN_HTTP_TLS_KEY"  // and this key
 )
 
 // openBrokerSource opens a source URL.
@@ -52,8 +58,19 @@ func openBrokerSource(ctx context.Context, url string, dec []jsonl.Option) (stre
 			return nil, usageError("run: --in %s: %v", redact(url), err)
 		}
 		return src, nil
+	case "http", "https":
+		cfg, err := httpConfig(url)
+		if err != nil {
+			return nil, usageError("run: --in: %v", err)
+		}
+		cfg.Decoding = dec
+		src, err := httpin.NewSource(cfg)
+		if err != nil {
+			return nil, usageError("run: --in %s: %v", redact(url), err)
+		}
+		return src, nil
 	}
-	return nil, usageError("run: --in %s: unknown scheme (want kafka:// or nats://)", redact(url))
+	return nil, usageError("run: --in %s: unknown scheme (want kafka://, nats:// or http://)", redact(url))
 }
 
 // openBrokerSink opens a sink URL.
@@ -79,6 +96,8 @@ func openBrokerSink(ctx context.Context, flag, url string) (stream.Sink, error) 
 			return nil, usageError("run: %s %s: %v", flag, redact(url), err)
 		}
 		return s, nil
+	case "http", "https":
+		return nil, usageError("run: %s %s: http:// is for --in only (an ingress); results go to --out", flag, redact(url))
 	}
 	return nil, usageError("run: %s %s: unknown scheme (want kafka:// or nats://)", flag, redact(url))
 }
@@ -109,6 +128,23 @@ func natsConfig(url string) (jetstream.Config, error) {
 	cfg.User, cfg.Password, cfg.Token = os.Getenv(envNATSUser), os.Getenv(envNATSPass), os.Getenv(envNATSToken)
 	if os.Getenv(envNATSTLS) == "1" {
 		cfg.TLS = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	return cfg, nil
+}
+
+func httpConfig(url string) (httpin.Config, error) {
+	cfg, err := httpin.ParseURL(url)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Token = os.Getenv(envHTTPToken)
+	cert, key := os.Getenv(envHTTPCert), os.Getenv(envHTTPKey)
+	if cert != "" || key != "" {
+		pair, err := tls.LoadX509KeyPair(cert, key)
+		if err != nil {
+			return cfg, fmt.Errorf("%s/%s: %w", envHTTPCert, envHTTPKey, err)
+		}
+		cfg.TLS = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{pair}}
 	}
 	return cfg, nil
 }

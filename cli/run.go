@@ -15,6 +15,7 @@ import (
 	"github.com/serviceflow/serviceflow/jsonl"
 	"github.com/serviceflow/serviceflow/snapshot"
 	"github.com/serviceflow/serviceflow/stream"
+	"github.com/serviceflow/serviceflow/stream/httpin"
 	"github.com/serviceflow/serviceflow/tui"
 )
 
@@ -96,7 +97,7 @@ input is read; 130 interrupted.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&fl.in, "in", "-", "input JSON lines: a file, - for stdin, or a broker URL (kafka://, nats://)")
+	f.StringVar(&fl.in, "in", "-", "input JSON lines: a file, - for stdin, a broker URL (kafka://, nats://), or http://HOST:PORT/PATH to listen for POSTs (each answered with its result)")
 	f.StringVar(&fl.out, "out", "-", "results as JSON lines: a file, - for stdout, or a broker URL")
 	f.StringVar(&fl.dead, "dead-letters", "", "write the original input of every failed input to this file or broker URL")
 	f.StringVar(&fl.checkpoint, "checkpoint", "", "resume a file input: record here the last input line whose result is durable, and on start skip the lines up to it (--out and --dead-letters are then appended to)")
@@ -154,6 +155,9 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 	src, err := e.openSource(ctx, fl.in, fl.checkpoint, jsonl.Check(file.CheckInput)) // declared input types hold, per line
 	if err != nil {
 		return err
+	}
+	if h, ok := src.(*httpin.Source); ok {
+		fmt.Fprintf(e.stderr, "run: listening on %s (POST application/json or application/x-ndjson)\n", h.URL())
 	}
 	// The source is closed last, after the sinks: its final commit then
 	// covers every result made durable.

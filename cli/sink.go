@@ -139,6 +139,9 @@ func (s *sink) record(line resultLine, status flow.Status, input map[string]any)
 	if s.err != nil {
 		return
 	}
+	if rec != nil { // an HTTP request waits for the result envelope, whatever --out-format
+		stream.Reply(*rec, status, func() ([]byte, error) { return encodeLine(line) })
+	}
 	dead := s.dead != nil && status == flow.Failed
 	durable := s.durable(rec, dead)
 	var key []byte
@@ -298,16 +301,22 @@ func visible(m map[string]any) map[string]any {
 // writeLine writes l; values JSON cannot encode (NaN, infinities, channels)
 // are replaced by their text, so every result still gets its line.
 func writeLine(w stream.Sink, key []byte, l resultLine, durable func(error)) error {
-	b, err := encodeJSON(l)
-	if err != nil && isEncodeError(err) {
-		l.Values = encodable(l.Values).(map[string]any)
-		b, err = encodeJSON(l)
-	}
+	b, err := encodeLine(l)
 	if err != nil {
 		durable(err)
 		return err
 	}
 	return w.Write(context.Background(), stream.Message{Key: key, Value: b}, durable)
+}
+
+// encodeLine encodes l; values JSON cannot encode are replaced by their text.
+func encodeLine(l resultLine) ([]byte, error) {
+	b, err := encodeJSON(l)
+	if err != nil && isEncodeError(err) {
+		l.Values = encodable(l.Values).(map[string]any)
+		b, err = encodeJSON(l)
+	}
+	return b, err
 }
 
 func writeValues(w stream.Sink, key []byte, m map[string]any, durable func(error)) error {
