@@ -429,14 +429,14 @@ func TestDrainUnderLoad(t *testing.T) {
 			}
 		}()
 	}
+	// Drain while inputs are flowing: once 1000 results are out, not after a
+	// wall-clock pause that a loaded machine may spend before any Submit.
 	got := 0
 	drained := make(chan error, 1)
-	go func() {
-		time.Sleep(20 * time.Millisecond)
-		drained <- rt.Drain(context.Background())
-	}()
 	for range rt.Results() {
-		got++
+		if got++; got == 1000 {
+			go func() { drained <- rt.Drain(context.Background()) }()
+		}
 	}
 	wg.Wait()
 	if err := <-drained; err != nil {
