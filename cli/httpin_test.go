@@ -112,3 +112,13 @@ func TestHTTPIngressRefusesNonLoopbackWithoutTLS(t *testing.T) {
 		t.Errorf("--out http://: exit %d, stderr %q; want 2", code, stderr.String())
 	}
 }
+
+func TestHTTPIngressBadWaitIsAUsageError(t *testing.T) {
+	for _, in := range []string{"http://127.0.0.1:0/x?wait=soon", "http://127.0.0.1:0/x?wait=10m", "http://127.0.0.1:0/x?tokn=a"} {
+		var stderr strings.Builder
+		code := cli.Execute(t.Context(), []string{"run", "testdata/pass.yaml", "--in", in, "--ui", "off"}, strings.NewReader(""), io.Discard, &stderr, nil)
+		if code != 2 || !strings.Contains(stderr.String(), "run: --in: httpin:") {
+			t.Errorf("--in %s: exit %d, stderr %q; want 2 and the URL's problem", in, code, stderr.String())
+		}
+	}
+}

@@ -97,7 +97,7 @@ input is read; 130 interrupted.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&fl.in, "in", "-", "input JSON lines: a file, - for stdin, a broker URL (kafka://, nats://), or http://HOST:PORT/PATH to listen for POSTs (each answered with its result)")
+	f.StringVar(&fl.in, "in", "-", "input JSON lines: a file, - for stdin, a broker URL (kafka://, nats://), or http://HOST:PORT/PATH[?wait=1s] to listen for POSTs (each answered with its result)")
 	f.StringVar(&fl.out, "out", "-", "results as JSON lines: a file, - for stdout, or a broker URL")
 	f.StringVar(&fl.dead, "dead-letters", "", "write the original input of every failed input to this file or broker URL")
 	f.StringVar(&fl.checkpoint, "checkpoint", "", "resume a file input: record here the last input line whose result is durable, and on start skip the lines up to it (--out and --dead-letters are then appended to)")

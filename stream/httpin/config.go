@@ -20,6 +20,10 @@ var ErrNotLoopback = errors.New("httpin: without TLS and a token the ingress lis
 // take its input before it is answered 503.
 const DefaultWait = time.Second
 
+// MaxWait bounds Config.Wait (and the URL's wait=): a request that waits
+// longer would outlive its client's patience and the server's timeouts.
+const MaxWait = time.Minute
+
 // Config configures a [Source].
 type Config struct {
 	// Addr is the address to listen on ("127.0.0.1:8080"; port 0 picks
@@ -34,15 +38,20 @@ type Config struct {
 	// TLS, when set, serves HTTPS with its certificates. A non-loopback
 	// Addr needs both TLS and Token.
 	TLS *tls.Config
-	// Wait bounds how long a request waits for the flow to take its
-	// input; DefaultWait if zero.
+	// Wait bounds how long each input of a request (a single object, or
+	// each line of an NDJSON body) waits for the flow to take it;
+	// DefaultWait if zero, at most MaxWait.
 	Wait time.Duration
 	// Decoding are the options bodies are decoded with (jsonl.Check for
 	// declared input types, size limits).
 	Decoding []jsonl.Option
+
+	onBusy func() // tests: told of each input refused for time
 }
 
-// ParseURL reads http://HOST:PORT/PATH (or https://) into a Config.
+// ParseURL reads http://HOST:PORT/PATH[?wait=DURATION] (or https://) into
+// a Config. wait (1ms to MaxWait, with a unit: 500ms, 2s) sets Config.Wait;
+// no other query parameter is taken (the token comes from the environment).
 func ParseURL(url string) (Config, error) {
 	u, err := neturl.Parse(url)
 	if err != nil {
@@ -51,16 +60,37 @@ func ParseURL(url string) (Config, error) {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return Config{}, fmt.Errorf("httpin: %q: want http://HOST:PORT/PATH", u.Redacted())
 	}
-	if u.User != nil || u.RawQuery != "" {
-		return Config{}, fmt.Errorf("httpin: %q: no user or query: the token comes from the environment", u.Redacted())
+	if u.User != nil {
+		return Config{}, fmt.Errorf("httpin: %q: no user in the URL: the token comes from the environment", u.Redacted())
 	}
 	if _, _, err := net.SplitHostPort(u.Host); err != nil {
 		return Config{}, fmt.Errorf("httpin: %q: want HOST:PORT: %w", u.Redacted(), err)
 	}
-	return Config{Addr: u.Host, Path: u.Path}, nil
+	cfg := Config{Addr: u.Host, Path: u.Path}
+	q, err := neturl.ParseQuery(u.RawQuery)
+	if err != nil {
+		return Config{}, fmt.Errorf("httpin: %q: query: %w", u.Redacted(), err)
+	}
+	for k, vs := range q {
+		if k != "wait" {
+			return Config{}, fmt.Errorf("httpin: %q: unknown query parameter %q; known: wait (the token comes from the environment)", u.Redacted(), k)
+		}
+		if len(vs) != 1 {
+			return Config{}, fmt.Errorf("httpin: %q: wait given %d times", u.Redacted(), len(vs))
+		}
+		d, err := time.ParseDuration(vs[0])
+		if err != nil || d < time.Millisecond || d > MaxWait {
+			return Config{}, fmt.Errorf("httpin: %q: wait=%q: want a duration from 1ms to %v, with a unit (wait=2s)", u.Redacted(), vs[0], MaxWait)
+		}
+		cfg.Wait = d
+	}
+	return cfg, nil
 }
 
 func (c Config) check() error {
+	if c.Wait < 0 || c.Wait > MaxWait {
+		return fmt.Errorf("httpin: Wait %v: want 0 (DefaultWait) to %v", c.Wait, MaxWait)
+	}
 	if c.TLS != nil && c.Token != "" {
 		return nil
 	}

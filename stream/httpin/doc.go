@@ -13,10 +13,13 @@
 // whose result is never acknowledged (a write lost, the source closed
 // first) is answered 503, and the client should retry.
 //
-// When the flow takes no more inputs (MaxInFlight is full), a request
-// waits up to Config.Wait for its first input to be taken, then is
-// answered 503 with Retry-After. The later lines of an NDJSON body wait
-// as long as it takes: the body is read at the pace of the flow.
+// When the flow takes no more inputs (MaxInFlight is full), each input
+// waits up to Config.Wait (one second by default; ?wait=2s on the URL) to
+// be taken. A single object, or the first line of an NDJSON body, not
+// taken in time is answered 503 with Retry-After. A later line not taken
+// in time gets the result line {"line":N,"status":"busy","error":...} and
+// ends the answer: the lines after it are not read, so the client retries
+// from that line on. Otherwise the body is read at the pace of the flow.
 //
 // Threat model, as the monitor's: without Config.Token and Config.TLS the
 // source listens on loopback addresses only ([ErrNotLoopback]) and answers

@@ -55,7 +55,9 @@ func (s *Source) serveOne(w http.ResponseWriter, r *http.Request) {
 	rec.Values, rec.Bad = decode(body, line, s.cfg.Decoding)
 	p := newPending(line, rec.Bad)
 	if !s.submit(r.Context(), p, rec, s.cfg.Wait) {
-		s.busy(w)
+		if r.Context().Err() == nil {
+			s.busy(w)
+		}
 		return
 	}
 	select {
@@ -75,7 +77,10 @@ func (s *Source) serveOne(w http.ResponseWriter, r *http.Request) {
 
 // serveLines answers a POST of NDJSON with one result line per input line,
 // in order. Lines are read while earlier ones are in the flow (at most
-// window at once); only the first waits a bounded time to be taken.
+// window at once). Each line waits up to Config.Wait to be taken: when the
+// first cannot enter in time the request is answered 503; when a later one
+// cannot, its result line says "busy" and the response ends there, the
+// lines after it unread (the client retries from that line on).
 func (s *Source) serveLines(w http.ResponseWriter, r *http.Request) {
 	rc := http.NewResponseController(w)
 	_ = rc.EnableFullDuplex() // read the body while answering
@@ -85,14 +90,14 @@ func (s *Source) serveLines(w http.ResponseWriter, r *http.Request) {
 	var (
 		wg      sync.WaitGroup
 		readErr error // set before queue closes
-		busy    bool
+		busy    bool  // the first line was not taken
 	)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		defer close(queue)
 		rd := jsonl.NewReader(r.Body, s.cfg.Decoding...)
-		wait := s.cfg.Wait
+		first := true
 		for {
 			_ = rc.SetReadDeadline(time.Now().Add(writeGrace))
 			jr, err := rd.Next()
@@ -111,11 +116,22 @@ func (s *Source) serveLines(w http.ResponseWriter, r *http.Request) {
 				rec.Bad, rec.Values = le, nil
 			}
 			p := newPending(line, rec.Bad)
-			if !s.submit(ctx, p, rec, wait) {
-				busy = wait > 0
+			if !s.submit(ctx, p, rec, s.cfg.Wait) {
+				if ctx.Err() != nil {
+					return // the client is gone
+				}
+				if first {
+					busy = true
+					return
+				}
+				p.refuse(s.isClosing())
+				select {
+				case queue <- p: // its line ends the answer
+				case <-ctx.Done():
+				}
 				return
 			}
-			wait = 0 // the client is being served: later lines wait their turn
+			first = false
 			select {
 			case queue <- p:
 			case <-ctx.Done():
@@ -170,6 +186,8 @@ func (s *Source) retryAfter() string {
 func (p *pending) answer() (int, []byte) {
 	status, result := p.outcome()
 	switch {
+	case p.refused:
+		return http.StatusServiceUnavailable, problem(p.line, "busy", "busy: the flow did not take this line in time (MaxInFlight is full); it and the lines after it were not processed: retry them later")
 	case p.closed:
 		return http.StatusServiceUnavailable, problem(p.line, "unavailable", "the ingress closed before this input's result was durable; retry")
 	case p.bad != nil:

@@ -115,6 +115,9 @@ func (s *Source) submit(ctx context.Context, p *pending, rec stream.Record, wait
 	case s.recs <- rec:
 		return true
 	case <-timeout:
+		if s.cfg.onBusy != nil {
+			s.cfg.onBusy()
+		}
 	case <-ctx.Done():
 	case <-s.closing:
 	}
@@ -122,6 +125,15 @@ func (s *Source) submit(ctx context.Context, p *pending, rec stream.Record, wait
 	delete(s.pending, p)
 	s.mu.Unlock()
 	return false
+}
+
+func (s *Source) isClosing() bool {
+	select {
+	case <-s.closing:
+		return true
+	default:
+		return false
+	}
 }
 
 func (s *Source) finish(p *pending, closed bool) {
@@ -139,12 +151,22 @@ type pending struct {
 	line int
 	bad  error // the record is malformed
 
-	once   sync.Once
-	done   chan struct{} // closed once acknowledged or abandoned
-	mu     sync.Mutex
-	status flow.Status
-	result []byte // nil until Reply
-	closed bool   // abandoned by Close: no result will come
+	once    sync.Once
+	done    chan struct{} // closed once acknowledged or abandoned
+	mu      sync.Mutex
+	status  flow.Status
+	result  []byte // nil until Reply
+	closed  bool   // abandoned by Close: no result will come
+	refused bool   // never taken: the flow was full for Config.Wait
+}
+
+// refuse marks p, which the flow never took, as answered: busy, or
+// unavailable when the source is closing.
+func (p *pending) refuse(closing bool) {
+	p.once.Do(func() {
+		p.refused, p.closed = !closing, closing
+		close(p.done)
+	})
 }
 
 func newPending(line int, bad error) *pending {
