@@ -14,6 +14,7 @@ import (
 
 func (e *env) benchCmd() *cobra.Command {
 	var inputs, rounds int
+	var e2e e2eFlags
 	cmd := &cobra.Command{
 		Use:   "bench",
 		Short: "Measure the actor runtime against hand-written channel pipelines",
@@ -29,11 +30,15 @@ other load moves wall-clock figures; CPU ns/input moves less.`,
 			if inputs < 1 || rounds < 1 {
 				return usageError("bench: --inputs and --rounds must be at least 1")
 			}
+			if ok, err := e2e.run(cmd.Context(), cmd.OutOrStdout(), rounds); ok {
+				return err
+			}
 			return runBench(cmd.Context(), cmd.OutOrStdout(), inputs, rounds)
 		},
 	}
 	cmd.Flags().IntVar(&inputs, "inputs", 300_000, "inputs per measurement")
 	cmd.Flags().IntVar(&rounds, "rounds", 3, "measurements per case; the median is shown")
+	e2e.add(cmd)
 	return cmd
 }
 

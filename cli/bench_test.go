@@ -26,3 +26,22 @@ func TestBenchUsage(t *testing.T) {
 		t.Errorf("exit %d, want 2", r.code)
 	}
 }
+
+// bench --e2e runs flowrun run and the hand-written loop as processes of
+// this binary (the test binary, flowrun with FLOWRUN_AS_MAIN) and checks
+// both outputs; only that it ran and compared them is checked here.
+func TestBenchE2E(t *testing.T) {
+	t.Setenv(asMain, "1")
+	r := execute(t, "", "bench", "--e2e", "--lines", "300", "--rounds", "2")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"flowrun run ", "hand-written loop", "÷ loop", "MiB", "300 lines", "both outputs checked"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("bench --e2e output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if r := execute(t, "", "bench", "--e2e", "--lines", "0"); r.code != 2 {
+		t.Errorf("--lines 0: exit %d, want 2", r.code)
+	}
+}

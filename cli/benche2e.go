@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/serviceflow/serviceflow/bench"
+)
+
+// e2eFlags are bench's end-to-end options (issue 11 §5).
+type e2eFlags struct {
+	on    bool
+	lines int
+	loop  string // hidden: run the hand-written loop over this workload directory
+}
+
+// e2eHelp is appended to bench's long help.
+const e2eHelp = `
+
+With --e2e, bench measures the path users run instead: it writes --lines
+JSON lines {"v":i} and a flow file of five expr steps (v = v + 1 and
+sN = v + 1) to a temporary directory, and runs "flowrun run" on them (file
+in, file out) and a hand-written single-goroutine loop doing the same work
+with encoding/json (decode, five increments, encode; buffered in and out),
+each as a process of this binary, alternately, --rounds times. It checks
+both outputs (every input's values, exactly once) each round, and prints
+lines/s and CPU per line of each (medians), the median of the rounds'
+ratios, and each one's peak RSS (the largest over the rounds).`
+
+func (fl *e2eFlags) add(cmd *cobra.Command) {
+	cmd.Long += e2eHelp
+	f := cmd.Flags()
+	f.BoolVar(&fl.on, "e2e", false, "measure flowrun run end to end against a hand-written encoding/json loop")
+	f.IntVar(&fl.lines, "lines", 300_000, "with --e2e: input lines")
+	f.StringVar(&fl.loop, "e2e-loop", "", "run the hand-written loop over the workload in `DIR` (what --e2e runs)")
+	f.MarkHidden("e2e-loop")
+}
+
+// run runs the end-to-end bench, or the loop, if asked: ok is false when
+// neither was.
+func (fl *e2eFlags) run(ctx context.Context, w io.Writer, rounds int) (ok bool, err error) {
+	switch {
+	case fl.loop != "":
+		if err := bench.RunLoop(fl.loop); err != nil {
+			return true, withCode(ExitFlowFailed, err)
+		}
+		return true, nil
+	case !fl.on:
+		return false, nil
+	case fl.lines < 1:
+		return true, usageError("bench: --lines must be at least 1")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return true, withCode(ExitFlowFailed, fmt.Errorf("bench: the flowrun binary: %w", err))
+	}
+	res, err := bench.MeasureE2E(ctx, bench.E2E{Exe: exe, Lines: fl.lines, Rounds: rounds})
+	if err != nil {
+		if ctx.Err() != nil {
+			return true, withCode(ExitInterrupted, fmt.Errorf("bench: %w", ctx.Err()))
+		}
+		return true, withCode(ExitFlowFailed, err)
+	}
+	return true, printE2E(w, res, rounds)
+}
+
+func printE2E(w io.Writer, res bench.E2EResult, rounds int) error {
+	run, loop := bench.MedianRun(res.Run), bench.MedianRun(res.Loop)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "program\tlines/s\tCPU µs/line\tpeak RSS\n")
+	row := func(name string, r bench.E2ERun, rss int64) {
+		fmt.Fprintf(tw, "%s\t%.0f\t%.2f\t%.1f MiB\n", name, r.LinesPerSec, float64(r.CPU.Nanoseconds())/1e3/float64(res.Lines), float64(rss)/(1<<20))
+	}
+	row("flowrun run", run, bench.PeakRSS(res.Run))
+	row("hand-written loop (encoding/json, 1 goroutine)", loop, bench.PeakRSS(res.Loop))
+	if err := tw.Flush(); err != nil {
+		return withCode(ExitFlowFailed, fmt.Errorf("bench: %w", err))
+	}
+	_, err := fmt.Fprintf(w, "flowrun run ÷ loop: %.2f× (median of %d alternated rounds' ratios; higher is better)\n"+
+		"%d lines {\"v\":i} through %d expr steps, file in, file out; both outputs checked every round\n",
+		bench.MedianOf(res.Ratios), rounds, res.Lines, bench.Stages)
+	return err
+}
