@@ -92,13 +92,13 @@ func Measure(ctx context.Context, name string, n int) (Result, error) {
 	runtime.GC()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	cpu0 := cpuTime()
+	cpu0 := CPUTime()
 	start := time.Now()
 	if err := p.Run(n); err != nil {
 		return Result{}, err
 	}
 	elapsed := time.Since(start)
-	cpu := cpuTime() - cpu0
+	cpu := CPUTime() - cpu0
 	runtime.ReadMemStats(&after)
 	return Result{
 		Name:           name,
@@ -126,8 +126,9 @@ func Median(ctx context.Context, name string, n, rounds int) (Result, error) {
 	return rs[len(rs)/2], nil
 }
 
-// cpuTime is the process's user and system CPU time so far.
-func cpuTime() time.Duration {
+// CPUTime is the process's user and system CPU time so far, all threads:
+// benchmarks report its growth per input next to the wall-clock figure.
+func CPUTime() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
