@@ -26,7 +26,14 @@ type ledger struct {
 	slots []atomic.Pointer[flow.Context] // the context holding each slot, nil if free
 	free  chan int32
 
-	admitted, done, stopped, failed, retried atomic.Uint64
+	// Submit counts admitted, the flow's last actor the outcomes: each on
+	// its own cache line, away from the read-only fields above.
+	_                     [cacheLine]byte
+	admitted              atomic.Uint64
+	_                     [cacheLine]byte
+	done, stopped, failed atomic.Uint64
+	retried               atomic.Uint64
+	_                     [cacheLine]byte
 
 	mu        sync.Mutex
 	dead      []snapshot.DeadLetter // oldest first, at most deadCap

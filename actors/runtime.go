@@ -50,9 +50,13 @@ type Runtime struct {
 	rates     rates
 	started   time.Time
 
-	draining   atomic.Bool
-	closing    chan struct{}                 // closed by Drain: wakes blocked Submits
-	admitting  sync.RWMutex                  // Submit holds it shared while admitting; Drain takes it once to wait them out
+	draining atomic.Bool
+	closing  chan struct{} // closed by Drain: wakes blocked Submits
+	// admitting is written by every Submit; its own cache line keeps the
+	// fields the actors read per input (stopping, escErr) from bouncing.
+	_          [cacheLine]byte
+	admitting  sync.RWMutex // Submit holds it shared while admitting; Drain takes it once to wait them out
+	_          [cacheLine]byte
 	gate       atomic.Pointer[chan struct{}] // non-nil while intake is paused
 	escErr     atomic.Pointer[error]
 	stopping   atomic.Bool // set by escalation and drain sweeps: actors check their inputs

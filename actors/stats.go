@@ -14,8 +14,11 @@ import (
 // (Snapshot) load the atomics at any time and see outcome counts at most one
 // batch old.
 type counters struct {
+	mailbox atomic.Int64 // written by senders and the actor
+	// The rest is written by the actor only: on other cache lines than
+	// mailbox and than the next instance's counters.
+	_                                                  [cacheLine]byte
 	received, done, stopped, retried, failed, restarts atomic.Uint64
-	mailbox                                            atomic.Int64 // written by senders and the actor
 	holding                                            atomic.Int64 // contexts of the batch the actor is running
 	restarting                                         atomic.Bool
 	hist                                               histogram
@@ -24,7 +27,13 @@ type counters struct {
 	// Actor-local: only the actor's goroutine touches these.
 	calls uint64 // for latency sampling
 	local struct{ done, stopped, retried, failed uint64 }
+	_     [cacheLine]byte
 }
+
+// cacheLine is the distance that keeps two fields written by different
+// goroutines from sharing a cache line (two 64-byte lines: x86 prefetches
+// lines in pairs).
+const cacheLine = 128
 
 // publish makes the locally counted outcomes visible to readers.
 func (c *counters) publish() {
