@@ -17,6 +17,11 @@
 //	  initial: 10ms                   # backoff between restarts
 //	  max: 1s
 //	  max_redeliveries: 3             # of one input to a restarted service
+//	in: orders.jsonl                  # flowrun run's --in, unless given: -, a path or a URL
+//	out: results.jsonl                # --out (default -, stdout)
+//	dead_letters: dead.jsonl          # --dead-letters
+//	checkpoint: orders.checkpoint     # --checkpoint, for a file in:
+//	out_format: result                # --out-format: result or values
 //	steps:
 //	  - around: timer                 # decorators wrap the rest of their step list
 //	    with: {key: elapsed_ms}
@@ -68,6 +73,11 @@
 // nothing). The declared types hold at run time: (*File).CheckInput, which
 // flowrun applies to every line, rejects an input whose typed key holds
 // another type (an integer given for a float or number becomes a float).
+// The stream fields (in, out, dead_letters, checkpoint, out_format; see
+// Streams) say where flowrun run reads and writes when its flags do not:
+// a flag given on the command line wins, and the file's checkpoint: is
+// used only with the file's in:. Relative paths are resolved against the
+// flow file's directory; a URL with credentials is refused.
 // Top-level fields starting with "x-" are ignored: a place for YAML anchors
 // that steps merge with <<: *name.
 //
@@ -104,4 +114,5 @@
 //	retry.attempts                  1..AttemptsLimit (1000)
 //	supervision.max_restarts        0..RestartsLimit (1000000)
 //	supervision.max_redeliveries    0..RedeliveriesLimit (1000)
+//	in, out, dead_letters, checkpoint  MaxAddressSize (4096) bytes, no control characters
 package flowfile

@@ -3,11 +3,13 @@ package flowfile_test
 import (
 	"bytes"
 	"errors"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/serviceflow/serviceflow/flowfile"
@@ -38,6 +40,9 @@ func FuzzLoad(f *testing.F) {
 		"\uFEFF" + fuzzStep,
 		"max_in_flight: 8589934592\nsupervision: {max_restarts: 8589934592}\n" + fuzzStep,
 		"x-a: 'it''s [[[' \nx-b: |\n  ]]] {{{\n" + fuzzStep,
+		"in: orders.jsonl\nout: '-'\ndead_letters: kafka://h:1/dead\ncheckpoint: c\nout_format: values\n" + fuzzStep,
+		"in: kafka://u:p@h:1/t?group=g\nout: nats://h:1/S?subject=s\n" + fuzzStep,
+		"in: http://127.0.0.1:1/x?wait=1s\nout: \"a\\tb\"\ncheckpoint: '-'\n" + fuzzStep,
 	} {
 		f.Add([]byte(s))
 	}
@@ -54,6 +59,7 @@ func FuzzLoad(f *testing.F) {
 			if file == nil || file.Flow == nil {
 				t.Fatal("no error and no flow")
 			}
+			checkStreams(t, file.Streams)
 			err = file.Validate() // must not panic either
 			if err == nil {
 				return
@@ -69,6 +75,22 @@ func FuzzLoad(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkStreams fails t for a stream field Load should have refused.
+func checkStreams(t *testing.T, s flowfile.Streams) {
+	t.Helper()
+	for _, v := range []string{s.In, s.Out, s.DeadLetters, s.Checkpoint} {
+		if len(v) > flowfile.MaxAddressSize || strings.ContainsFunc(v, unicode.IsControl) {
+			t.Fatalf("stream %q loaded", v)
+		}
+		if u, err := url.Parse(v); strings.Contains(v, "://") && (err != nil || u.User != nil) {
+			t.Fatalf("stream URL %q loaded (%v)", v, err)
+		}
+	}
+	if s.Checkpoint != "" && (s.In == "" || strings.Contains(s.In, "://")) {
+		t.Fatalf("checkpoint %q loaded with in %q", s.Checkpoint, s.In)
+	}
 }
 
 const fuzzStep = "steps:\n  - service: set\n    with: {values: {v: 1}}\n"

@@ -33,4 +33,7 @@ const (
 	RedeliveriesLimit = 1000
 	// AttemptsLimit bounds retry.attempts.
 	AttemptsLimit = 1000
+	// MaxAddressSize bounds in:, out:, dead_letters: and checkpoint: (a
+	// path or a URL), in bytes.
+	MaxAddressSize = 4096
 )

@@ -30,6 +30,7 @@ type File struct {
 	MaxInFlight int               // 0 when not set: the runtime's default
 	Retry       flow.RetryPolicy  // also set on Flow
 	Supervision Supervision
+	Streams     Streams    // where inputs come from and results go, if the file says
 	Flow        *flow.Flow // named Name, with Retry and the supervision's redelivery policy set
 
 	path   string
@@ -161,13 +162,16 @@ type loader struct {
 	info    registry.FlowInfo
 	f       *File
 	replace func(stage string, s flow.Service) flow.Service // see ReplaceServices
+
+	checkStream func(field, url string) error // see CheckStreams
 }
 
 func (l *loader) errorf(p pos, format string, args ...any) {
 	l.errs = append(l.errs, &Error{File: l.file, Line: p.line, Col: p.col, Msg: fmt.Sprintf(format, args...)})
 }
 
-var topFields = []string{"name", "description", "input", "max_in_flight", "retry", "supervision", "steps"}
+var topFields = []string{"name", "description", "input", "max_in_flight", "retry", "supervision",
+	"in", "out", "dead_letters", "checkpoint", "out_format", "steps"}
 
 func (l *loader) load(file *ast.File) *File {
 	start := pos{1, 1}
@@ -226,6 +230,7 @@ func (l *loader) load(file *ast.File) *File {
 	if e, ok := byKey["supervision"]; ok {
 		l.supervision(e)
 	}
+	l.streams(byKey)
 	e, ok := byKey["steps"]
 	if !ok {
 		l.errorf(start, "missing steps: a flow file needs a list of steps")

@@ -14,3 +14,12 @@ type Option func(*loader)
 func ReplaceServices(replace func(stage string, s flow.Service) flow.Service) Option {
 	return func(l *loader) { l.replace = replace }
 }
+
+// CheckStreams has Load check each URL a stream field names (in:, out:,
+// dead_letters:) with check, given the field's name and its value, and
+// report the error check returns at the value's position. Load itself
+// checks only the URL's form and scheme; the connectors know their query
+// parameters. flowrun passes the parsers it opens the URLs with.
+func CheckStreams(check func(field, url string) error) Option {
+	return func(l *loader) { l.checkStream = check }
+}
