@@ -11,6 +11,7 @@ import (
 // When it has problems it writes each, with its file:line:column, to w and
 // returns a usage error that has been reported.
 func (e *env) load(path string, w io.Writer, check bool, opts ...flowfile.Option) (*flowfile.File, error) {
+	opts = append(opts, flowfile.CheckStreams(checkStream))
 	f, err := flowfile.LoadFile(path, e.reg, opts...)
 	if err == nil && check {
 		err = f.Validate()

@@ -38,6 +38,9 @@ type runFlags struct {
 	// and a hook told each reload event.
 	watchTicks  <-chan time.Time
 	watchNotify func(snapshot.Event)
+	// changed reports whether a flag was given (nil: none was): those
+	// not given come from the flow file's in:, out:, ... if it has them.
+	changed func(flag string) bool
 }
 
 func (e *env) runCmd() *cobra.Command {
@@ -87,12 +90,18 @@ count their own inputs in flight. Declared input: types are checked against
 the first version. Dead letters of a replaced flow can no longer be
 replayed from the monitor.
 
+The flow file may name its input and outputs (in:, out:, dead_letters:,
+checkpoint:, out_format:, with relative paths resolved against its
+directory); a flag given on the command line wins, and the file's
+checkpoint: is used only with its in:.
+
 Exit codes: 0 the run completed, even if some inputs failed (they are in the
 output and the dead letters); 1 the flow failed (a supervisor gave up) or
 the output could not be written (intake stops at the first write error); 2 usage or flow-file errors, before any
 input is read; 130 interrupted.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			fl.changed = cmd.Flags().Changed
 			return e.run(cmd.Context(), args[0], fl)
 		},
 	}
@@ -142,6 +151,10 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 	file, err := e.load(path, e.stderr, true)
 	if err != nil {
 		return err
+	}
+	fl, note := fl.withStreams(file.Streams) // the flow file's in:, out:, ... where no flag is given
+	if note != "" {
+		fmt.Fprintln(e.stderr, note)
 	}
 	var closers []io.Closer
 	defer func() {

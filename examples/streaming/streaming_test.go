@@ -95,3 +95,22 @@ func TestCases(t *testing.T) {
 		t.Errorf("want 7 cases passed:\n%s", stdout)
 	}
 }
+
+// named.yaml names its input and output: it runs with no stream flag,
+// from the repository root as from anywhere else.
+func TestNamedStreams(t *testing.T) {
+	abs, err := filepath.Abs("named.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{"../..", t.TempDir()} {
+		t.Chdir(dir)
+		code, stdout, stderr := flowrun(t, "run", abs, "--ui", "off")
+		if code != 0 || !strings.Contains(stderr, "summary: complete read=7 malformed=2 done=4 stopped=1 failed=0") {
+			t.Fatalf("from %s: exit %d:\n%s", dir, code, stderr)
+		}
+		if !strings.Contains(stdout, `{"id":"o-1","kind":"book","price":12.5,"qty":2,"total":25}`) {
+			t.Errorf("from %s: stdout %q, want values objects (out_format: values)", dir, stdout)
+		}
+	}
+}
