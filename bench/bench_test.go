@@ -24,11 +24,18 @@ func TestPipelinesComplete(t *testing.T) {
 }
 
 func TestLatencyMeasures(t *testing.T) {
-	l, err := MeasureLatency(context.Background(), 20_000, 2000)
-	if err != nil {
-		t.Fatal(err)
+	for _, name := range LatencyCases() {
+		t.Run(name, func(t *testing.T) {
+			l, err := MeasureLatency(context.Background(), name, 20_000, 2000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if l.Name != name || l.Inputs != 2000 || l.P50 <= 0 || l.P90 < l.P50 || l.P99 < l.P90 || l.P999 < l.P99 || l.Max < l.P999 || l.Achieved <= 0 {
+				t.Fatalf("latency %+v", l)
+			}
+		})
 	}
-	if l.P50 <= 0 || l.P99 < l.P50 || l.Max < l.P99 {
-		t.Fatalf("latency %+v", l)
+	if _, err := MeasureLatency(context.Background(), "fork/actors", 1000, 10); err == nil {
+		t.Fatal("a case without a latency measurement accepted")
 	}
 }
