@@ -23,6 +23,7 @@ func Flow(fork bool) *flow.Flow {
 type actorPipeline struct {
 	rt  *actors.Runtime
 	ctx context.Context
+	in  []map[string]any // the inputs, used in turn
 }
 
 func openActors(ctx context.Context, fork bool) (Pipeline, error) {
@@ -30,14 +31,14 @@ func openActors(ctx context.Context, fork bool) (Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &actorPipeline{rt: rt, ctx: ctx}, nil
+	return &actorPipeline{rt: rt, ctx: ctx, in: inputs[:]}, nil
 }
 
 func (p *actorPipeline) Run(n int) error {
 	errc := make(chan error, 1)
 	go func() {
 		for i := range n {
-			if err := p.rt.Submit(p.ctx, inputs[i&1]); err != nil {
+			if err := p.rt.Submit(p.ctx, p.in[i%len(p.in)]); err != nil {
 				errc <- err
 				return
 			}

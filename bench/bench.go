@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -38,16 +39,20 @@ func Cases() []string {
 	return []string{"linear/channels", "linear/channels-batched", "linear/actors", "fork/channels", "fork/actors"}
 }
 
-// Reference is the name of the case a case is compared with.
+// Reference is the name of the case a case is compared with: the
+// channels of its shape.
 func Reference(name string) string {
 	switch name {
 	case "fork/channels", "fork/actors":
 		return "fork/channels"
+	case "linear/channels", "linear/channels-batched", "linear/actors":
+		return "linear/channels"
 	}
-	return "linear/channels"
+	shape, _, _ := strings.Cut(name, "/")
+	return shape + "/channels"
 }
 
-// Open starts the named pipeline.
+// Open starts the named pipeline: one of Cases or ScaleCases.
 func Open(ctx context.Context, name string) (Pipeline, error) {
 	switch name {
 	case "linear/channels":
@@ -61,7 +66,7 @@ func Open(ctx context.Context, name string) (Pipeline, error) {
 	case "fork/actors":
 		return openActors(ctx, true)
 	}
-	return nil, fmt.Errorf("bench: unknown case %q; known: %v", name, Cases())
+	return openScale(ctx, name)
 }
 
 // Result is one measurement.
@@ -134,4 +139,30 @@ func CPUTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// Compare measures every named case rounds times, the cases alternating
+// within each round (so a reference and the runtime see the same moments of
+// the machine's other load), and returns per case the round with the
+// median time, in names' order.
+func Compare(ctx context.Context, names []string, n, rounds int) ([]Result, error) {
+	runs := make([][]Result, len(names))
+	for range max(rounds, 1) {
+		for i, name := range names {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			r, err := Measure(ctx, name, n)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			runs[i] = append(runs[i], r)
+		}
+	}
+	out := make([]Result, len(names))
+	for i, rs := range runs {
+		slices.SortFunc(rs, func(a, b Result) int { return int(a.Elapsed - b.Elapsed) })
+		out[i] = rs[len(rs)/2]
+	}
+	return out, nil
 }

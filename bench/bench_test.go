@@ -2,6 +2,8 @@ package bench
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -37,5 +39,28 @@ func TestLatencyMeasures(t *testing.T) {
 	}
 	if _, err := MeasureLatency(context.Background(), "fork/actors", 1000, 10); err == nil {
 		t.Fatal("a case without a latency measurement accepted")
+	}
+}
+
+// Every scaling case moves every input through, and names its reference.
+func TestScaleCasesComplete(t *testing.T) {
+	for _, name := range ScaleCases(2) {
+		t.Run(name, func(t *testing.T) {
+			r, err := Measure(context.Background(), name, 3000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Inputs != 3000 || r.InputsPerSec <= 0 {
+				t.Fatalf("result %+v", r)
+			}
+			if ref := Reference(name); !strings.HasSuffix(ref, "/channels") || !slices.Contains(ScaleCases(2), ref) {
+				t.Fatalf("reference %q", ref)
+			}
+		})
+	}
+	for _, bad := range []string{"stages0/actors", "fork/x", "keysx/actors", "cpu2/rust"} {
+		if _, err := Open(context.Background(), bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
 	}
 }

@@ -23,8 +23,12 @@ v+1), in a line and through a fork, on the actor runtime and on hand-written
 pipelines of goroutines and buffered channels doing the same work on the same
 contexts, in this process, and prints inputs/s, ns/input, CPU ns/input,
 allocations/input and each runtime's cost as a multiple of the channel
-references'. Each case runs --rounds times; the median is shown. The machine's
-other load moves wall-clock figures; CPU ns/input moves less.`,
+references'. Then the latency of the line under a paced source at half the
+actors' maximum rate (--inputs/3 inputs), and how cost grows with stages,
+fork width, keys per input and a CPU-bound stage's concurrency
+(--inputs/10 inputs per case), each against channels built the same way.
+Cases alternate within each of --rounds rounds; medians are shown. The
+machine's other load moves wall-clock figures; CPU ns/input moves less.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if inputs < 1 || rounds < 1 {
@@ -43,16 +47,9 @@ other load moves wall-clock figures; CPU ns/input moves less.`,
 }
 
 func runBench(ctx context.Context, w io.Writer, inputs, rounds int) error {
-	var results []bench.Result
-	for _, name := range bench.Cases() {
-		if ctx.Err() != nil {
-			return withCode(ExitInterrupted, fmt.Errorf("bench: %w", ctx.Err()))
-		}
-		r, err := bench.Median(ctx, name, inputs, rounds)
-		if err != nil {
-			return withCode(ExitFlowFailed, fmt.Errorf("bench %s: %w", name, err))
-		}
-		results = append(results, r)
+	results, err := bench.Compare(ctx, bench.Cases(), inputs, rounds)
+	if err != nil {
+		return benchFailed(ctx, err)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "case\tinputs/s\tns/input\tCPU ns/input\tallocs/input\tvs channels\n")
@@ -62,8 +59,13 @@ func runBench(ctx context.Context, w io.Writer, inputs, rounds int) error {
 	if err := tw.Flush(); err != nil {
 		return withCode(ExitFlowFailed, fmt.Errorf("bench: %w", err))
 	}
-	_, err := fmt.Fprintf(w, "%d inputs per case, median of %d; ratio = inputs/s ÷ the reference's (higher is better; 1.00× = as fast as hand-written channels)\n", inputs, rounds)
-	return err
+	if _, err := fmt.Fprintf(w, "%d inputs per case, median of %d alternating rounds; ratio = inputs/s ÷ the reference's (higher is better; 1.00× = as fast as hand-written channels)\n", inputs, rounds); err != nil {
+		return err
+	}
+	if err := benchLatency(ctx, w, max(inputs/3, 1), rounds); err != nil {
+		return err
+	}
+	return benchScale(ctx, w, max(inputs/10, 1), rounds)
 }
 
 // ratios compares r with the channel references of its shape ("linear" or

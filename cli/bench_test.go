@@ -45,3 +45,18 @@ func TestBenchE2E(t *testing.T) {
 		t.Errorf("--lines 0: exit %d, want 2", r.code)
 	}
 }
+
+// The bench command also prints the latency and scaling sections, every
+// case against its channel reference.
+func TestBenchLatencyAndScale(t *testing.T) {
+	r := execute(t, "", "bench", "--inputs", "1500", "--rounds", "1")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"latency, source paced at", "p99 vs channels", "× (lower is better)", "how cost grows",
+		"stages50/actors", "fork32/actors", "keys256/actors", "cpu1/actors", "× stages50/channels", "× keys256/channels"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("bench output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
