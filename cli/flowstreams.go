@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/serviceflow/serviceflow/flowfile"
 	"github.com/serviceflow/serviceflow/stream/httpin"
@@ -16,27 +18,45 @@ import (
 // note then says it was not.
 func (fl runFlags) withStreams(s flowfile.Streams) (_ runFlags, note string) {
 	given := func(flag string) bool { return fl.changed != nil && fl.changed(flag) }
-	fileIn := !given("in") && s.In != ""
-	if fileIn {
-		fl.in = s.In
+	fl.byFile = map[string]string{}
+	take := func(flag, field string, to *string, v string) {
+		if !given(flag) && v != "" {
+			*to, fl.byFile[flag] = v, field
+		}
 	}
-	if !given("out") && s.Out != "" {
-		fl.out = s.Out
-	}
-	if !given("dead-letters") && s.DeadLetters != "" {
-		fl.dead = s.DeadLetters
-	}
+	take("in", "in", &fl.in, s.In)
+	take("out", "out", &fl.out, s.Out)
+	take("dead-letters", "dead_letters", &fl.dead, s.DeadLetters)
 	if !given("checkpoint") && s.Checkpoint != "" {
-		if fileIn {
-			fl.checkpoint = s.Checkpoint
+		if fl.byFile["in"] != "" {
+			take("checkpoint", "checkpoint", &fl.checkpoint, s.Checkpoint)
 		} else {
 			note = fmt.Sprintf("run: --in given: the flow file's checkpoint: (%s) records a position in its in:, so it is not used", s.Checkpoint)
 		}
 	}
-	if !given("out-format") && s.OutFormat != "" {
-		fl.outFormat = s.OutFormat
-	}
+	take("out-format", "out_format", &fl.outFormat, s.OutFormat)
 	return fl, note
+}
+
+// fromFile adds to err, an error opening the stream of one of flags, which
+// flow-file fields gave those flags' values, if any did: the message
+// names the flag, which the user may not have given.
+func (fl runFlags) fromFile(err error, flags ...string) error {
+	var fields []string
+	for _, f := range flags {
+		if field, ok := fl.byFile[f]; ok {
+			fields = append(fields, field+":")
+		}
+	}
+	if len(fields) == 0 {
+		return err
+	}
+	note := " (from the flow file's " + strings.Join(fields, " and ") + ")"
+	if ee := (*exitError)(nil); errors.As(err, &ee) && ee.err != nil {
+		ee.err = fmt.Errorf("%w%s", ee.err, note) // Execute prints ee.err
+		return err
+	}
+	return fmt.Errorf("%w%s", err, note)
 }
 
 // checkStream checks a URL a flow file names for a stream field as run

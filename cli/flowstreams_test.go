@@ -91,6 +91,20 @@ func TestFlowFileNamesItsStreams(t *testing.T) {
 	}
 }
 
+// A stream the flow file names that cannot be opened is a usage error
+// that says where the name came from.
+func TestFlowFileStreamThatDoesNotOpen(t *testing.T) {
+	dir, path := writeStreamsFlow(t, "in: missing.jsonl\nout: no/such/dir/out.jsonl")
+	r := execute(t, "", "run", path, "--ui", "off")
+	if r.code != 2 || !strings.Contains(r.stderr, filepath.Join(dir, "missing.jsonl")) || !strings.Contains(r.stderr, "(from the flow file's in:)") {
+		t.Errorf("exit %d, stderr %q; want 2 naming the flow file's in:", r.code, r.stderr)
+	}
+	r = execute(t, "", "run", path, "--in", filepath.Join(dir, "orders.jsonl"), "--ui", "off")
+	if r.code != 2 || !strings.Contains(r.stderr, "(from the flow file's out:)") {
+		t.Errorf("exit %d, stderr %q; want 2 naming the flow file's out:", r.code, r.stderr)
+	}
+}
+
 // A flag given on the command line wins over the flow file's field, and
 // the file's checkpoint: does not apply to another input.
 func TestFlagsWinOverFlowFileStreams(t *testing.T) {

@@ -41,6 +41,9 @@ type runFlags struct {
 	// changed reports whether a flag was given (nil: none was): those
 	// not given come from the flow file's in:, out:, ... if it has them.
 	changed func(flag string) bool
+	// byFile holds the stream flags whose value the flow file gave, with
+	// their field (see withStreams).
+	byFile map[string]string
 }
 
 func (e *env) runCmd() *cobra.Command {
@@ -167,7 +170,7 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 	}
 	src, err := e.openSource(ctx, fl.in, fl.checkpoint, jsonl.Check(file.CheckInput)) // declared input types hold, per line
 	if err != nil {
-		return err
+		return fl.fromFile(err, "in", "checkpoint")
 	}
 	if h, ok := src.(*httpin.Source); ok {
 		fmt.Fprintf(e.stderr, "run: listening on %s (POST application/json or application/x-ndjson)\n", h.URL())
@@ -177,12 +180,12 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 	defer src.Close(context.WithoutCancel(ctx))
 	s := &sink{acks: stream.NewDeliveries(src), values: fl.outFormat == "values"}
 	if s.out, err = e.openSink(ctx, "--out", fl.out, fl.checkpoint != ""); err != nil {
-		return err
+		return fl.fromFile(err, "out")
 	}
 	defer s.out.Close(context.WithoutCancel(ctx))
 	if fl.dead != "" {
 		if s.dead, err = e.openSink(ctx, "--dead-letters", fl.dead, fl.checkpoint != ""); err != nil {
-			return err
+			return fl.fromFile(err, "dead-letters")
 		}
 		defer s.dead.Close(context.WithoutCancel(ctx))
 	}
