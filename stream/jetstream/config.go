@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
@@ -11,7 +12,9 @@ import (
 
 	"github.com/nats-io/nats.go"
 
+	"github.com/serviceflow/serviceflow/backoff"
 	"github.com/serviceflow/serviceflow/jsonl"
+	"github.com/serviceflow/serviceflow/stream"
 )
 
 // Config says where a Source or Sink connects.
@@ -87,13 +90,41 @@ func (c Config) String() string {
 // ErrUnreachable is the error of servers that did not answer at start.
 var ErrUnreachable = errors.New("jetstream: servers unreachable")
 
+// reconnectBackoff spaces the attempts to reconnect to a lost server.
+var reconnectBackoff = backoff.Exponential{Initial: 50 * time.Millisecond, Max: 2 * time.Second}
+
 // connect connects to c's servers, failing at once if none answers; once
-// connected it reconnects forever, buffering what it publishes meanwhile.
-func (c Config) connect() (*nats.Conn, error) {
+// connected it reconnects forever, with backoff, buffering what it
+// publishes meanwhile. A lost connection is reported to link; whoever owns
+// link says when it is back (a reconnected server may not serve JetStream
+// yet), and is told of each reconnection by reconnected (nil: not told).
+func (c Config) connect(link *stream.Link, reconnected func()) (*nats.Conn, error) {
 	opts := []nats.Option{
 		nats.Timeout(5 * time.Second),
 		nats.MaxReconnects(-1),
+		nats.CustomReconnectDelay(func(attempts int) time.Duration { return reconnectBackoff.Delay(attempts) }),
 		nats.Name("flowrun"),
+		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
+			// e.g. a slow consumer after a reconnection: what it dropped is
+			// not acked, so it is delivered again.
+			slog.Warn("jetstream: asynchronous error", "servers", c.String(), "err", err)
+		}),
+	}
+	if reconnected != nil {
+		opts = append(opts, nats.ReconnectHandler(func(*nats.Conn) { reconnected() }))
+	}
+	if link != nil {
+		opts = append(opts, nats.DisconnectErrHandler(func(nc *nats.Conn, err error) {
+			if nc.IsClosed() {
+				return // closed by its owner, not lost
+			}
+			if err == nil {
+				err = nats.ErrDisconnected
+			}
+			if link.Lost(fmt.Errorf("jetstream: %s: %w", c, err)) {
+				slog.Warn("jetstream: connection lost; reconnecting", "servers", c.String(), "err", err)
+			}
+		}))
 	}
 	if c.User != "" {
 		opts = append(opts, nats.UserInfo(c.User, c.Password))

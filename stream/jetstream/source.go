@@ -17,23 +17,35 @@ import (
 
 // Source reads a stream through a durable pull consumer. Create it with
 // [NewSource].
+//
+// While its server is lost, Next waits (nats.go reconnects, with backoff,
+// and the pull consumer resumes), acks are sent once it is back, and
+// [Source.Health] says why it is degraded; the source is back once the
+// consumer answers again.
 type Source struct {
 	cfg     Config
 	nc      *nats.Conn
+	st      jetstream.Stream
 	cons    jetstream.Consumer
 	it      jetstream.MessagesContext
 	ackWait time.Duration
+	link    stream.Link
 
 	mu       sync.Mutex
 	inFlight map[jetstream.Msg]time.Time // handed out, not acked → last sign of progress
+	lag      Lag                         // at the last poll
 
+	kick    chan struct{} // poll now (reconnected)
 	stop    chan struct{}
-	stopped chan struct{}
+	stopped sync.WaitGroup
 	once    sync.Once
 	err     error
 }
 
-var _ stream.Source = (*Source)(nil)
+var (
+	_ stream.Source = (*Source)(nil)
+	_ stream.Health = (*Source)(nil)
+)
 
 // ErrNoStream is the error of a stream that does not exist: streams are
 // the operator's to create.
@@ -46,16 +58,20 @@ func NewSource(ctx context.Context, cfg Config) (*Source, error) {
 	if cfg.Durable == "" {
 		return nil, fmt.Errorf("%w: a source needs ?durable=NAME", ErrURL)
 	}
-	nc, err := cfg.connect()
+	s := &Source{cfg: cfg, inFlight: map[jetstream.Msg]time.Time{}, kick: make(chan struct{}, 1), stop: make(chan struct{})}
+	nc, err := cfg.connect(&s.link, s.reconnected)
 	if err != nil {
 		return nil, err
 	}
-	s := &Source{cfg: cfg, nc: nc, inFlight: map[jetstream.Msg]time.Time{}, stop: make(chan struct{}), stopped: make(chan struct{})}
+	s.nc = nc
 	if err := s.bind(ctx); err != nil {
 		nc.Close()
 		return nil, err
 	}
+	s.lag = Lag{Name: cfg.Stream + "/" + cfg.Durable, AckFloor: -1, Last: -1}
+	s.stopped.Add(2)
 	go s.progressLoop()
+	go s.pollLoop()
 	return s, nil
 }
 
@@ -100,7 +116,7 @@ func (s *Source) bind(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("jetstream: consumer %s: %w", s.cfg.Durable, err)
 	}
-	s.cons, s.it = cons, it
+	s.st, s.cons, s.it = st, cons, it
 	return nil
 }
 
@@ -158,7 +174,7 @@ func (s *Source) Ack(rec stream.Record) {
 // progressLoop tells the server, for every message in flight longer than
 // half the ack wait, that it is still being worked on.
 func (s *Source) progressLoop() {
-	defer close(s.stopped)
+	defer s.stopped.Done()
 	t := time.NewTicker(s.ackWait / 4)
 	defer t.Stop()
 	for {
@@ -195,7 +211,7 @@ func (s *Source) InFlight() int {
 func (s *Source) Close(context.Context) error {
 	s.once.Do(func() {
 		close(s.stop)
-		<-s.stopped
+		s.stopped.Wait()
 		s.it.Stop()
 		s.err = s.nc.Flush()
 		s.nc.Close()

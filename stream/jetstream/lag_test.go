@@ -1,0 +1,45 @@
+package jetstream
+
+import (
+	"testing"
+	"time"
+)
+
+// A source's Lag is its consumer's, polled: the ack floor, the stream's
+// last sequence, and the messages not done (undelivered or unacked).
+func TestSourceLag(t *testing.T) {
+	cfg, js := natsServer(t)
+	publish(t, js, 0, 10)
+	cfg.Stream, cfg.Durable = "IN", "lag"
+	src, err := NewSource(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close(t.Context())
+	if l := src.Lag(); l.Name != "IN/lag" {
+		t.Fatalf("Lag().Name = %q, want IN/lag", l.Name)
+	}
+	for range 8 {
+		rec, err := src.Next(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec.Pos.Offset <= 6 {
+			src.Ack(rec)
+		}
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		l := src.Lag()
+		if l.AckFloor == 6 && l.Last == 10 && l.Pending == 4 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Lag() = %+v, want ack floor 6, last 10, 4 pending", l)
+		}
+		time.Sleep(10 * time.Millisecond) // polling a state the source polls itself
+	}
+	if err := src.Health(); err != nil {
+		t.Fatalf("Health: %v", err)
+	}
+}
