@@ -105,9 +105,14 @@ func (c Config) connect(link *stream.Link, reconnected func()) (*nats.Conn, erro
 		nats.CustomReconnectDelay(func(attempts int) time.Duration { return reconnectBackoff.Delay(attempts) }),
 		nats.Name("flowrun"),
 		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
-			// e.g. a slow consumer after a reconnection: what it dropped is
-			// not acked, so it is delivered again.
-			slog.Warn("jetstream: asynchronous error", "servers", c.String(), "err", err)
+			// A slow consumer (after a reconnection, say) drops messages:
+			// not acked, they are delivered again. The rest (writes to a
+			// server going away) the link and the retries account for.
+			if errors.Is(err, nats.ErrSlowConsumer) {
+				slog.Warn("jetstream: messages dropped; they will be delivered again", "servers", c.String(), "err", err)
+			} else {
+				slog.Debug("jetstream: asynchronous error", "servers", c.String(), "err", err)
+			}
 		}),
 	}
 	if reconnected != nil {

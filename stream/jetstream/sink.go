@@ -219,7 +219,13 @@ func retryable(err error) bool {
 	return true
 }
 
+// lost marks the server lost, unless err is only the echo of a
+// disconnection the connection has recovered from (nats.go fails every ack
+// pending when it reconnects): that one is simply published again.
 func (s *Sink) lost(err error) {
+	if errors.Is(err, nats.ErrDisconnected) && s.nc.IsConnected() {
+		return
+	}
 	if s.link.Lost(err) {
 		slog.Warn("jetstream: publish failed; retrying", "stream", s.cfg.String(), "err", err)
 	}
