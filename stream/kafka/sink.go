@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -12,22 +13,32 @@ import (
 
 // Sink produces messages to one topic. A message is durable once all
 // in-sync replicas have it. Create it with [NewSink].
+//
+// While the cluster is lost, franz-go retries each produce with backoff
+// (without limit): Write blocks once its buffer is full, nothing is
+// reported durable meanwhile, and [Sink.Health] says why it is degraded.
 type Sink struct {
+	h    *health // the cluster answers
 	cfg  Config
 	cl   *kgo.Client
 	once sync.Once
 	err  error
 }
 
-var _ stream.Sink = (*Sink)(nil)
+var (
+	_ stream.Sink   = (*Sink)(nil)
+	_ stream.Health = (*Sink)(nil)
+)
 
 // NewSink connects to cfg's cluster to produce to cfg.Topic. It fails
 // with an error matching ErrUnreachable if no broker answers within 10 s.
 func NewSink(ctx context.Context, cfg Config, opts ...kgo.Opt) (*Sink, error) {
+	h := &health{what: cfg.String()}
 	all := append(cfg.common(),
 		kgo.DefaultProduceTopic(cfg.Topic),
 		kgo.RequiredAcks(kgo.AllISRAcks()),
 		kgo.ProducerLinger(0),
+		kgo.WithHooks(h),
 	)
 	cl, err := kgo.NewClient(append(all, opts...)...)
 	if err != nil {
@@ -37,7 +48,7 @@ func NewSink(ctx context.Context, cfg Config, opts ...kgo.Opt) (*Sink, error) {
 		cl.Close()
 		return nil, err
 	}
-	return &Sink{cfg: cfg, cl: cl}, nil
+	return &Sink{h: h, cfg: cfg, cl: cl}, nil
 }
 
 // Write produces m with m.Key as the record key; durable is called once
@@ -61,7 +72,15 @@ func (s *Sink) Flush(ctx context.Context) error { return s.cl.Flush(ctx) }
 func (s *Sink) Close(ctx context.Context) error {
 	s.once.Do(func() {
 		s.err = s.cl.Flush(ctx)
+		s.h.closed.Store(true)
 		s.cl.Close()
 	})
 	return s.err
 }
+
+// Health returns nil while the cluster answers, else why not (matching
+// stream.ErrBrokerLost).
+func (s *Sink) Health() error { return s.h.link.Health() }
+
+// Outages returns how many times the cluster was lost and for how long.
+func (s *Sink) Outages() (int, time.Duration) { return s.h.link.Outages() }

@@ -25,7 +25,12 @@ const commitEvery = 250 * time.Millisecond
 
 // Source consumes one topic in a consumer group. Create it with
 // [NewSource]; see the package doc for what it commits and when.
+//
+// While the cluster is lost, franz-go retries with backoff: Next waits,
+// acknowledgements wait for the next commit that goes through, and
+// [Source.Health] says why it is degraded.
 type Source struct {
+	h   *health // the cluster answers
 	cfg Config
 	cl  *kgo.Client
 	log *slog.Logger
@@ -45,7 +50,10 @@ type Source struct {
 	err     error
 }
 
-var _ stream.Source = (*Source)(nil)
+var (
+	_ stream.Source = (*Source)(nil)
+	_ stream.Health = (*Source)(nil)
+)
 
 // NewSource joins cfg.Group on cfg.Topic. It fails with an error matching
 // ErrUnreachable if no broker answers within 10 s.
@@ -54,6 +62,7 @@ func NewSource(ctx context.Context, cfg Config, opts ...kgo.Opt) (*Source, error
 		return nil, fmt.Errorf("%w: a source needs ?group=NAME", ErrURL)
 	}
 	s := &Source{
+		h:   &health{what: cfg.String()},
 		cfg: cfg, log: slog.Default(),
 		epochs: map[int32]uint64{}, committed: map[int32]int64{}, high: map[int32]int64{},
 		stop: make(chan struct{}), stopped: make(chan struct{}),
@@ -70,6 +79,7 @@ func NewSource(ctx context.Context, cfg Config, opts ...kgo.Opt) (*Source, error
 		kgo.OnPartitionsAssigned(s.assigned),
 		kgo.OnPartitionsRevoked(s.revoked),
 		kgo.OnPartitionsLost(s.lost),
+		kgo.WithHooks(s.h),
 	)
 	if cfg.SessionTimeout > 0 {
 		all = append(all, kgo.SessionTimeout(cfg.SessionTimeout), kgo.HeartbeatInterval(cfg.SessionTimeout/3))
@@ -107,7 +117,7 @@ func (s *Source) Next(ctx context.Context) (stream.Record, error) {
 			return stream.Record{}, err
 		}
 		fs.EachError(func(topic string, p int32, err error) {
-			if !errors.Is(err, context.Canceled) {
+			if !errors.Is(err, context.Canceled) && s.h.link.Health() == nil { // once, not at every retry of an outage
 				s.log.Warn("kafka: fetch failed; retrying", "topic", topic, "partition", p, "err", err)
 			}
 		})
@@ -291,7 +301,7 @@ func (s *Source) commitLoop() {
 	for {
 		select {
 		case <-t.C:
-			if err := s.commit(context.Background(), nil); err != nil {
+			if err := s.commit(context.Background(), nil); err != nil && s.h.link.Health() == nil {
 				s.log.Warn("kafka: commit failed; will retry", "err", err)
 			}
 		case <-s.stop:
@@ -309,6 +319,7 @@ func (s *Source) Close(ctx context.Context) error {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
 		s.err = s.commit(cctx, nil)
+		s.h.closed.Store(true)
 		s.cl.Close()
 	})
 	return s.err
@@ -329,3 +340,10 @@ func commitError(resp *kmsg.OffsetCommitResponse, err error) error {
 	}
 	return nil
 }
+
+// Health returns nil while the cluster answers, else why not (matching
+// stream.ErrBrokerLost).
+func (s *Source) Health() error { return s.h.link.Health() }
+
+// Outages returns how many times the cluster was lost and for how long.
+func (s *Source) Outages() (int, time.Duration) { return s.h.link.Outages() }
