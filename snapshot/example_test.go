@@ -51,5 +51,5 @@ func ExampleEncoder() {
 	// Output:
 	// {"schema":1,"flow":"orders",
 	// "retry":{"attempts":3,"initial":"100ms","max":"5s"}
-	// "stages":[],"edges":[],"supervisors":[],"events":[],"dead_letters":[],"evicted":0,"partitions":[]}
+	// "stages":[],"edges":[],"supervisors":[],"events":[],"dead_letters":[],"evicted":0,"partitions":[],"connections":[],"degraded":""}
 }

@@ -22,7 +22,8 @@ type Intake struct {
 	mu       sync.Mutex
 	rejected []Event // the newest maxRejected, oldest first
 
-	partitions atomic.Pointer[func() []Partition] // see Partitions
+	partitions  atomic.Pointer[func() []Partition]  // see Partitions
+	connections atomic.Pointer[func() []Connection] // see Connections
 }
 
 // Read counts one record read, well-formed or not.
@@ -49,5 +50,6 @@ func (c counted) Snapshot() Snapshot {
 	s.Totals.Read, s.Totals.Malformed = c.in.Counts()
 	s.Events = c.in.mergeRejected(s.Events)
 	s.Partitions = c.in.owned()
+	c.in.links(&s)
 	return s
 }

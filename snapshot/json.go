@@ -159,6 +159,23 @@ func (sv *Supervisor) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// MarshalJSON writes c's downtime as a string.
+func (c Connection) MarshalJSON() ([]byte, error) { return marshal(c) }
+
+// UnmarshalJSON reads c's downtime from a string.
+func (c *Connection) UnmarshalJSON(b []byte) error {
+	type plain Connection
+	w := struct {
+		*plain
+		Down duration `json:"down"`
+	}{plain: (*plain)(c)}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	c.Down = time.Duration(w.Down)
+	return nil
+}
+
 // MarshalJSON writes a dead letter with no input values as "input": {}.
 func (d DeadLetter) MarshalJSON() ([]byte, error) { return marshal(d) }
 

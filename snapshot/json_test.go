@@ -40,6 +40,8 @@ func full() Snapshot {
 		DeadLetters: []DeadLetter{{ID: 7, Time: t0, Stage: "parse", Err: "bad", Attempts: 3, Input: map[string]any{"line": "x", "n": 1.5}}},
 		Evicted:     2,
 		Partitions:  []Partition{{Name: "orders/0", Committed: 40, High: 50, Lag: 10}},
+		Connections: []Connection{{Name: "in", Err: "broker lost: eof", Lost: 2, Down: 1500 * time.Millisecond}, {Name: "out", Up: true}},
+		Degraded:    "in: broker lost: eof",
 	}
 }
 
@@ -58,6 +60,7 @@ func TestJSONRoundTrip(t *testing.T) {
 			if name == "zero" { // the zero snapshot comes back with empty, not nil, lists
 				want.Stages, want.Edges, want.Supervisors, want.Events, want.DeadLetters = []Stage{}, []Edge{}, []Supervisor{}, []Event{}, []DeadLetter{}
 				want.Partitions = []Partition{}
+				want.Connections = []Connection{}
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("round trip changed the snapshot:\n got %+v\nwant %+v\njson %s", got, want, b)

@@ -31,7 +31,7 @@ type State string
 // The states of a flow, as the monitor's header shows them.
 const (
 	Running  State = "RUNNING"  // inputs flow, nothing is restarting
-	Degraded State = "DEGRADED" // running, but some stage is restarting or failing
+	Degraded State = "DEGRADED" // running, but some stage is restarting or failing, or a broker is lost (see Snapshot.Degraded)
 	Paused   State = "PAUSED"   // intake is paused; in-flight inputs still finish
 	Draining State = "DRAINING" // intake stopped for good; finishing in-flight inputs
 	Stopped  State = "STOPPED"  // drained; every input has its result
@@ -80,6 +80,12 @@ type Snapshot struct {
 	DeadLetters []DeadLetter `json:"dead_letters"`  // recent dead letters, oldest first (bounded)
 	Evicted     uint64       `json:"evicted"`       // dead letters dropped from the bounded store
 	Partitions  []Partition  `json:"partitions"`    // the broker partitions the flow's source owns; [] for none or a file (see Intake)
+	Connections []Connection `json:"connections"`   // the flow's connections to brokers and whether each is up; [] for none (see Intake.Connections)
+	// Degraded says which broker connections are lost and why ("in: broker
+	// lost: ..."), "" while all are up. A RUNNING flow is DEGRADED then:
+	// its connectors retry with backoff, inputs wait, and nothing is
+	// acknowledged until the broker is back.
+	Degraded string `json:"degraded"`
 }
 
 // Retry is a flow's retry policy: attempts in all, and the backoff between
