@@ -25,6 +25,9 @@
 //	serviceflow_stage_batch_size_p99             p99 size of its recent batches (gauge)
 //	serviceflow_source_partition_lag{partition}  records of an owned partition not done yet (gauge)
 //	serviceflow_source_partition_committed_offset{partition}  the offset committed last for it (gauge)
+//	serviceflow_source_up                        1 while the source's broker answers, 0 while it is lost (gauge)
+//	serviceflow_sink_up{sink}                    the same for a sink's: out, dead-letters (gauge)
+//	serviceflow_broker_lost_total{connection}    times a broker connection was lost: in, out, dead-letters
 //	serviceflow_up                               1 while the flow runs, 0 once it stopped or failed
 //	serviceflow_state{state}                     1 for the flow's state, 0 for the five others
 //
@@ -39,7 +42,9 @@
 //
 // The lines counters stay 0 unless the Source counts what its program reads
 // (snapshot.Intake), and the partition families are there only while it
-// lists partitions (snapshot.Intake.Partitions: a Kafka source's). NewRegistry adds the standard go_* and process_*
+// lists partitions (snapshot.Intake.Partitions: a Kafka source's, a
+// JetStream consumer's), the connection families only while it lists broker
+// connections (snapshot.Intake.Connections). NewRegistry adds the standard go_* and process_*
 // collectors:
 //
 //	reg := metrics.NewRegistry(rt) // rt: *actors.Runtime
@@ -113,7 +118,7 @@ func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{
 		c.admitted, c.inputs, c.inFlight, c.maxInFlight, c.retries, c.evicted, c.linesRead, c.linesMalformed,
 		c.received, c.calls, c.restarts, c.mailbox, c.latency, c.batches, c.batchInputs, c.batchSize, c.up, c.state,
-		partitionLag, partitionCommitted,
+		partitionLag, partitionCommitted, sourceUp, sinkUp, brokerLost,
 	} {
 		ch <- d
 	}
@@ -140,6 +145,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	counter(c.linesRead, t.Read, s.Flow)
 	counter(c.linesMalformed, t.Malformed, s.Flow)
 	collectPartitions(ch, s)
+	collectConnections(ch, s)
 
 	for _, st := range s.Stages {
 		if st.Kind == snapshot.KindSink {

@@ -90,6 +90,7 @@ func progress(b *strings.Builder, s snapshot.Snapshot) {
 	kv(b, "failed", utoa(t.Failed))
 	kv(b, "restarts", utoa(t.Restarts))
 	partitionsField(b, s)
+	degradedField(b, s)
 }
 
 // kv appends key=value, quoting the sanitised value when logfmt needs it.

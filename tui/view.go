@@ -76,13 +76,14 @@ func (m model) header(w int) []string {
 		l1 += "   " + st.r(st.ok, spark(m.hist.out.values(), min(room, 40)))
 	}
 	t := s.Totals
-	l2 := "done " + count(t.Done) + "  stopped " + count(t.Stopped) +
+	l2 := m.lostHeader() + "done " + count(t.Done) + "  stopped " + count(t.Stopped) +
 		"  failed " + st.r(failStyle(st, t.Failed), count(t.Failed)) +
 		"  retried " + count(t.Retried) + "  restarts " + count(t.Restarts)
 	if t.Malformed > 0 {
 		l2 += "  malformed " + st.r(st.warn, count(t.Malformed))
 	}
 	l2 += m.partitionsHeader()
+	l2 += m.degradedReason()
 	if m.ended {
 		l2 += "   " + st.r(st.status, "[run over: q quits]")
 	}
