@@ -50,6 +50,9 @@ type job struct {
 	// partitions lists the source's partitions in the snapshots (see
 	// sourcePartitions); nil: it has none.
 	partitions func() []snapshot.Partition
+	// connections lists the run's broker connections in the snapshots (see
+	// brokerConnections); nil: it has none.
+	connections func() []snapshot.Connection
 }
 
 // hurryGrace is how long a run waits for the runtime after a second
@@ -85,6 +88,7 @@ func (j *job) run(ctx context.Context) (outcome, error) {
 	// src is rt with the lines read and the malformed ones in its snapshots.
 	var intake snapshot.Intake
 	intake.Partitions(j.partitions)
+	intake.Connections(j.connections)
 	src := intake.Wrap(rt)
 	if j.metricsAddr != "" {
 		srv, err := metrics.Listen(j.metricsAddr, src)

@@ -5,14 +5,23 @@ import (
 
 	"github.com/serviceflow/serviceflow/snapshot"
 	"github.com/serviceflow/serviceflow/stream"
+	"github.com/serviceflow/serviceflow/stream/jetstream"
 	"github.com/serviceflow/serviceflow/stream/kafka"
 )
 
 // sourcePartitions is what the snapshots of a run over src list as its
 // partitions (see snapshot.Intake.Partitions): a Kafka source's, named by
-// partition number, with their commit point and lag; nil for a source
-// without partitions (a file, stdin, JetStream).
+// partition number, with their commit point and lag; a JetStream source's
+// durable consumer, named STREAM/DURABLE, with its ack floor, the stream's
+// last sequence and the messages not done (from the source's poll, once a
+// second); nil for a source without partitions (a file, stdin).
 func sourcePartitions(src stream.Source) func() []snapshot.Partition {
+	if j, ok := src.(*jetstream.Source); ok {
+		return func() []snapshot.Partition {
+			l := j.Lag()
+			return []snapshot.Partition{{Name: l.Name, Committed: l.AckFloor, High: l.Last, Lag: l.Pending}}
+		}
+	}
 	k, ok := src.(*kafka.Source)
 	if !ok {
 		return nil

@@ -227,6 +227,7 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 		malformed:    report.add,
 		hurry:        e.hurry,
 		partitions:   sourcePartitions(src),
+		connections:  brokerConnections(end{"in", src}, end{"out", s.out}, end{"dead-letters", s.dead}),
 	}
 	if fl.watch {
 		j.watch = e.watchSpec(path, stamp, mode, fl, options)
@@ -236,6 +237,7 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 		return orCode(ExitFlowFailed, fmt.Errorf("run: %w", err))
 	}
 	owned := sourceState(src) // before Close gives the partitions up
+	lost := outages(j.connections)
 	report.flush()
 	out.writeErr = s.close(context.WithoutCancel(ctx))
 	if err := src.Close(context.WithoutCancel(ctx)); err != nil && out.writeErr == nil {
@@ -267,6 +269,9 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 	}
 	if owned != "" {
 		extra = append(extra, owned)
+	}
+	if lost != "" {
+		extra = append(extra, lost)
 	}
 	printSummary(e.stderr, c, out, "line", extra...)
 	if out.writeErr != nil {
