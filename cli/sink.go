@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -34,6 +33,7 @@ type sink struct {
 	brk    chan struct{}       // closed at the first write error; made on demand
 	lines  map[uint64]inFlight // input ID → where it came from, while in flight
 	closed bool                // abandoned: later results are ignored
+	env    envelope            // encodes the lines, under mu
 }
 
 // inFlight is what the sink knows of an input before its result: its line,
@@ -106,23 +106,23 @@ func (s *sink) forget(id uint64) {
 // add records res; flush says the writers should flush (nothing else is
 // waiting), so results stream out promptly when the flow is not busy.
 func (s *sink) add(res flow.Result, flush bool) {
-	line := toLine(res)
-	var input map[string]any
-	if res.Context != nil {
-		input = res.Context.Input()
-	}
+	line := headOf(res)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return
 	}
-	s.record(line, res.Status, input)
+	if res.Context == nil {
+		line.Values = map[string]any{}
+	}
+	s.record(line, res.Status, res.Context, nil)
 	_ = flush // the stream sinks flush by themselves as soon as they are written to
 }
 
-// record counts and writes one result; input is the original input, for the
-// dead letter of a Failed one.
-func (s *sink) record(line resultLine, status flow.Status, input map[string]any) {
+// record counts and writes one result. Its values and original input (for
+// the dead letter of a Failed one) are c's, or, when c is nil, line.Values
+// and input.
+func (s *sink) record(line resultLine, status flow.Status, c *flow.Context, input map[string]any) {
 	var rec *stream.Record
 	if f, ok := s.lines[line.ID]; ok {
 		line.Line, rec = f.line, f.rec
@@ -139,8 +139,16 @@ func (s *sink) record(line resultLine, status flow.Status, input map[string]any)
 	if s.err != nil {
 		return
 	}
+	var envelope []byte // the result line, encoded once
+	var envErr error
+	encoded := func() ([]byte, error) {
+		if envelope == nil && envErr == nil {
+			envelope, envErr = s.env.encode(line, c)
+		}
+		return envelope, envErr
+	}
 	if rec != nil { // an HTTP request waits for the result envelope, whatever --out-format
-		stream.Reply(*rec, status, func() ([]byte, error) { return encodeLine(line) })
+		stream.Reply(*rec, status, encoded)
 	}
 	dead := s.dead != nil && status == flow.Failed
 	durable := s.durable(rec, dead)
@@ -150,13 +158,16 @@ func (s *sink) record(line resultLine, status flow.Status, input map[string]any)
 	}
 	if s.out != nil {
 		if s.values {
-			s.keep(writeValues(s.out, key, line.Values, durable))
+			s.keep(write(s.out, key, durable)(s.env.encodeValues(c, line.Values)))
 		} else {
-			s.keep(writeLine(s.out, key, line, durable))
+			s.keep(write(s.out, key, durable)(encoded()))
 		}
 	}
 	if dead {
-		s.keep(writeValues(s.dead, key, visible(input), durable))
+		if c != nil {
+			input = c.Input()
+		}
+		s.keep(write(s.dead, key, durable)(s.env.encodeValues(nil, visible(input))))
 	}
 }
 
@@ -199,7 +210,7 @@ func (s *sink) abandon(err error) {
 		if line.Values == nil {
 			line.Values = map[string]any{}
 		}
-		s.record(line, flow.Failed, f.values)
+		s.record(line, flow.Failed, nil, f.values)
 	}
 	s.closed = true
 }
@@ -254,10 +265,23 @@ func (s *sink) snapshot() counts {
 	return c
 }
 
+// toLine is res as a result line.
 func toLine(res flow.Result) resultLine {
+	l := headOf(res)
+	if res.Context != nil {
+		l.Values = visible(res.Context.Map())
+	}
+	if l.Values == nil {
+		l.Values = map[string]any{}
+	}
+	return l
+}
+
+// headOf is res as a result line without its values.
+func headOf(res flow.Result) resultLine {
 	l := resultLine{Status: statusName(res.Status)}
 	if res.Context != nil {
-		l.ID, l.Values, l.Attempts = res.Context.ID(), visible(res.Context.Map()), res.Context.Attempt()
+		l.ID, l.Attempts = res.Context.ID(), res.Context.Attempt()
 	}
 	if res.Err != nil {
 		l.Error = res.Err.Error()
@@ -268,9 +292,6 @@ func toLine(res flow.Result) resultLine {
 				l.Error = se.Err.Error()
 			}
 		}
-	}
-	if l.Values == nil {
-		l.Values = map[string]any{}
 	}
 	return l
 }
@@ -298,52 +319,16 @@ func visible(m map[string]any) map[string]any {
 	return m
 }
 
-// writeLine writes l; values JSON cannot encode (NaN, infinities, channels)
-// are replaced by their text, so every result still gets its line.
-func writeLine(w stream.Sink, key []byte, l resultLine, durable func(error)) error {
-	b, err := encodeLine(l)
-	if err != nil {
-		durable(err)
-		return err
+// write returns a function that writes one encoded line to w, or reports
+// the error that kept it from being encoded.
+func write(w stream.Sink, key []byte, durable func(error)) func([]byte, error) error {
+	return func(b []byte, err error) error {
+		if err != nil {
+			durable(err)
+			return err
+		}
+		return w.Write(context.Background(), stream.Message{Key: key, Value: b}, durable)
 	}
-	return w.Write(context.Background(), stream.Message{Key: key, Value: b}, durable)
-}
-
-// encodeLine encodes l; values JSON cannot encode are replaced by their text.
-func encodeLine(l resultLine) ([]byte, error) {
-	b, err := encodeJSON(l)
-	if err != nil && isEncodeError(err) {
-		l.Values = encodable(l.Values).(map[string]any)
-		b, err = encodeJSON(l)
-	}
-	return b, err
-}
-
-func writeValues(w stream.Sink, key []byte, m map[string]any, durable func(error)) error {
-	if m == nil {
-		m = map[string]any{}
-	}
-	b, err := encodeJSON(m)
-	if err != nil && isEncodeError(err) {
-		b, err = encodeJSON(encodable(m))
-	}
-	if err != nil {
-		durable(err)
-		return err
-	}
-	return w.Write(context.Background(), stream.Message{Key: key, Value: b}, durable)
-}
-
-// encodeJSON encodes v as one compact line without its terminator, HTML
-// characters unescaped, as jsonl.Writer does.
-func encodeJSON(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // isEncodeError tells an encoding failure (the value's fault; nothing was
