@@ -8,6 +8,7 @@ import (
 	"io"
 	"unicode/utf8"
 
+	"github.com/serviceflow/serviceflow/internal/jsoncodec"
 	"github.com/serviceflow/serviceflow/internal/jsonnum"
 )
 
@@ -27,7 +28,7 @@ func Decode(line []byte, opts ...Option) (map[string]any, error) {
 }
 
 // decodeLine applies the checks in a fixed order: size, encoding, depth (all
-// before encoding/json sees the line), syntax, trailing data, type, keys,
+// before a decoder sees the line), syntax, trailing data, type, keys,
 // number ranges and finally the caller's Check.
 func decodeLine(line []byte, c *config, s *scanner) (map[string]any, *problem) {
 	if len(line) > c.maxLineSize {
@@ -41,18 +42,14 @@ func decodeLine(line []byte, c *config, s *scanner) (map[string]any, *problem) {
 		return nil, &problem{kind: ErrTooDeep, detail: fmt.Errorf("more than %d levels", c.maxDepth)}
 	}
 
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
-			err = errUnexpectedEnd
+	v, err := jsoncodec.Unmarshal(line)
+	if err != nil {
+		// The fast decoder only says no: encoding/json says why (and has
+		// the last word on what is valid).
+		var p *problem
+		if v, p = decodeStd(line); p != nil {
+			return nil, p
 		}
-		return nil, &problem{kind: ErrSyntax, detail: err}
-	}
-	end := int(dec.InputOffset())
-	if rest := bytes.TrimLeft(line[end:], jsonSpace); len(rest) > 0 {
-		return nil, &problem{kind: ErrTrailingData, detail: fmt.Errorf("at offset %d", len(line)-len(rest))}
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
@@ -76,6 +73,24 @@ func decodeLine(line []byte, c *config, s *scanner) (map[string]any, *problem) {
 		}
 	}
 	return m, nil
+}
+
+// decodeStd decodes line with encoding/json, numbers as json.Number.
+func decodeStd(line []byte) (any, *problem) {
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
+			err = errUnexpectedEnd
+		}
+		return nil, &problem{kind: ErrSyntax, detail: err}
+	}
+	end := int(dec.InputOffset())
+	if rest := bytes.TrimLeft(line[end:], jsonSpace); len(rest) > 0 {
+		return nil, &problem{kind: ErrTrailingData, detail: fmt.Errorf("at offset %d", len(line)-len(rest))}
+	}
+	return v, nil
 }
 
 const jsonSpace = " \t\r\n"
