@@ -70,6 +70,24 @@ func TestE2ELoopAndChecks(t *testing.T) {
 			t.Errorf("%s: CheckRun = %v, want ErrWrongWork", name, err)
 		}
 	}
+	// Values objects in any order, the way Benthos writes them.
+	shuffled := slices.Clone(values)
+	slices.Reverse(shuffled)
+	anyOrder := filepath.Join(t.TempDir(), "benthos.jsonl")
+	if err := os.WriteFile(anyOrder, append(bytes.Join(shuffled, []byte("\n")), '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.CheckValues(anyOrder); err != nil {
+		t.Errorf("values in another order refused: %v", err)
+	}
+	shuffled[0] = shuffled[1]
+	if err := os.WriteFile(anyOrder, append(bytes.Join(shuffled, []byte("\n")), '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.CheckValues(anyOrder); !errors.Is(err, ErrWrongWork) {
+		t.Errorf("a repeated line: CheckValues = %v, want ErrWrongWork", err)
+	}
+
 	short := filepath.Join(t.TempDir(), "loop.jsonl")
 	if err := os.WriteFile(short, bytes.Join(values[:49], []byte("\n")), 0o644); err != nil {
 		t.Fatal(err)

@@ -25,6 +25,30 @@ func (w Workload) CheckLoop(path string) error {
 	}, w.Lines)
 }
 
+// CheckValues checks an output of values objects at path, one line per
+// input line in any order, each the values of its input line after the
+// five steps (told by its v).
+func (w Workload) CheckValues(path string) error {
+	seen := make([]bool, w.Lines+1)
+	return scanLines(path, func(_ int, line []byte) error {
+		var r struct {
+			V int `json:"v"`
+		}
+		if err := json.Unmarshal(line, &r); err != nil {
+			return err
+		}
+		k := r.V - Stages + 1
+		switch {
+		case k < 1 || k > w.Lines:
+			return fmt.Errorf("values %s are no input line's; the input has %d", line, w.Lines)
+		case seen[k]:
+			return fmt.Errorf("a second output for line %d", k)
+		}
+		seen[k] = true
+		return checkValues(k, line)
+	}, w.Lines)
+}
+
 // CheckRun checks `flowrun run`'s output at path: one done result per
 // input line, in any order, each with the values of its input line after
 // the five steps.

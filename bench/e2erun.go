@@ -15,14 +15,15 @@ import (
 )
 
 // E2E configures an end-to-end measurement: the workload of Lines lines,
-// run by `flowrun run` and by the hand-written loop (Loop), each as a
-// process of Exe, alternately, Rounds times.
+// run by `flowrun run`, by the hand-written loop (Loop), and by Benthos if
+// asked, each as a process, in turn, Rounds times.
 type E2E struct {
-	Exe    string   // the flowrun binary: it runs `run` and `bench --e2e-loop DIR`
-	Env    []string // the processes' environment; nil: this process's
-	Lines  int
-	Rounds int
-	Dir    string // where the workload is written; "": a temporary directory, removed after
+	Exe     string   // the flowrun binary: it runs `run` and `bench --e2e-loop DIR`
+	Benthos string   // a Benthos v4 binary (or Redpanda Connect's); "": none
+	Env     []string // the processes' environment; nil: this process's
+	Lines   int
+	Rounds  int
+	Dir     string // where the workload is written and kept; "": a temporary directory, removed after
 }
 
 // E2ERun is one process's measurement.
@@ -33,12 +34,28 @@ type E2ERun struct {
 	LinesPerSec float64
 }
 
-// E2EResult is an end-to-end measurement: one run of each program per round.
-type E2EResult struct {
-	Lines     int
-	Run, Loop []E2ERun  // `flowrun run`, the loop, per round
-	Ratios    []float64 // run lines/s ÷ loop lines/s, per round
+// E2EProgram is one program's measurements, one per round.
+type E2EProgram struct {
+	Name string
+	Runs []E2ERun
+	// Ratios are flowrun run's lines/s ÷ this program's, per round (each
+	// round's runs follow one another).
+	Ratios []float64
 }
+
+// E2EResult is an end-to-end measurement: flowrun run first, then the loop,
+// then Benthos when it was asked for.
+type E2EResult struct {
+	Lines    int
+	Programs []E2EProgram
+}
+
+// The names of the programs MeasureE2E measures.
+const (
+	ProgramFlowrun = "flowrun run"
+	ProgramLoop    = "hand-written loop (encoding/json, 1 goroutine)"
+	ProgramBenthos = "Benthos (5 bloblang mappings)"
+)
 
 // LoopArgs are the arguments that make flowrun run Loop over dir's
 // workload (RunLoop).
@@ -62,8 +79,8 @@ func RunLoop(dir string) error {
 	return out.Close()
 }
 
-// MeasureE2E writes the workload and measures both programs, alternating
-// which goes first each round, and checks both outputs every round
+// MeasureE2E writes the workload and measures the programs, each round
+// starting with another, and checks every output every round
 // (ErrWrongWork when one is wrong).
 func MeasureE2E(ctx context.Context, cfg E2E) (E2EResult, error) {
 	dir := cfg.Dir
@@ -79,50 +96,67 @@ func MeasureE2E(ctx context.Context, cfg E2E) (E2EResult, error) {
 	if err != nil {
 		return E2EResult{}, err
 	}
-	res := E2EResult{Lines: cfg.Lines}
-	runArgs := []string{"run", w.Flow, "--in", w.Input, "--out", w.RunOut(), "--ui", "off"}
+	progs := []e2eProgram{
+		{ProgramFlowrun, cfg.Exe, []string{"run", w.Flow, "--in", w.Input, "--out", w.RunOut(), "--ui", "off"}, w.RunOut(), w.CheckRun},
+		{ProgramLoop, cfg.Exe, LoopArgs(dir), w.LoopOut(), w.CheckLoop},
+	}
+	if cfg.Benthos != "" {
+		config, err := w.WriteBenthosConfig()
+		if err != nil {
+			return E2EResult{}, err
+		}
+		progs = append(progs, e2eProgram{ProgramBenthos, cfg.Benthos, []string{"-c", config}, w.BenthosOut(), w.CheckValues})
+	}
+	res := E2EResult{Lines: cfg.Lines, Programs: make([]E2EProgram, len(progs))}
 	for round := range max(cfg.Rounds, 1) {
-		var run, loop E2ERun
-		measureRun := func() (err error) {
-			run, err = measureProcess(ctx, cfg, w, w.RunOut(), runArgs)
-			return err
+		runs := make([]E2ERun, len(progs))
+		for j := range progs {
+			i := (round + j) % len(progs)
+			p := progs[i]
+			r, err := measureProcess(ctx, p.exe, cfg.Env, p.args, w.Lines, p.out)
+			if err != nil {
+				return res, err
+			}
+			if err := p.check(p.out); err != nil {
+				return res, fmt.Errorf("%s: %w", p.name, err)
+			}
+			runs[i] = r
 		}
-		measureLoop := func() (err error) {
-			loop, err = measureProcess(ctx, cfg, w, w.LoopOut(), LoopArgs(dir))
-			return err
+		for i, p := range progs {
+			rp := &res.Programs[i]
+			rp.Name = p.name
+			rp.Runs = append(rp.Runs, runs[i])
+			rp.Ratios = append(rp.Ratios, runs[0].LinesPerSec/runs[i].LinesPerSec)
 		}
-		first, second := measureRun, measureLoop
-		if round%2 == 1 {
-			first, second = second, first
-		}
-		if err := errors.Join(first(), second()); err != nil {
-			return res, err
-		}
-		if err := errors.Join(w.CheckRun(w.RunOut()), w.CheckLoop(w.LoopOut())); err != nil {
-			return res, err
-		}
-		res.Run, res.Loop = append(res.Run, run), append(res.Loop, loop)
-		res.Ratios = append(res.Ratios, run.LinesPerSec/loop.LinesPerSec)
 	}
 	return res, nil
 }
 
-// measureProcess runs Exe with args after removing out, and measures it.
-func measureProcess(ctx context.Context, cfg E2E, w Workload, out string, args []string) (E2ERun, error) {
+// e2eProgram is how MeasureE2E runs and checks one program.
+type e2eProgram struct {
+	name  string
+	exe   string
+	args  []string
+	out   string
+	check func(path string) error
+}
+
+// measureProcess runs exe with args after removing out, and measures it.
+func measureProcess(ctx context.Context, exe string, env, args []string, lines int, out string) (E2ERun, error) {
 	if err := os.Remove(out); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return E2ERun{}, fmt.Errorf("bench: %w", err)
 	}
-	cmd := exec.CommandContext(ctx, cfg.Exe, args...)
-	cmd.Env = cfg.Env
+	cmd := exec.CommandContext(ctx, exe, args...)
+	cmd.Env = env
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stderr, &stderr
 	start := time.Now()
 	err := cmd.Run()
 	elapsed := time.Since(start)
 	if err != nil {
-		return E2ERun{}, fmt.Errorf("bench: %s %v: %w\n%s", filepath.Base(cfg.Exe), args, err, lastBytes(stderr.Bytes(), 2000))
+		return E2ERun{}, fmt.Errorf("bench: %s %v: %w\n%s", filepath.Base(exe), args, err, lastBytes(stderr.Bytes(), 2000))
 	}
-	r := E2ERun{Elapsed: elapsed, LinesPerSec: float64(w.Lines) / elapsed.Seconds()}
+	r := E2ERun{Elapsed: elapsed, LinesPerSec: float64(lines) / elapsed.Seconds()}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.CPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 		r.MaxRSS = ru.Maxrss << 10 // KiB on Linux

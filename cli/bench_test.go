@@ -36,7 +36,7 @@ func TestBenchE2E(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	for _, want := range []string{"flowrun run ", "hand-written loop", "÷ loop", "MiB", "300 lines", "both outputs checked"} {
+	for _, want := range []string{"flowrun run ", "hand-written loop", "flowrun run ÷ it", "MiB", "300 lines", "every output checked"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("bench --e2e output lacks %q:\n%s", want, r.stdout)
 		}
