@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
@@ -29,6 +30,8 @@ type expression struct {
 	typ   reflect.Type // the result's type, when the checker knows it
 
 	constant any // the value, when prog is nil
+
+	evaluators sync.Pool // of *evaluator
 }
 
 // MaxExpressionSize bounds an expression's text, in bytes: compiling takes
@@ -180,33 +183,23 @@ func (v *identVisitor) Visit(n *ast.Node) {
 	}
 }
 
-// env returns the values the expression reads. It builds a small map of
-// just those keys (one allocation, plus boxing nothing: the values are
-// already interfaces), rather than c.Map()'s copy of every value; only an
-// expression using $env gets every value.
-func (e *expression) env(c *flow.Context) map[string]any {
-	if e.whole {
-		return c.Map()
-	}
-	m := make(map[string]any, len(e.keys))
-	for _, k := range e.keys {
-		if v, ok := c.Get(k); ok {
-			m[k] = v
-		}
-	}
-	return m
-}
-
-// eval runs the expression over c's values.
+// eval runs the expression over c's values. It is safe for concurrent
+// use: each call takes an evaluator of its own from e's pool (see
+// evaluator).
 func (e *expression) eval(c *flow.Context) (any, error) {
 	if e.prog == nil {
 		return e.constant, nil
 	}
-	return e.run(e.env(c))
+	if e.whole { // $env may be returned or kept: a map of its own
+		return e.result(expr.Run(e.prog, c.Map()))
+	}
+	ev := e.evaluator()
+	out, err := ev.run(e, c)
+	e.evaluators.Put(ev)
+	return e.result(out, err)
 }
 
-func (e *expression) run(env map[string]any) (any, error) {
-	out, err := expr.Run(e.prog, env)
+func (e *expression) result(out any, err error) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("expression %q: %w", e.src, cleanErr(err))
 	}

@@ -108,13 +108,17 @@ func (s *exprService) Call(_ context.Context, c *flow.Context) error {
 		c.Set(s.keys[0], v)
 		return nil
 	}
-	out := make([]any, len(s.exprs))
-	for i, e := range s.exprs {
+	var buf [8]any // most steps set a few keys: no allocation for them
+	out := buf[:0]
+	if len(s.exprs) > len(buf) {
+		out = make([]any, 0, len(s.exprs))
+	}
+	for _, e := range s.exprs {
 		v, err := e.eval(c)
 		if err != nil {
 			return err
 		}
-		out[i] = v
+		out = append(out, v)
 	}
 	for i, k := range s.keys {
 		c.Set(k, out[i])
