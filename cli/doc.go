@@ -17,5 +17,7 @@
 // Exit codes: 0 when the run completed (even if some inputs failed: they
 // are in the results and the dead letters), 1 when the flow itself failed
 // (a supervisor gave up and escalated), 2 for usage errors and flow files
-// that do not load or validate (nothing was read), 130 when interrupted.
+// that do not load or validate (nothing was read), 130 when interrupted
+// (but a broker or HTTP source, which runs until a signal, exits 0 after a
+// clean drain).
 package cli

@@ -68,6 +68,8 @@ type outcome struct {
 	lastLine    int           // the line of the last input processed (every earlier one was too)
 	ended       bool          // the stream ended (or broke) and its feed returned
 	interrupted bool          // a signal ended intake early
+	cutShort    bool          // inputs in flight were failed by the drain's deadline (or a second signal)
+	endless     bool          // the source runs until a signal (a broker or an HTTP ingress; set by the caller)
 	quit        bool          // the user quit the terminal UI
 	flowErr     error         // the flow's escalation, if any
 	readErr     error         // the stream's error, if it broke
@@ -210,6 +212,7 @@ intake:
 	drainErr, abandoned := j.finish(ctx, rt, consumed)
 	if !out.quit && (abandoned || errors.Is(drainErr, actors.ErrDrainTimeout)) {
 		out.interrupted = true // even if the stream had ended: inputs were cut short
+		out.cutShort = true
 	}
 	out.elapsed = time.Since(start)
 	close(ended)

@@ -10,7 +10,7 @@ const (
 	ExitOK          = 0   // the command completed; some inputs may have failed
 	ExitFlowFailed  = 1   // the flow failed: a supervisor escalated
 	ExitUsage       = 2   // bad arguments or a flow file that does not load or validate
-	ExitInterrupted = 130 // a signal ended the run (after a drain)
+	ExitInterrupted = 130 // a signal cut the run short (a broker or HTTP source's clean drain is ExitOK)
 )
 
 // exitError carries the exit code a command wants. Errors that are not

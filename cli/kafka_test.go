@@ -178,8 +178,8 @@ func kafkaRun(addr, group string, extra ...string) []string {
 func stop(t *testing.T, cmd *exec.Cmd, stderr *lockedBuffer) {
 	t.Helper()
 	cmd.Process.Signal(syscall.SIGTERM)
-	if code, _ := waitExit(t, cmd, time.Minute, stderr); code != 130 {
-		t.Fatalf("exit %d after SIGTERM, want 130:\n%s", code, tail(stderr.String()))
+	if code, _ := waitExit(t, cmd, time.Minute, stderr); code != 0 {
+		t.Fatalf("exit %d after SIGTERM, want 0 (a broker source runs until a signal; its drain completes the run):\n%s", code, tail(stderr.String()))
 	}
 }
 
@@ -321,8 +321,8 @@ func TestKafkaMalformedAndDeadLetters(t *testing.T) {
 	}()
 	out.waitDistinct(t, 27, time.Minute)
 	cancel()
-	if c := <-code; c != 130 {
-		t.Fatalf("exit %d, want 130:\n%s", c, stderr.String())
+	if c := <-code; c != 0 {
+		t.Fatalf("exit %d, want 0:\n%s", c, stderr.String())
 	}
 	if got := strings.Count(stderr.String(), `msg="malformed line"`); got != 3 {
 		t.Errorf("%d malformed records reported, want 3:\n%s", got, stderr.String())

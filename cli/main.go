@@ -110,7 +110,8 @@ Then write a flow file and run it over JSON lines:
 
 Exit codes: 0 the run completed (inputs that failed are in the results and
 the dead letters), 1 the flow failed (a supervisor gave up), 2 usage or
-flow-file errors (nothing was read), 130 interrupted.`,
+flow-file errors (nothing was read), 130 interrupted (a broker or HTTP
+input runs until a signal: its clean drain exits 0).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

@@ -101,7 +101,10 @@ checkpoint: is used only with its in:.
 Exit codes: 0 the run completed, even if some inputs failed (they are in the
 output and the dead letters); 1 the flow failed (a supervisor gave up) or
 the output could not be written (intake stops at the first write error); 2 usage or flow-file errors, before any
-input is read; 130 interrupted.`,
+input is read; 130 interrupted (a file or stdin input cut short by a signal, or
+any run whose inputs in flight the drain had to fail). A broker or HTTP input
+(--in URL) runs until SIGTERM/SIGINT by design: a clean drain after the
+signal exits 0.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fl.changed = cmd.Flags().Changed
@@ -236,7 +239,8 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 	if err != nil {
 		return orCode(ExitFlowFailed, fmt.Errorf("run: %w", err))
 	}
-	owned := sourceState(src) // before Close gives the partitions up
+	out.endless = isURL(fl.in) // a broker or HTTP source ends only by a signal
+	owned := sourceState(src)  // before Close gives the partitions up
 	lost := outages(j.connections)
 	report.flush()
 	out.writeErr = s.close(context.WithoutCancel(ctx))

@@ -57,6 +57,10 @@ func exitCode(out outcome) int {
 	switch {
 	case out.flowErr != nil, out.writeErr != nil:
 		return ExitFlowFailed
+	case out.interrupted && out.endless && !out.cutShort && !out.quit:
+		// A broker or HTTP source runs until a signal by design: a clean
+		// drain after it is how such a run completes.
+		return ExitOK
 	case out.interrupted, out.quit:
 		return ExitInterrupted
 	case out.readErr != nil:

@@ -26,7 +26,7 @@ func TestThreeWorkers(t *testing.T) {
 	if err := run(t.Context(), 3000, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	if !regexp.MustCompile(`3000 orders, \d+ results \(\d+ repeated\), three workers exited \[130 130 130\]`).Match(out.Bytes()) {
+	if !regexp.MustCompile(`3000 orders, \d+ results \(\d+ repeated\), three workers exited \[0 0 0\]`).Match(out.Bytes()) {
 		t.Fatalf("output:\n%s", out.String())
 	}
 }
