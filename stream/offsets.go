@@ -9,7 +9,9 @@ import (
 // finished, and the commit point: the offset just after the highest
 // contiguous finished one, the first a restarted consumer must read again.
 // A commit taken from it never skips a record still in flight, however the
-// records finish.
+// records finish. It also counts the records handed out and not yet
+// committed (see Commit): what a crash would make a restarted consumer
+// read again, which a [Window] bounds.
 //
 // Offsets within a partition must be started in increasing order (they
 // need not be contiguous: compacted topics and skipped blank lines leave
@@ -20,11 +22,11 @@ type Offsets struct {
 }
 
 type partition struct {
-	queue []entry // started, in offset order; queue[head:] are unfinished or after one
-	head  int
-	next  int64 // commit point: every started offset below it is finished
-	last  int64 // highest offset started
-	valid bool  // next is known (something was started)
+	queue []entry // started and not committed, in offset order; queue[head:] are unfinished or after one
+	head  int     // queue[:head] are finished: committable
+	next  int64   // commit point: every started offset below it is finished
+	last  int64   // highest offset started
+	valid bool    // next is known (something was started)
 }
 
 type entry struct {
@@ -81,11 +83,39 @@ func (o *Offsets) Done(p Position) bool {
 	if pt.head < len(pt.queue) {
 		pt.next = pt.queue[pt.head].off
 	}
-	if pt.head > 64 && pt.head*2 > len(pt.queue) {
-		pt.queue = append(pt.queue[:0], pt.queue[pt.head:]...)
-		pt.head = 0
-	}
 	return true
+}
+
+// Commit records that partition's commit point next was committed to the
+// source (a restarted consumer starts there): the finished records below
+// it are no longer counted. It returns how many that was.
+func (o *Offsets) Commit(partition int32, next int64) int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	pt := o.parts[partition]
+	if pt == nil {
+		return 0
+	}
+	n := sort.Search(pt.head, func(i int) bool { return pt.queue[i].off >= next })
+	if n == 0 {
+		return 0
+	}
+	pt.queue = pt.queue[n:] // the next append that outgrows it copies only the live part
+	pt.head -= n
+	return n
+}
+
+// Committable returns how many records, over every partition, are finished
+// and below their partition's commit point but not yet committed: what the
+// next commit of every commit point would cover.
+func (o *Offsets) Committable() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	n := 0
+	for _, pt := range o.parts {
+		n += pt.head
+	}
+	return n
 }
 
 // Next returns partition's commit point: every offset started below it is
@@ -133,9 +163,15 @@ func (o *Offsets) InFlight(partition int32) int {
 }
 
 // Drop forgets partition (revoked from this consumer): later Done calls for
-// it report false, and a later Start begins afresh.
-func (o *Offsets) Drop(partition int32) {
+// it report false, and a later Start begins afresh. It returns how many of
+// its records were started and not committed.
+func (o *Offsets) Drop(partition int32) int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	pt := o.parts[partition]
+	if pt == nil {
+		return 0
+	}
 	delete(o.parts, partition)
+	return len(pt.queue)
 }

@@ -118,3 +118,41 @@ func TestOffsetsRandomOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestOffsetsCommitCounts: Commit covers only finished records below the
+// commit point, counts each once, and Drop returns the uncommitted rest.
+func TestOffsetsCommitCounts(t *testing.T) {
+	var o Offsets
+	for _, off := range []int64{10, 14, 20, 21} { // gaps between offsets
+		o.Start(Position{3, off})
+	}
+	o.Done(Position{3, 10})
+	o.Done(Position{3, 20})
+	if n := o.Committable(); n != 1 {
+		t.Fatalf("committable %d, want 1 (20 waits behind 14)", n)
+	}
+	next, _ := o.Next(3)
+	if n := o.Commit(3, next); n != 1 || next != 14 {
+		t.Fatalf("Commit(3, %d) = %d, want 14 and 1", next, n)
+	}
+	if n := o.Commit(3, next); n != 0 {
+		t.Fatalf("committing the same point again = %d, want 0", n)
+	}
+	o.Done(Position{3, 14})
+	if n := o.Committable(); n != 2 {
+		t.Fatalf("committable %d, want 2 (14 and 20)", n)
+	}
+	if n := o.Commit(3, 100); n != 2 {
+		t.Fatalf("Commit past the commit point = %d, want 2: never an unfinished record", n)
+	}
+	if next, _ := o.Next(3); next != 21 {
+		t.Fatalf("commit point %d, want 21", next)
+	}
+	o.Start(Position{3, 30})
+	if n := o.Drop(3); n != 2 {
+		t.Fatalf("Drop = %d, want 2 uncommitted (21, 30)", n)
+	}
+	if n := o.Commit(3, 100) + o.Committable(); n != 0 {
+		t.Fatalf("a dropped partition still counts %d", n)
+	}
+}

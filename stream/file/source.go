@@ -3,6 +3,7 @@ package file
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"sync"
@@ -20,6 +21,8 @@ type Source struct {
 	offs   stream.Offsets
 	skip   int64 // lines at or below this were done before a restart
 	dec    []jsonl.Option
+	win    *stream.Window // with a checkpoint: records read and not yet in it
+	size   int            // the window's size (0: stream.DefaultWindow)
 
 	ckpt    *checkpoint
 	kick    chan struct{} // an ack arrived since the last save
@@ -46,6 +49,21 @@ func Checkpoint(path string) Option {
 			return err
 		}
 		s.ckpt, s.skip = c, c.line
+		return nil
+	}
+}
+
+// Window sets how many lines a resumable source (see Checkpoint) reads
+// ahead of its checkpoint at most (default stream.DefaultWindow; twice
+// the runtime's MaxInFlight is the right size): Next waits while that
+// many lines are read and not yet recorded, so a crash repeats at most
+// that many. Without a checkpoint it has no effect.
+func Window(lines int) Option {
+	return func(s *Source) error {
+		if lines < 0 {
+			return fmt.Errorf("file: window %d: must not be negative", lines)
+		}
+		s.size = lines
 		return nil
 	}
 }
@@ -83,6 +101,7 @@ func NewSource(r io.Reader, opts ...Option) (*Source, error) {
 	}
 	s.r = jsonl.NewReader(r, s.dec...)
 	if s.ckpt != nil {
+		s.win = stream.NewWindow(s.size)
 		s.stop, s.stopped, s.kick = make(chan struct{}), make(chan struct{}), make(chan struct{}, 1)
 		go s.saveLoop()
 	}
@@ -90,8 +109,20 @@ func NewSource(r io.Reader, opts ...Option) (*Source, error) {
 }
 
 // Next returns the next line's record, io.EOF at the end of the input.
-// Reading cannot be interrupted: ctx is checked between lines.
+// Reading cannot be interrupted: ctx is checked between lines. With a
+// checkpoint, Next first waits while the window is full.
 func (s *Source) Next(ctx context.Context) (stream.Record, error) {
+	if err := s.win.Acquire(ctx); err != nil {
+		return stream.Record{}, err
+	}
+	rec, err := s.next(ctx)
+	if err != nil {
+		s.win.Release(1)
+	}
+	return rec, err
+}
+
+func (s *Source) next(ctx context.Context) (stream.Record, error) {
 	for {
 		if err := ctx.Err(); err != nil {
 			return stream.Record{}, err
@@ -118,6 +149,13 @@ func (s *Source) Next(ctx context.Context) (stream.Record, error) {
 // Ack records that rec's result is durable.
 func (s *Source) Ack(rec stream.Record) {
 	s.offs.Done(rec.Pos)
+	if s.ckpt == nil {
+		// Nothing to record: forget what is finished.
+		if next, ok := s.offs.Next(0); ok {
+			s.offs.Commit(0, next)
+		}
+		return
+	}
 	if s.kick != nil {
 		select {
 		case s.kick <- struct{}{}:
@@ -184,8 +222,15 @@ func (s *Source) saveLoop() {
 	}
 }
 
+// save records the checkpoint and gives the window back the lines it now
+// covers.
 func (s *Source) save() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.ckpt.save(s.Line())
+	line := s.Line()
+	if err := s.ckpt.save(line); err != nil {
+		return err
+	}
+	s.win.Release(s.offs.Commit(0, line+1))
+	return nil
 }

@@ -15,6 +15,14 @@ import (
 	"github.com/serviceflow/serviceflow/stream"
 )
 
+// confirmEvery is how often a Source confirms the acks it sent (one round
+// trip to the server for all of them); it confirms sooner when half its
+// window is acked and unconfirmed.
+const confirmEvery = 250 * time.Millisecond
+
+// pullAhead is how many messages the consumer's iterator pulls ahead.
+const pullAhead = 256
+
 // Source reads a stream through a durable pull consumer. Create it with
 // [NewSource].
 //
@@ -30,10 +38,15 @@ type Source struct {
 	it      jetstream.MessagesContext
 	ackWait time.Duration
 	link    stream.Link
+	win     *stream.Window
+	confirm chan struct{} // half the window is acked and unconfirmed: confirm now
 
-	mu       sync.Mutex
-	inFlight map[jetstream.Msg]time.Time // handed out, not acked → last sign of progress
-	lag      Lag                         // at the last poll
+	mu          sync.Mutex
+	inFlight    map[uint64]*held // stream sequence → handed out, not acked
+	acked       recent           // stream sequences acked lately
+	unconfirmed int              // acks sent since the last confirmed round trip
+	repeats     int              // redeliveries of a message held or acked, dropped
+	lag         Lag              // at the last poll
 
 	kick    chan struct{} // poll now (reconnected)
 	stop    chan struct{}
@@ -58,7 +71,9 @@ func NewSource(ctx context.Context, cfg Config) (*Source, error) {
 	if cfg.Durable == "" {
 		return nil, fmt.Errorf("%w: a source needs ?durable=NAME", ErrURL)
 	}
-	s := &Source{cfg: cfg, inFlight: map[jetstream.Msg]time.Time{}, kick: make(chan struct{}, 1), stop: make(chan struct{})}
+	s := &Source{cfg: cfg, inFlight: map[uint64]*held{}, kick: make(chan struct{}, 1), stop: make(chan struct{}),
+		win: stream.NewWindow(cfg.Window), confirm: make(chan struct{}, 1)}
+	s.acked = newRecent(2*s.win.Size() + 4*pullAhead)
 	nc, err := cfg.connect(&s.link, s.reconnected)
 	if err != nil {
 		return nil, err
@@ -70,7 +85,7 @@ func NewSource(ctx context.Context, cfg Config) (*Source, error) {
 	}
 	s.lag = Lag{Name: cfg.Stream + "/" + cfg.Durable, AckFloor: -1, Last: -1}
 	s.stopped.Add(2)
-	go s.progressLoop()
+	go s.loop()
 	go s.pollLoop()
 	return s, nil
 }
@@ -112,7 +127,7 @@ func (s *Source) bind(ctx context.Context) error {
 	if s.ackWait <= 0 {
 		s.ackWait = 30 * time.Second
 	}
-	it, err := cons.Messages(jetstream.PullMaxMessages(256))
+	it, err := cons.Messages(jetstream.PullMaxMessages(pullAhead))
 	if err != nil {
 		return fmt.Errorf("jetstream: consumer %s: %w", s.cfg.Durable, err)
 	}
@@ -120,9 +135,30 @@ func (s *Source) bind(ctx context.Context) error {
 	return nil
 }
 
+// held is a message handed out and not yet acked.
+type held struct {
+	msg   jetstream.Msg
+	since time.Time // its last sign of progress
+}
+
 // Next returns the next message: its stream sequence is the record's
-// Offset and its subject the record's Key.
+// Offset and its subject the record's Key. It waits while the window is
+// full: Config.Window messages handed out whose acks the server has not
+// confirmed. A redelivery of a message this source holds or has just acked
+// (the server's ack wait passed while it waited in the pull buffer, say)
+// is not handed out again: its result is on its way, or durable.
 func (s *Source) Next(ctx context.Context) (stream.Record, error) {
+	if err := s.win.Acquire(ctx); err != nil {
+		return stream.Record{}, err
+	}
+	rec, err := s.next(ctx)
+	if err != nil {
+		s.win.Release(1)
+	}
+	return rec, err
+}
+
+func (s *Source) next(ctx context.Context) (stream.Record, error) {
 	for {
 		msg, err := s.it.Next(jetstream.NextContext(ctx))
 		switch {
@@ -141,62 +177,120 @@ func (s *Source) Next(ctx context.Context) (stream.Record, error) {
 			_ = msg.Term() // not a JetStream message: never deliverable
 			continue
 		}
+		seq := meta.Sequence.Stream
+		s.mu.Lock()
+		_, holding := s.inFlight[seq]
+		repeat := holding || s.acked.has(seq)
+		if repeat {
+			s.repeats++
+		} else {
+			s.inFlight[seq] = &held{msg: msg, since: time.Now()}
+		}
+		s.mu.Unlock()
+		if repeat {
+			// Acking either delivery acks the sequence: the one held will;
+			// one acked already is acked again, harmlessly.
+			if !holding {
+				_ = msg.Ack()
+			}
+			continue
+		}
 		rec := stream.Record{
-			Pos:    stream.Position{Offset: int64(meta.Sequence.Stream)},
+			Pos:    stream.Position{Offset: int64(seq)},
 			Key:    []byte(msg.Subject()),
 			Handle: msg,
 		}
 		m, derr := jsonl.Decode(msg.Data(), s.cfg.Decoding...)
 		var le *jsonl.LineError
 		if errors.As(derr, &le) {
-			le.Line = int(meta.Sequence.Stream)
+			le.Line = int(seq)
 		}
 		rec.Values, rec.Bad = m, derr
-		s.mu.Lock()
-		s.inFlight[msg] = time.Now()
-		s.mu.Unlock()
 		return rec, nil
 	}
 }
 
-// Ack acks rec's message: its result is durable.
+// Ack acks rec's message: its result is durable. The ack counts as
+// committed once a round trip to the server confirms it arrived (at least
+// every confirmEvery, sooner when half the window waits).
 func (s *Source) Ack(rec stream.Record) {
 	msg, ok := rec.Handle.(jetstream.Msg)
 	if !ok {
 		return
 	}
-	s.mu.Lock()
-	delete(s.inFlight, msg)
-	s.mu.Unlock()
 	_ = msg.Ack() // a lost ack only means one more delivery
+	seq := uint64(rec.Pos.Offset)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.inFlight[seq]; !ok {
+		return
+	}
+	delete(s.inFlight, seq)
+	s.acked.add(seq)
+	s.unconfirmed++
+	if s.unconfirmed >= s.win.Half() {
+		select {
+		case s.confirm <- struct{}{}:
+		default:
+		}
+	}
 }
 
-// progressLoop tells the server, for every message in flight longer than
-// half the ack wait, that it is still being worked on.
-func (s *Source) progressLoop() {
+// loop tells the server, for every message in flight longer than half the
+// ack wait, that it is still being worked on, and confirms the acks sent.
+func (s *Source) loop() {
 	defer s.stopped.Done()
-	t := time.NewTicker(s.ackWait / 4)
-	defer t.Stop()
+	progress := time.NewTicker(s.ackWait / 4)
+	defer progress.Stop()
+	confirm := time.NewTicker(confirmEvery)
+	defer confirm.Stop()
 	for {
 		select {
-		case <-t.C:
-			now := time.Now()
-			var due []jetstream.Msg
-			s.mu.Lock()
-			for msg, since := range s.inFlight {
-				if now.Sub(since) >= s.ackWait/2 {
-					due = append(due, msg)
-					s.inFlight[msg] = now
-				}
-			}
-			s.mu.Unlock()
-			for _, msg := range due {
-				_ = msg.InProgress()
-			}
+		case <-progress.C:
+			s.progress()
+		case <-confirm.C:
+			s.confirmAcks()
+		case <-s.confirm:
+			s.confirmAcks()
 		case <-s.stop:
 			return
 		}
 	}
+}
+
+func (s *Source) progress() {
+	now := time.Now()
+	var due []jetstream.Msg
+	s.mu.Lock()
+	for _, h := range s.inFlight {
+		if now.Sub(h.since) >= s.ackWait/2 {
+			due = append(due, h.msg)
+			h.since = now
+		}
+	}
+	s.mu.Unlock()
+	for _, msg := range due {
+		_ = msg.InProgress()
+	}
+}
+
+// confirmAcks makes sure the server has the acks sent so far (a flush:
+// one round trip), then gives their slots back to the window.
+func (s *Source) confirmAcks() {
+	s.mu.Lock()
+	n := s.unconfirmed
+	s.unconfirmed = 0
+	s.mu.Unlock()
+	if n == 0 {
+		return
+	}
+	if err := s.nc.Flush(); err != nil {
+		s.mu.Lock()
+		s.unconfirmed += n // reconnecting: the acks go out after it; confirm them then
+		s.mu.Unlock()
+		return
+	}
+	s.win.Release(n)
 }
 
 // InFlight returns how many messages are handed out and not acked.
@@ -204,6 +298,14 @@ func (s *Source) InFlight() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.inFlight)
+}
+
+// Repeats returns how many redeliveries of a message this source held or
+// had just acked it dropped instead of handing them out again.
+func (s *Source) Repeats() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.repeats
 }
 
 // Close sends the acks given and disconnects; messages not acked are

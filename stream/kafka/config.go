@@ -28,7 +28,11 @@ type Config struct {
 	// SessionTimeout is how long the group waits for a silent member
 	// before it moves its partitions to the others (0: franz-go's 45 s).
 	SessionTimeout time.Duration
-	TLS            *tls.Config // nil: plaintext
+	// Window bounds the records a Source hands out and has not yet
+	// committed (0: stream.DefaultWindow; set it to twice the runtime's
+	// MaxInFlight): a crash makes the group redo at most that many.
+	Window int
+	TLS    *tls.Config // nil: plaintext
 	// Decoding configures how record values are decoded (limits, checks).
 	Decoding []jsonl.Option
 	SASL     sasl.Mechanism // nil: none

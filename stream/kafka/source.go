@@ -19,8 +19,9 @@ import (
 	"github.com/serviceflow/serviceflow/stream"
 )
 
-// commitEvery is how often a Source commits while records finish: well
-// within the second promised, so a crash repeats little.
+// commitEvery is how often a Source commits while records finish (well
+// within the second promised); it commits sooner when half its window is
+// finished and waiting.
 const commitEvery = 250 * time.Millisecond
 
 // Source consumes one topic in a consumer group. Create it with
@@ -30,12 +31,14 @@ const commitEvery = 250 * time.Millisecond
 // acknowledgements wait for the next commit that goes through, and
 // [Source.Health] says why it is degraded.
 type Source struct {
-	h   *health // the cluster answers
 	cfg Config
 	cl  *kgo.Client
 	log *slog.Logger
+	h   *health // the cluster answers
 
-	buf []*kgo.Record // polled, not yet handed out; owned by Next
+	buf  []*kgo.Record // polled, not yet handed out; owned by Next
+	win  *stream.Window
+	kick chan struct{} // half the window is committable: commit now
 
 	mu        sync.Mutex
 	offs      stream.Offsets
@@ -62,10 +65,11 @@ func NewSource(ctx context.Context, cfg Config, opts ...kgo.Opt) (*Source, error
 		return nil, fmt.Errorf("%w: a source needs ?group=NAME", ErrURL)
 	}
 	s := &Source{
-		h:   &health{what: cfg.String()},
 		cfg: cfg, log: slog.Default(),
 		epochs: map[int32]uint64{}, committed: map[int32]int64{}, high: map[int32]int64{},
 		stop: make(chan struct{}), stopped: make(chan struct{}),
+		win: stream.NewWindow(cfg.Window), kick: make(chan struct{}, 1),
+		h:   &health{what: cfg.String()},
 	}
 	reset := kgo.NewOffset().AtStart()
 	if cfg.Latest {
@@ -97,8 +101,21 @@ func NewSource(ctx context.Context, cfg Config, opts ...kgo.Opt) (*Source, error
 	return s, nil
 }
 
-// Next returns the next record of a partition this consumer owns.
+// Next returns the next record of a partition this consumer owns. It
+// waits while the window is full: Config.Window records handed out and not
+// yet committed.
 func (s *Source) Next(ctx context.Context) (stream.Record, error) {
+	if err := s.win.Acquire(ctx); err != nil {
+		return stream.Record{}, err
+	}
+	rec, err := s.next(ctx)
+	if err != nil {
+		s.win.Release(1)
+	}
+	return rec, err
+}
+
+func (s *Source) next(ctx context.Context) (stream.Record, error) {
 	for {
 		for len(s.buf) > 0 {
 			r := s.buf[0]
@@ -199,8 +216,8 @@ func decode(v []byte, offset int64, opts []jsonl.Option) (map[string]any, error)
 }
 
 // Ack records that rec's result is durable; it is committed with the next
-// batch. An ack for a partition revoked since rec was handed out is
-// dropped.
+// batch, at once if half the window is then committable. An ack for a
+// partition revoked since rec was handed out is dropped.
 func (s *Source) Ack(rec stream.Record) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -208,6 +225,12 @@ func (s *Source) Ack(rec stream.Record) {
 		return
 	}
 	s.offs.Done(rec.Pos)
+	if s.offs.Committable() >= s.win.Half() {
+		select {
+		case s.kick <- struct{}{}:
+		default:
+		}
+	}
 }
 
 func (s *Source) assigned(_ context.Context, _ *kgo.Client, parts map[string][]int32) {
@@ -216,7 +239,7 @@ func (s *Source) assigned(_ context.Context, _ *kgo.Client, parts map[string][]i
 	for _, p := range parts[s.cfg.Topic] {
 		s.gen++
 		s.epochs[p] = s.gen
-		s.offs.Drop(p)
+		s.win.Release(s.offs.Drop(p))
 		delete(s.committed, p)
 	}
 }
@@ -242,7 +265,7 @@ func (s *Source) forget(parts []int32) {
 		delete(s.epochs, p)
 		delete(s.committed, p)
 		delete(s.high, p)
-		s.offs.Drop(p)
+		s.win.Release(s.offs.Drop(p)) // the new owner reads them again
 	}
 }
 
@@ -288,6 +311,7 @@ func (s *Source) commit(ctx context.Context, only []int32) error {
 	for p, o := range offsets {
 		if _, ours := s.epochs[p]; ours {
 			s.committed[p] = o.Offset
+			s.win.Release(s.offs.Commit(p, o.Offset))
 		}
 	}
 	s.mu.Unlock()
@@ -301,11 +325,12 @@ func (s *Source) commitLoop() {
 	for {
 		select {
 		case <-t.C:
-			if err := s.commit(context.Background(), nil); err != nil && s.h.link.Health() == nil {
-				s.log.Warn("kafka: commit failed; will retry", "err", err)
-			}
+		case <-s.kick:
 		case <-s.stop:
 			return
+		}
+		if err := s.commit(context.Background(), nil); err != nil && s.h.link.Health() == nil {
+			s.log.Warn("kafka: commit failed; will retry", "err", err)
 		}
 	}
 }
