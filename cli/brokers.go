@@ -34,14 +34,14 @@ const (
 )
 
 // openBrokerSource opens a source URL.
-func openBrokerSource(ctx context.Context, url string, dec []jsonl.Option) (stream.Source, error) {
+func openBrokerSource(ctx context.Context, url string, lim sourceLimits, dec []jsonl.Option) (stream.Source, error) {
 	switch scheme(url) {
 	case "kafka":
 		cfg, err := kafkaConfig(url)
 		if err != nil {
 			return nil, usageError("run: --in: %v", err)
 		}
-		cfg.Decoding = dec
+		cfg.Decoding, cfg.Window, cfg.RevokeWait = dec, lim.window, lim.revokeWait
 		src, err := kafka.NewSource(ctx, cfg)
 		if err != nil {
 			return nil, usageError("run: --in %s: %v", redact(url), err)
@@ -52,7 +52,7 @@ func openBrokerSource(ctx context.Context, url string, dec []jsonl.Option) (stre
 		if err != nil {
 			return nil, usageError("run: --in: %v", err)
 		}
-		cfg.Decoding = dec
+		cfg.Decoding, cfg.Window = dec, lim.window
 		src, err := jetstream.NewSource(ctx, cfg)
 		if err != nil {
 			return nil, usageError("run: --in %s: %v", redact(url), err)

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -24,7 +26,8 @@ func crashRecords() int {
 // restarts it with the same checkpoint, and checks the promise: every input
 // line has a result, and the only lines with two are those after the
 // checkpoint at the crash (read, maybe finished, but not yet recorded as
-// durable: in flight, as far as the source knows).
+// durable: in flight, as far as the source knows), at most the run's bound
+// on those (twice max_in_flight).
 func TestCrashResumesFromCheckpoint(t *testing.T) {
 	t.Parallel()
 	n := crashRecords()
@@ -64,7 +67,11 @@ func TestCrashResumesFromCheckpoint(t *testing.T) {
 	if got := readCheckpoint(t, ck); got != n {
 		t.Errorf("final checkpoint %d, want %d", got, n)
 	}
-	t.Logf("%d records, killed with the checkpoint at line %d; %d duplicates, all after it (max_in_flight 256)", n, atCrash, dups)
+	window := uncommittedBound(t, "testdata/chaos.yaml")
+	if dups > window {
+		t.Errorf("%d duplicates, but at most %d lines are read and not in the checkpoint at any time", dups, window)
+	}
+	t.Logf("%d records, killed with the checkpoint at line %d; %d duplicates, all after it (at most %d uncommitted)", n, atCrash, dups, window)
 }
 
 // TestDrainLeavesNoDuplicates interrupts flowrun with SIGTERM mid-stream
@@ -94,6 +101,23 @@ func TestDrainLeavesNoDuplicates(t *testing.T) {
 			t.Fatalf("line %d has %d results, want 1", line, seen[line])
 		}
 	}
+}
+
+// uncommittedBound is what a run of flow reads ahead of what it committed
+// back to its source at most, by default: twice the flow file's
+// max_in_flight (--max-uncommitted). It bounds the duplicates of a crash.
+func uncommittedBound(t *testing.T, flow string) int {
+	t.Helper()
+	b, err := os.ReadFile(flow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^max_in_flight: (\d+)$`).FindSubmatch(b)
+	if m == nil {
+		t.Fatalf("%s sets no max_in_flight", flow)
+	}
+	n, _ := strconv.Atoi(string(m[1]))
+	return 2 * n
 }
 
 func readCheckpoint(t *testing.T, path string) int {

@@ -186,7 +186,8 @@ func stop(t *testing.T, cmd *exec.Cmd, stderr *lockedBuffer) {
 // TestKafkaCrashLosesNothing kills a flowrun consuming a topic with
 // SIGKILL mid-stream and starts another in the same group: every record
 // gets a result, and the only ones with two are those at or after the
-// offsets the group had committed at the crash.
+// offsets the group had committed at the crash, at most the run's bound on
+// records uncommitted (twice max_in_flight).
 func TestKafkaCrashLosesNothing(t *testing.T) {
 	t.Parallel()
 	n := crashRecords()
@@ -195,7 +196,7 @@ func TestKafkaCrashLosesNothing(t *testing.T) {
 	out := watchOutputs(t, addr, "out")
 	args := append([]string{"run", "testdata/chaos.yaml"}, kafkaRun(addr, "g")...)
 
-	cmd, _ := flowrunProcess(t, args...)
+	cmd, first := flowrunProcess(t, args...)
 	out.waitDistinct(t, n/3, 2*time.Minute)
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
@@ -216,9 +217,13 @@ func TestKafkaCrashLosesNothing(t *testing.T) {
 		if k > 1 {
 			dups += k - 1
 			if c, ok := atCrash[p.partition]; ok && p.offset < c {
-				t.Fatalf("input %d at offset %d has %d results, but partition %d was committed up to %d at the crash", id, p.offset, k, p.partition, c)
+				t.Fatalf("input %d at offset %d has %d results, but partition %d was committed up to %d at the crash; the first run said:\n%s\nthe second:\n%s",
+					id, p.offset, k, p.partition, c, tail(first.String()), tail(stderr.String()))
 			}
 		}
+	}
+	if window := uncommittedBound(t, "testdata/chaos.yaml"); dups > window {
+		t.Errorf("%d duplicates, but at most %d records are handed out and not committed at any time", dups, window)
 	}
 	t.Logf("%d records, killed with commits at %v; %d duplicates, all at or after them", n, atCrash, dups)
 }

@@ -19,6 +19,10 @@ import (
 	"github.com/serviceflow/serviceflow/tui"
 )
 
+// defaultMaxInFlight is the runtime's MaxInFlight when neither the flag nor
+// the flow file sets one.
+const defaultMaxInFlight = 1024
+
 // runFlags are run's options.
 type runFlags struct {
 	in, out, dead string
@@ -26,6 +30,7 @@ type runFlags struct {
 	outFormat     string
 	ui            string
 	maxInFlight   int
+	maxUncommit   int
 	drainTimeout  time.Duration
 	refresh       time.Duration
 	metrics       string
@@ -72,7 +77,10 @@ summary names the last line processed, and every earlier one was.
 With --checkpoint FILE, a restart resumes: FILE records the last input line
 whose result is durable (flushed and fsynced), a restart skips the lines up
 to it and appends to --out and --dead-letters. After a crash, only the
-lines that were in flight get a second result.
+lines that were in flight get a second result: read and not yet in the
+checkpoint, at most --max-uncommitted (twice max_in_flight by default;
+the reader waits rather than get further ahead). The same bound holds for
+a Kafka group's uncommitted offsets and a JetStream consumer's acks.
 
 SIGINT or SIGTERM stops reading and drains: inputs in flight get
 --drain-timeout to finish, then are reported failed (and dead-lettered).
@@ -124,6 +132,7 @@ signal exits 0.`,
 	addExitOnDone(f, &fl.exitOnDone)
 	addRecord(f, &fl.record)
 	f.IntVar(&fl.maxInFlight, "max-in-flight", 0, "bound on inputs in flight (default: the flow file's max_in_flight, else 1024)")
+	f.IntVar(&fl.maxUncommit, "max-uncommitted", 0, "bound on records read from the source and not yet committed back to it (a checkpoint, Kafka offsets, JetStream acks): at most this many are redone after a crash (default: twice max-in-flight)")
 	f.DurationVar(&fl.drainTimeout, "drain-timeout", 10*time.Second, "after an interrupt, how long in-flight inputs may take to finish")
 	f.BoolVar(&fl.watch, "watch", false, "reload the flow file when it changes: new inputs go to the new flow, inputs in flight finish on the old")
 	return cmd
@@ -142,8 +151,8 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 		return err
 	}
 	defer closeRec()
-	if fl.maxInFlight < 0 || fl.drainTimeout < 0 {
-		return usageError("run: --max-in-flight and --drain-timeout must not be negative")
+	if fl.maxInFlight < 0 || fl.maxUncommit < 0 || fl.drainTimeout < 0 {
+		return usageError("run: --max-in-flight, --max-uncommitted and --drain-timeout must not be negative")
 	}
 	if fl.maxInFlight > flowfile.InFlightLimit { // the runtime allocates for it at start
 		return usageError("run: --max-in-flight must be at most %d, not %d", flowfile.InFlightLimit, fl.maxInFlight)
@@ -171,7 +180,11 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 	if fl.outFormat != "result" && fl.outFormat != "values" {
 		return usageError("run: --out-format %q: want result or values", fl.outFormat)
 	}
-	src, err := e.openSource(ctx, fl.in, fl.checkpoint, jsonl.Check(file.CheckInput)) // declared input types hold, per line
+	lim := sourceLimits{
+		window:     cmp.Or(fl.maxUncommit, 2*cmp.Or(fl.maxInFlight, file.MaxInFlight, defaultMaxInFlight)),
+		revokeWait: cmp.Or(fl.drainTimeout, 10*time.Second),
+	}
+	src, err := e.openSource(ctx, fl.in, fl.checkpoint, lim, jsonl.Check(file.CheckInput)) // declared input types hold, per line
 	if err != nil {
 		return fl.fromFile(err, "in", "checkpoint")
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/serviceflow/serviceflow/jsonl"
@@ -16,10 +17,16 @@ import (
 	"github.com/serviceflow/serviceflow/stream/kafka"
 )
 
+// sourceLimits are what run bounds a source by.
+type sourceLimits struct {
+	window     int           // records read and not yet committed back to the source (stream.Window)
+	revokeWait time.Duration // how long a revoked Kafka partition's records in flight may take to finish
+}
+
 // openSource opens --in: "-" for stdin, a path, or a broker URL.
 // checkpoint, if set, makes a file source resumable.
-func (e *env) openSource(ctx context.Context, name, checkpoint string, dec ...jsonl.Option) (stream.Source, error) {
-	opts := []file.Option{file.Decoding(dec...)}
+func (e *env) openSource(ctx context.Context, name, checkpoint string, lim sourceLimits, dec ...jsonl.Option) (stream.Source, error) {
+	opts := []file.Option{file.Decoding(dec...), file.Window(lim.window)}
 	if checkpoint != "" {
 		opts = append(opts, file.Checkpoint(checkpoint))
 	}
@@ -28,7 +35,7 @@ func (e *env) openSource(ctx context.Context, name, checkpoint string, dec ...js
 		if checkpoint != "" {
 			return nil, usageError("run: --checkpoint is for file inputs; a broker keeps its consumers' positions itself")
 		}
-		return openBrokerSource(ctx, name, dec)
+		return openBrokerSource(ctx, name, lim, dec)
 	case name == "-":
 		src, err := file.NewSource(e.stdin, opts...)
 		if err != nil {

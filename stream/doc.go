@@ -4,6 +4,7 @@
 // is durable in a sink. That is the whole at-least-once promise: after a
 // crash and a restart, a source redelivers every record it was not told
 // was done, so nothing is lost, and only the records that were in flight
+// (read and not yet committed back to the source: at most its [Window])
 // are seen twice.
 //
 // The connectors themselves live in sub-packages, one per field: package
@@ -18,6 +19,8 @@
 //     acknowledged by the stream).
 //   - [Offsets]: per partition, the highest contiguous finished offset, so
 //     a commit never skips a record still in flight.
+//   - [Window]: bounds the records a source has handed out and not yet
+//     committed back to it, so a crash repeats at most that many.
 //   - [Deliveries]: maps the actor runtime's input IDs to records and acks
 //     each record once every write of its result is durable. The runtime's
 //     ledger stays the one place that knows what is in flight; Deliveries
