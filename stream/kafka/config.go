@@ -32,7 +32,11 @@ type Config struct {
 	// committed (0: stream.DefaultWindow; set it to twice the runtime's
 	// MaxInFlight): a crash makes the group redo at most that many.
 	Window int
-	TLS    *tls.Config // nil: plaintext
+	// RevokeWait bounds how long a Source whose partitions are revoked
+	// waits for their records in flight to finish, to commit them before
+	// the new owner starts (0: 10 s; flowrun uses --drain-timeout).
+	RevokeWait time.Duration
+	TLS        *tls.Config // nil: plaintext
 	// Decoding configures how record values are decoded (limits, checks).
 	Decoding []jsonl.Option
 	SASL     sasl.Mechanism // nil: none

@@ -46,6 +46,9 @@ type Source struct {
 	gen       uint64
 	committed map[int32]int64 // last commit per partition
 	high      map[int32]int64 // partition → its high watermark at the last fetch
+	revoking  map[int32]bool  // partitions being revoked: nothing more handed out
+	acks      chan struct{}   // while revoking: an ack arrived
+	closing   bool            // Close has begun: a revoke waits for nothing
 
 	stop    chan struct{}
 	stopped chan struct{}
@@ -66,7 +69,7 @@ func NewSource(ctx context.Context, cfg Config, opts ...kgo.Opt) (*Source, error
 	}
 	s := &Source{
 		cfg: cfg, log: slog.Default(),
-		epochs: map[int32]uint64{}, committed: map[int32]int64{}, high: map[int32]int64{},
+		epochs: map[int32]uint64{}, committed: map[int32]int64{}, high: map[int32]int64{}, revoking: map[int32]bool{},
 		stop: make(chan struct{}), stopped: make(chan struct{}),
 		win: stream.NewWindow(cfg.Window), kick: make(chan struct{}, 1),
 		h:   &health{what: cfg.String()},
@@ -194,7 +197,7 @@ func (s *Source) take(r *kgo.Record) (stream.Record, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	epoch, ok := s.epochs[r.Partition]
-	if !ok {
+	if !ok || s.revoking[r.Partition] {
 		return stream.Record{}, false // revoked while buffered: the new owner reads it
 	}
 	pos := stream.Position{Partition: r.Partition, Offset: r.Offset}
@@ -225,6 +228,12 @@ func (s *Source) Ack(rec stream.Record) {
 		return
 	}
 	s.offs.Done(rec.Pos)
+	if s.acks != nil {
+		select {
+		case s.acks <- struct{}{}:
+		default:
+		}
+	}
 	if s.offs.Committable() >= s.win.Half() {
 		select {
 		case s.kick <- struct{}{}:
@@ -241,15 +250,70 @@ func (s *Source) assigned(_ context.Context, _ *kgo.Client, parts map[string][]i
 		s.epochs[p] = s.gen
 		s.win.Release(s.offs.Drop(p))
 		delete(s.committed, p)
+		delete(s.revoking, p)
 	}
 }
 
-// revoked commits what is finished of the revoked partitions, then forgets
-// them: records of theirs still in flight are processed again by the new
-// owner.
-func (s *Source) revoked(ctx context.Context, cl *kgo.Client, parts map[string][]int32) {
-	s.commit(ctx, parts[s.cfg.Topic])
-	s.forget(parts[s.cfg.Topic])
+// revoked lets the records of the revoked partitions still in flight
+// finish (for at most Config.RevokeWait, the group waiting meanwhile),
+// commits them, then forgets the partitions: so a rebalance repeats
+// nothing, unless a record takes longer than that. Records of theirs still
+// buffered are not handed out: the new owner reads them.
+func (s *Source) revoked(ctx context.Context, _ *kgo.Client, parts map[string][]int32) {
+	ps := parts[s.cfg.Topic]
+	s.mu.Lock()
+	for _, p := range ps {
+		s.revoking[p] = true
+	}
+	wait := !s.closing
+	if wait {
+		s.acks = make(chan struct{}, 1)
+	}
+	s.mu.Unlock()
+	if wait {
+		s.awaitFinished(ctx, ps)
+	}
+	if err := s.commit(ctx, ps); err != nil {
+		s.log.Warn("kafka: commit on revoke failed; the new owner redoes what it missed", "err", err)
+	}
+	s.forget(ps)
+}
+
+// awaitFinished waits until no record of ps is in flight, RevokeWait
+// passes or ctx ends.
+func (s *Source) awaitFinished(ctx context.Context, ps []int32) {
+	limit := s.cfg.RevokeWait
+	if limit <= 0 {
+		limit = 10 * time.Second
+	}
+	t := time.NewTimer(limit)
+	defer t.Stop()
+	defer func() {
+		s.mu.Lock()
+		s.acks = nil
+		s.mu.Unlock()
+	}()
+	for {
+		s.mu.Lock()
+		left, acks := 0, s.acks
+		for _, p := range ps {
+			if _, ours := s.epochs[p]; ours {
+				left += s.offs.InFlight(p)
+			}
+		}
+		s.mu.Unlock()
+		if left == 0 {
+			return
+		}
+		select {
+		case <-acks:
+		case <-t.C:
+			s.log.Warn("kafka: revoked partitions still had records in flight; the new owner redoes them", "records", left, "waited", limit)
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // lost forgets partitions without committing: the group has moved on, so
@@ -265,6 +329,7 @@ func (s *Source) forget(parts []int32) {
 		delete(s.epochs, p)
 		delete(s.committed, p)
 		delete(s.high, p)
+		delete(s.revoking, p)
 		s.win.Release(s.offs.Drop(p)) // the new owner reads them again
 	}
 }
@@ -339,6 +404,9 @@ func (s *Source) commitLoop() {
 // partition, which commits once more). It is idempotent.
 func (s *Source) Close(ctx context.Context) error {
 	s.once.Do(func() {
+		s.mu.Lock()
+		s.closing = true // drained: what is still in flight will not finish
+		s.mu.Unlock()
 		close(s.stop)
 		<-s.stopped
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
