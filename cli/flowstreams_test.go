@@ -197,8 +197,8 @@ func TestFlowFileNamesKafkaTopics(t *testing.T) {
 	}()
 	out.waitDistinct(t, 20, time.Minute)
 	cancel()
-	if c := <-code; c != 130 {
-		t.Fatalf("exit %d, want 130:\n%s", c, stderr.String())
+	if c := <-code; c != 0 { // a broker source's clean drain completes the run
+		t.Fatalf("exit %d, want 0:\n%s", c, stderr.String())
 	}
 	if !strings.Contains(stderr.String(), "read=20 malformed=0 done=16 stopped=0 failed=4") {
 		t.Errorf("summary:\n%s", stderr.String())
