@@ -110,7 +110,7 @@ func TestHTTPIngressTLSAndTokenFromEnvironment(t *testing.T) {
 		}
 	}
 	cancel()
-	if code := <-exited; code != 130 {
-		t.Errorf("exit %d after the interrupt, want 130:\n%s", code, stderr.String())
+	if code := <-exited; code != 0 { // an endless source drained cleanly
+		t.Errorf("exit %d after the interrupt, want 0:\n%s", code, stderr.String())
 	}
 }

@@ -137,8 +137,8 @@ func TestNATSRestartMidRun(t *testing.T) {
 	out.waitDistinct(t, first+second, 2*time.Minute)
 
 	cancel()
-	if c := <-code; c != 130 {
-		t.Fatalf("exit %d, want 130:\n%s", c, tail(stderr.String()))
+	if c := <-code; c != 0 { // a broker source drained cleanly
+		t.Fatalf("exit %d, want 0:\n%s", c, tail(stderr.String()))
 	}
 	summary := stderr.String()
 	if !strings.Contains(summary, "summary: interrupted") || !strings.Contains(summary, "broker_lost=in:1(") {
