@@ -11,6 +11,7 @@
 //	linear/channels-batched  the same, passing batches of 64
 //	linear/actors            actors.Start on the same flow
 //	fork/channels            goroutines: stage, fork, two branches, join, stage
+//	fork/channels-batched    the same, passing batches of 64 (split by the fork)
 //	fork/actors              actors.Start on the same flow
 //
 // Both `go test ./actors -bench Pipeline` and `flowrun bench` use it.
@@ -36,14 +37,14 @@ type Pipeline interface {
 
 // Cases lists the pipelines by name, references first.
 func Cases() []string {
-	return []string{"linear/channels", "linear/channels-batched", "linear/actors", "fork/channels", "fork/actors"}
+	return []string{"linear/channels", "linear/channels-batched", "linear/actors", "fork/channels", "fork/channels-batched", "fork/actors"}
 }
 
 // Reference is the name of the case a case is compared with: the
 // channels of its shape.
 func Reference(name string) string {
 	switch name {
-	case "fork/channels", "fork/actors":
+	case "fork/channels", "fork/channels-batched", "fork/actors":
 		return "fork/channels"
 	case "linear/channels", "linear/channels-batched", "linear/actors":
 		return "linear/channels"
@@ -61,6 +62,8 @@ func Open(ctx context.Context, name string) (Pipeline, error) {
 		return openBatched(64), nil
 	case "fork/channels":
 		return openForkChannels(), nil
+	case "fork/channels-batched":
+		return openForkBatched(64), nil
 	case "linear/actors":
 		return openActors(ctx, false)
 	case "fork/actors":
