@@ -34,35 +34,33 @@ func openActors(ctx context.Context, fork bool) (Pipeline, error) {
 	return &actorPipeline{rt: rt, ctx: ctx, in: inputs[:]}, nil
 }
 
+// Run submits n inputs from one goroutine and receives their results in
+// this one with a plain receive, as the channel reference does (a select on
+// an error channel too would cost the actors a select per input). A Submit
+// error drains the runtime, which closes Results: then Run returns it.
 func (p *actorPipeline) Run(n int) error {
 	errc := make(chan error, 1)
 	go func() {
 		for i := range n {
 			if err := p.rt.Submit(p.ctx, p.in[i%len(p.in)]); err != nil {
+				_ = p.rt.Drain(p.ctx)
 				errc <- err
 				return
 			}
 		}
 		errc <- nil
 	}()
-	for i := 0; i < n; i++ {
-		select {
-		case r := <-p.rt.Results():
-			if r.Status != flow.Done {
-				return fmt.Errorf("bench: input failed: %v", r.Err)
-			}
-		case err := <-errc:
-			if err != nil {
-				return err
-			}
-			errc = nil
-			i--
+	results := p.rt.Results()
+	for range n {
+		r, ok := <-results
+		if !ok {
+			return <-errc
+		}
+		if r.Status != flow.Done {
+			return fmt.Errorf("bench: input failed: %v", r.Err)
 		}
 	}
-	if errc != nil {
-		return <-errc
-	}
-	return nil
+	return <-errc
 }
 
 func (p *actorPipeline) Close() error {
