@@ -29,7 +29,7 @@ func benchLatency(ctx context.Context, w io.Writer, inputs, rounds int) error {
 	}
 	fmt.Fprintf(w, "\nlatency, source paced at %.0f inputs/s (half the actors' maximum), from hand-over to output:\n", ls[0].Rate)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "case\tp50\tp90\tp99\tp99.9\tmax\tp99 vs channels\n")
+	fmt.Fprintf(tw, "case\tsent/s\tp50\tp90\tp99\tp99.9\tmax\tp99 vs channels\n")
 	var ref time.Duration
 	for _, l := range ls {
 		vs := "reference"
@@ -38,7 +38,7 @@ func benchLatency(ctx context.Context, w io.Writer, inputs, rounds int) error {
 		} else if ref > 0 {
 			vs = fmt.Sprintf("%.2f× (lower is better)", float64(l.P99)/float64(ref))
 		}
-		fmt.Fprintf(tw, "%s\t%v\t%v\t%v\t%v\t%v\t%s\n", l.Name, round(l.P50), round(l.P90), round(l.P99), round(l.P999), round(l.Max), vs)
+		fmt.Fprintf(tw, "%s\t%.0f\t%v\t%v\t%v\t%v\t%v\t%s\n", l.Name, l.Achieved, round(l.P50), round(l.P90), round(l.P99), round(l.P999), round(l.Max), vs)
 	}
 	if err := tw.Flush(); err != nil {
 		return benchFailed(ctx, err)
