@@ -51,6 +51,7 @@ func runBench(ctx context.Context, w io.Writer, inputs, rounds int) error {
 	if err != nil {
 		return benchFailed(ctx, err)
 	}
+	printLoad(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "case\tinputs/s\tns/input\tCPU ns/input\tallocs/input\tvs channels\n")
 	for _, r := range results {
@@ -59,7 +60,7 @@ func runBench(ctx context.Context, w io.Writer, inputs, rounds int) error {
 	if err := tw.Flush(); err != nil {
 		return withCode(ExitFlowFailed, fmt.Errorf("bench: %w", err))
 	}
-	if _, err := fmt.Fprintf(w, "%d inputs per case, median of %d alternating rounds; ratio = inputs/s ÷ the reference's (higher is better; 1.00× = as fast as hand-written channels)\n", inputs, rounds); err != nil {
+	if _, err := fmt.Fprintf(w, "%d inputs per case, median of %d alternating rounds; ratio = inputs/s ÷ the reference's, CPU = the reference's CPU per input ÷ this one's (higher is better; 1.00× = as fast as hand-written channels)\n", inputs, rounds); err != nil {
 		return err
 	}
 	if err := benchLatency(ctx, w, max(inputs/3, 1), rounds); err != nil {
@@ -81,7 +82,7 @@ func ratios(r bench.Result, all []bench.Result) string {
 		if refShape != shape || !strings.Contains(ref.Name, "/channels") || ref.NsPerInput <= 0 {
 			continue
 		}
-		parts = append(parts, fmt.Sprintf("%.2f× %s", r.InputsPerSec/ref.InputsPerSec, ref.Name))
+		parts = append(parts, fmt.Sprintf("%.2f× %s (CPU %.2f×)", r.InputsPerSec/ref.InputsPerSec, ref.Name, cpuRatio(r, ref)))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -75,4 +77,28 @@ func round(d time.Duration) time.Duration {
 		return d.Round(100 * time.Nanosecond)
 	}
 	return d
+}
+
+// cpuRatio is how much less CPU per input r took than ref (higher is
+// better): steadier than the wall-clock ratio when other processes load
+// the machine.
+func cpuRatio(r, ref bench.Result) float64 {
+	if r.CPUNsPerInput <= 0 {
+		return 0
+	}
+	return ref.CPUNsPerInput / r.CPUNsPerInput
+}
+
+// printLoad says the machine's load average where the system tells it
+// (Linux): the figures are only comparable with it.
+func printLoad(w io.Writer) {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return
+	}
+	fmt.Fprintf(w, "load average %s %s %s (other processes move wall-clock figures; CPU per input moves less)\n", f[0], f[1], f[2])
 }
