@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
@@ -31,7 +30,7 @@ type expression struct {
 
 	constant any // the value, when prog is nil
 
-	evaluators sync.Pool // of *evaluator
+	evals *evaluators // of its keys; nil for a constant or with $env
 }
 
 // MaxExpressionSize bounds an expression's text, in bytes: compiling takes
@@ -73,6 +72,9 @@ func compileExpr(param, key, src string, info FlowInfo, asBool bool) (*expressio
 	}
 	if t := prog.Node().Type(); t != nil && t.Kind() != reflect.Interface {
 		e.typ = t
+	}
+	if !e.whole {
+		e.evals = &evaluators{keys: e.keys}
 	}
 	return e, nil
 }
@@ -193,10 +195,10 @@ func (e *expression) eval(c *flow.Context) (any, error) {
 	if e.whole { // $env may be returned or kept: a map of its own
 		return e.result(expr.Run(e.prog, c.Map()))
 	}
-	ev := e.evaluator()
-	out, err := ev.run(e, c)
-	e.evaluators.Put(ev)
-	return e.result(out, err)
+	ev := e.evals.get(c)
+	out, err := ev.run(e)
+	e.evals.put(ev)
+	return out, err
 }
 
 func (e *expression) result(out any, err error) (any, error) {

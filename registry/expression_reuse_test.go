@@ -95,3 +95,23 @@ func TestExprConcurrentCalls(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// A step whose expressions all read $env (no shared environment) and one
+// fails: the input fails, nothing panics.
+func TestExprWholeEnvError(t *testing.T) {
+	s := build(t, "expr", map[string]any{"set": map[string]any{
+		"n":   `len($env)`,
+		"bad": `$env.v / $env.zero`,
+	}})
+	c := flow.NewContext(map[string]any{"v": "a", "zero": 0})
+	if err := s.Call(context.Background(), c); err == nil {
+		t.Fatalf("no error; values %v", c)
+	}
+	c = flow.NewContext(map[string]any{"v": 4, "zero": 2})
+	if err := s.Call(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := c.Get("n"); n != 2 {
+		t.Errorf("n = %v, want 2", n)
+	}
+}

@@ -52,6 +52,7 @@ var exprSpec = Spec{
 		}
 		s.reads = slices.Sorted(maps.Keys(reads))
 		s.keys = s.keys[:len(s.exprs)]
+		s.evals = shared(s.exprs)
 		return s, nil
 	},
 }
@@ -60,6 +61,33 @@ type exprService struct {
 	keys  []string
 	exprs []*expression
 	reads []string
+	evals *evaluators // for all the expressions that have one; nil if none
+}
+
+// put hands ev, from s.evals (nil when s has none), back.
+func (s *exprService) put(ev *evaluator) {
+	if ev != nil {
+		s.evals.put(ev)
+	}
+}
+
+// shared is a pool of evaluators for the keys of every expression of es
+// that evaluates with one, or nil if none does.
+func shared(es []*expression) *evaluators {
+	keys := map[string]bool{}
+	some := false
+	for _, e := range es {
+		if e.evals != nil {
+			some = true
+			for _, k := range e.evals.keys {
+				keys[k] = true
+			}
+		}
+	}
+	if !some {
+		return nil
+	}
+	return &evaluators{keys: slices.Sorted(maps.Keys(keys))}
 }
 
 var (
@@ -98,7 +126,8 @@ func (s *exprService) Expects() []string  { return s.reads }
 func (s *exprService) Promises() []string { return s.keys }
 
 // Call evaluates every expression against the values from before the call,
-// then sets the results.
+// then sets the results. The expressions share one environment: it is
+// filled once per call.
 func (s *exprService) Call(_ context.Context, c *flow.Context) error {
 	if len(s.exprs) == 1 {
 		v, err := s.exprs[0].eval(c)
@@ -113,13 +142,25 @@ func (s *exprService) Call(_ context.Context, c *flow.Context) error {
 	if len(s.exprs) > len(buf) {
 		out = make([]any, 0, len(s.exprs))
 	}
+	var ev *evaluator
+	if s.evals != nil {
+		ev = s.evals.get(c)
+	}
 	for _, e := range s.exprs {
-		v, err := e.eval(c)
+		var v any
+		var err error
+		if e.evals != nil {
+			v, err = ev.run(e)
+		} else {
+			v, err = e.eval(c) // a constant, or $env
+		}
 		if err != nil {
+			s.put(ev)
 			return err
 		}
 		out = append(out, v)
 	}
+	s.put(ev)
 	for i, k := range s.keys {
 		c.Set(k, out[i])
 	}
