@@ -319,6 +319,16 @@ func (s *Source) awaitFinished(ctx context.Context, ps []int32) {
 // lost forgets partitions without committing: the group has moved on, so
 // a commit would be refused or, worse, overwrite the new owner's.
 func (s *Source) lost(_ context.Context, _ *kgo.Client, parts map[string][]int32) {
+	if ps := parts[s.cfg.Topic]; len(ps) > 0 {
+		s.mu.Lock()
+		n := 0
+		for _, p := range ps {
+			n += s.offs.InFlight(p)
+		}
+		s.mu.Unlock()
+		s.log.Warn("kafka: partitions lost (the group moved on without this member); what they had uncommitted is redone by their next owner",
+			"partitions", ps, "in_flight", n)
+	}
 	s.forget(parts[s.cfg.Topic])
 }
 
