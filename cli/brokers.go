@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"log/slog"
 	neturl "net/url"
 	"os"
 	"strings"
@@ -34,14 +35,15 @@ const (
 )
 
 // openBrokerSource opens a source URL.
-func openBrokerSource(ctx context.Context, url string, lim sourceLimits, dec []jsonl.Option) (stream.Source, error) {
+// log (nil: slog.Default()) gets a broker connector's warnings.
+func openBrokerSource(ctx context.Context, url string, lim sourceLimits, dec []jsonl.Option, log *slog.Logger) (stream.Source, error) {
 	switch scheme(url) {
 	case "kafka":
 		cfg, err := kafkaConfig(url)
 		if err != nil {
 			return nil, usageError("run: --in: %v", err)
 		}
-		cfg.Decoding, cfg.Window, cfg.RevokeWait = dec, lim.window, lim.revokeWait
+		cfg.Decoding, cfg.Window, cfg.RevokeWait, cfg.Logger = dec, lim.window, lim.revokeWait, log
 		src, err := kafka.NewSource(ctx, cfg)
 		if err != nil {
 			return nil, usageError("run: --in %s: %v", redact(url), err)
@@ -52,7 +54,7 @@ func openBrokerSource(ctx context.Context, url string, lim sourceLimits, dec []j
 		if err != nil {
 			return nil, usageError("run: --in: %v", err)
 		}
-		cfg.Decoding, cfg.Window = dec, lim.window
+		cfg.Decoding, cfg.Window, cfg.Logger = dec, lim.window, log
 		src, err := jetstream.NewSource(ctx, cfg)
 		if err != nil {
 			return nil, usageError("run: --in %s: %v", redact(url), err)
@@ -74,13 +76,14 @@ func openBrokerSource(ctx context.Context, url string, lim sourceLimits, dec []j
 }
 
 // openBrokerSink opens a sink URL.
-func openBrokerSink(ctx context.Context, flag, url string) (stream.Sink, error) {
+func openBrokerSink(ctx context.Context, flag, url string, log *slog.Logger) (stream.Sink, error) {
 	switch scheme(url) {
 	case "kafka":
 		cfg, err := kafkaConfig(url)
 		if err != nil {
 			return nil, usageError("run: %s: %v", flag, err)
 		}
+		cfg.Logger = log
 		s, err := kafka.NewSink(ctx, cfg)
 		if err != nil {
 			return nil, usageError("run: %s %s: %v", flag, redact(url), err)
@@ -91,6 +94,7 @@ func openBrokerSink(ctx context.Context, flag, url string) (stream.Sink, error) 
 		if err != nil {
 			return nil, usageError("run: %s: %v", flag, err)
 		}
+		cfg.Logger = log
 		s, err := jetstream.NewSink(ctx, cfg)
 		if err != nil {
 			return nil, usageError("run: %s %s: %v", flag, redact(url), err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -89,6 +90,7 @@ type env struct {
 	stdout, stderr io.Writer
 	reg            *registry.Registry
 	hurry          <-chan struct{} // closed by a second interrupt; nil: never
+	brokerLog      *slog.Logger    // the broker connectors' warnings (set by run for its monitor); nil: slog.Default()
 }
 
 func (e *env) root() *cobra.Command {

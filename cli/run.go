@@ -184,6 +184,8 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 		window:     cmp.Or(fl.maxUncommit, 2*cmp.Or(fl.maxInFlight, file.MaxInFlight, defaultMaxInFlight)),
 		revokeWait: cmp.Or(fl.drainTimeout, 10*time.Second),
 	}
+	// A lost broker shows in the monitor; with --ui off, on stderr.
+	e.brokerLog = runtimeLogger(mode, e.stderr)
 	src, err := e.openSource(ctx, fl.in, fl.checkpoint, lim, jsonl.Check(file.CheckInput)) // declared input types hold, per line
 	if err != nil {
 		return fl.fromFile(err, "in", "checkpoint")

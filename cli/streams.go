@@ -35,7 +35,7 @@ func (e *env) openSource(ctx context.Context, name, checkpoint string, lim sourc
 		if checkpoint != "" {
 			return nil, usageError("run: --checkpoint is for file inputs; a broker keeps its consumers' positions itself")
 		}
-		return openBrokerSource(ctx, name, lim, dec)
+		return openBrokerSource(ctx, name, lim, dec, e.brokerLog)
 	case name == "-":
 		src, err := file.NewSource(e.stdin, opts...)
 		if err != nil {
@@ -55,7 +55,7 @@ func (e *env) openSource(ctx context.Context, name, checkpoint string, lim sourc
 func (e *env) openSink(ctx context.Context, flag, name string, resume bool) (stream.Sink, error) {
 	switch {
 	case isURL(name):
-		return openBrokerSink(ctx, flag, name)
+		return openBrokerSink(ctx, flag, name, e.brokerLog)
 	case name == "-":
 		return file.NewSink(e.stdout), nil
 	}

@@ -38,6 +38,16 @@ type Config struct {
 	TLS                   *tls.Config
 	// Decoding configures how message data is decoded (limits, checks).
 	Decoding []jsonl.Option
+	// Logger gets the connector's warnings (a lost server, dropped
+	// messages); nil: slog.Default().
+	Logger *slog.Logger
+}
+
+func (c Config) logger() *slog.Logger {
+	if c.Logger != nil {
+		return c.Logger
+	}
+	return slog.Default()
 }
 
 // ErrURL is the error of a URL that is not nats://HOST:PORT/STREAM?...
@@ -114,9 +124,9 @@ func (c Config) connect(link *stream.Link, reconnected func()) (*nats.Conn, erro
 			// not acked, they are delivered again. The rest (writes to a
 			// server going away) the link and the retries account for.
 			if errors.Is(err, nats.ErrSlowConsumer) {
-				slog.Warn("jetstream: messages dropped; they will be delivered again", "servers", c.String(), "err", err)
+				c.logger().Warn("jetstream: messages dropped; they will be delivered again", "servers", c.String(), "err", err)
 			} else {
-				slog.Debug("jetstream: asynchronous error", "servers", c.String(), "err", err)
+				c.logger().Debug("jetstream: asynchronous error", "servers", c.String(), "err", err)
 			}
 		}),
 	}
@@ -132,7 +142,7 @@ func (c Config) connect(link *stream.Link, reconnected func()) (*nats.Conn, erro
 				err = nats.ErrDisconnected
 			}
 			if link.Lost(fmt.Errorf("jetstream: %s: %w", c, err)) {
-				slog.Warn("jetstream: connection lost; reconnecting", "servers", c.String(), "err", err)
+				c.logger().Warn("jetstream: connection lost; reconnecting", "servers", c.String(), "err", err)
 			}
 		}))
 	}

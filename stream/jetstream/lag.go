@@ -3,7 +3,6 @@ package jetstream
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"time"
 )
 
@@ -61,12 +60,12 @@ func (s *Source) pollLoop() {
 		switch {
 		case err == nil:
 			if d, was := s.link.Back(); was {
-				slog.Info("jetstream: consumer answers again", "consumer", s.cfg.String()+"/"+s.cfg.Durable, "after", d.Round(time.Millisecond))
+				s.cfg.logger().Info("jetstream: consumer answers again", "consumer", s.cfg.String()+"/"+s.cfg.Durable, "after", d.Round(time.Millisecond))
 			}
 		case s.nc.IsClosed():
 		default:
 			if s.link.Lost(err) {
-				slog.Warn("jetstream: consumer does not answer; retrying", "consumer", s.cfg.String()+"/"+s.cfg.Durable, "err", err)
+				s.cfg.logger().Warn("jetstream: consumer does not answer; retrying", "consumer", s.cfg.String()+"/"+s.cfg.Durable, "err", err)
 			}
 		}
 		select {

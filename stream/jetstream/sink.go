@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -227,13 +226,13 @@ func (s *Sink) lost(err error) {
 		return
 	}
 	if s.link.Lost(err) {
-		slog.Warn("jetstream: publish failed; retrying", "stream", s.cfg.String(), "err", err)
+		s.cfg.logger().Warn("jetstream: publish failed; retrying", "stream", s.cfg.String(), "err", err)
 	}
 }
 
 func (s *Sink) back() {
 	if d, was := s.link.Back(); was {
-		slog.Info("jetstream: publishing again", "stream", s.cfg.String(), "after", d.Round(time.Millisecond))
+		s.cfg.logger().Info("jetstream: publishing again", "stream", s.cfg.String(), "after", d.Round(time.Millisecond))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strings"
 	"time"
@@ -40,6 +41,16 @@ type Config struct {
 	// Decoding configures how record values are decoded (limits, checks).
 	Decoding []jsonl.Option
 	SASL     sasl.Mechanism // nil: none
+	// Logger gets the connector's warnings (a lost cluster, a failed
+	// commit); nil: slog.Default().
+	Logger *slog.Logger
+}
+
+func (c Config) logger() *slog.Logger {
+	if c.Logger != nil {
+		return c.Logger
+	}
+	return slog.Default()
 }
 
 // ErrURL is the error of a URL that is not kafka://HOST:PORT[,HOST:PORT...]/TOPIC?...

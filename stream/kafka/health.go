@@ -20,7 +20,8 @@ import (
 // fetches, produces, group heartbeats) with backoff; health only says so.
 type health struct {
 	link   stream.Link
-	what   string      // for the log: the cluster and topic
+	what   string // for the log: the cluster and topic
+	log    *slog.Logger
 	closed atomic.Bool // the client is closing: its errors are no outage
 }
 
@@ -43,7 +44,7 @@ func (h *health) OnBrokerE2E(_ kgo.BrokerMetadata, _ int16, e2e kgo.BrokerE2E) {
 		return
 	}
 	if d, was := h.link.Back(); was {
-		slog.Info("kafka: cluster answers again", "cluster", h.what, "after", d.Round(time.Millisecond))
+		h.log.Info("kafka: cluster answers again", "cluster", h.what, "after", d.Round(time.Millisecond))
 	}
 }
 
@@ -52,6 +53,6 @@ func (h *health) lost(err error) {
 		return // ours: a request given up, the client closing
 	}
 	if h.link.Lost(fmt.Errorf("kafka: %s: %w", h.what, err)) {
-		slog.Warn("kafka: cluster lost; retrying", "cluster", h.what, "err", err)
+		h.log.Warn("kafka: cluster lost; retrying", "cluster", h.what, "err", err)
 	}
 }

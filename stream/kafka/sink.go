@@ -33,7 +33,7 @@ var (
 // NewSink connects to cfg's cluster to produce to cfg.Topic. It fails
 // with an error matching ErrUnreachable if no broker answers within 10 s.
 func NewSink(ctx context.Context, cfg Config, opts ...kgo.Opt) (*Sink, error) {
-	h := &health{what: cfg.String()}
+	h := &health{what: cfg.String(), log: cfg.logger()}
 	all := append(cfg.common(),
 		kgo.DefaultProduceTopic(cfg.Topic),
 		kgo.RequiredAcks(kgo.AllISRAcks()),

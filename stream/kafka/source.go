@@ -68,11 +68,11 @@ func NewSource(ctx context.Context, cfg Config, opts ...kgo.Opt) (*Source, error
 		return nil, fmt.Errorf("%w: a source needs ?group=NAME", ErrURL)
 	}
 	s := &Source{
-		cfg: cfg, log: slog.Default(),
+		cfg: cfg, log: cfg.logger(),
 		epochs: map[int32]uint64{}, committed: map[int32]int64{}, high: map[int32]int64{}, revoking: map[int32]bool{},
 		stop: make(chan struct{}), stopped: make(chan struct{}),
 		win: stream.NewWindow(cfg.Window), kick: make(chan struct{}, 1),
-		h: &health{what: cfg.String()},
+		h: &health{what: cfg.String(), log: cfg.logger()},
 	}
 	reset := kgo.NewOffset().AtStart()
 	if cfg.Latest {
