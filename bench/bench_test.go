@@ -2,9 +2,11 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Every pipeline moves every input through all five stages.
@@ -62,5 +64,20 @@ func TestScaleCasesComplete(t *testing.T) {
 		if _, err := Open(context.Background(), bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
+	}
+}
+
+// A latency measurement cut short by its context returns the context's
+// error, after its source has stopped.
+func TestLatencyCancelled(t *testing.T) {
+	for _, name := range LatencyCases() {
+		t.Run(name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+			defer cancel()
+			// 10 inputs a second: the deadline passes long before the last.
+			if _, err := MeasureLatency(ctx, name, 10, 100); !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("err = %v, want the deadline", err)
+			}
+		})
 	}
 }

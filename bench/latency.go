@@ -96,6 +96,8 @@ func MeasureLatency(ctx context.Context, name string, rate float64, n int) (Late
 	if rate <= 0 || n < 1 {
 		return Latency{}, fmt.Errorf("bench: latency needs a positive rate and inputs, got %v and %d", rate, n)
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	s, err := openStream(ctx, name)
 	if err != nil {
 		return Latency{}, err
@@ -120,7 +122,10 @@ func MeasureLatency(ctx context.Context, name string, rate float64, n int) (Late
 		for i := range n {
 			due := start.Add(time.Duration(float64(i) / rate * float64(time.Second)))
 			if d := time.Until(due); d > slack {
-				time.Sleep(d)
+				if err := sleep(ctx, d); err != nil {
+					errc <- err
+					return
+				}
 			}
 			c := flow.NewContext(inputs[i&1])
 			ids[i] = c.ID()
@@ -133,15 +138,22 @@ func MeasureLatency(ctx context.Context, name string, rate float64, n int) (Late
 		end = time.Now()
 		errc <- nil
 	}()
+	// stop ends the source before the stream closes (a send on a closed
+	// channel would panic).
+	stop := func(err error) (Latency, error) {
+		cancel()
+		<-errc
+		return Latency{}, err
+	}
 	lat := make([]time.Duration, n)
 	for k := range n {
 		c, err := s.recv(ctx)
 		if err != nil {
-			return Latency{}, err
+			return stop(err)
 		}
 		now := time.Now()
 		if c.ID() != ids[k] {
-			return Latency{}, fmt.Errorf("bench: %s: output %d is input ID %d, want %d: order not kept", name, k, c.ID(), ids[k])
+			return stop(fmt.Errorf("bench: %s: output %d is input ID %d, want %d: order not kept", name, k, c.ID(), ids[k]))
 		}
 		lat[k] = now.Sub(sent[k])
 	}
@@ -182,4 +194,16 @@ func CompareLatency(ctx context.Context, inputs, rounds int) ([]Latency, error) 
 		out = append(out, rs[len(rs)/2])
 	}
 	return out, nil
+}
+
+// sleep waits d, or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
