@@ -82,6 +82,7 @@ type outcome struct {
 // stops, in-flight inputs get drainTimeout to finish) or the monitor quits.
 // Every input taken from the stream gets exactly one result in j.sink.
 func (j *job) run(ctx context.Context) (outcome, error) {
+	defer tuneGC()() // see memory.go
 	start := time.Now()
 	rt, err := j.start(ctx) // see watch.go
 	if err != nil {
