@@ -119,11 +119,9 @@ func TestPumpStreamToStream(t *testing.T) {
 	if err != nil || info.State.Msgs != n {
 		t.Fatalf("OUT holds %d messages (%v), want %d", info.State.Msgs, err, n)
 	}
-	cons, _ := js.Consumer(t.Context(), "IN", "d")
-	ci, err := cons.Info(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	// Close flushed the acks: the server has them all, but applies them on
+	// its own time.
+	ci := ackedUpTo(t, js, n)
 	if ci.NumAckPending != 0 || ci.AckFloor.Stream != n || ci.NumRedelivered != 0 {
 		t.Fatalf("consumer: %d ack pending, ack floor %d, %d redelivered; want 0, %d, 0", ci.NumAckPending, ci.AckFloor.Stream, ci.NumRedelivered, n)
 	}
@@ -148,11 +146,7 @@ func TestInProgressKeepsSlowInputs(t *testing.T) {
 		return nil
 	}))
 	pump(t, cfg, slow, 5)
-	cons, _ := js.Consumer(t.Context(), "IN", "d")
-	ci, err := cons.Info(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	ci := ackedUpTo(t, js, 5)
 	if ci.NumRedelivered != 0 || ci.AckFloor.Stream != 5 {
 		t.Fatalf("%d redelivered, ack floor %d; want 0 and 5", ci.NumRedelivered, ci.AckFloor.Stream)
 	}
@@ -242,6 +236,33 @@ func TestParseURL(t *testing.T) {
 	for _, bad := range []string{"nats://a:1/", "nats://u:p@a:1/S", "nats://a:1/S?start=x", "nats://a:1/S?max_deliver=0", "kafka://a:1/S"} {
 		if _, err := ParseURL(bad); !errors.Is(err, ErrURL) {
 			t.Errorf("ParseURL(%q) = %v, want ErrURL", bad, err)
+		}
+	}
+}
+
+// ackedUpTo waits (at most 30 s) until consumer IN/d has applied the acks
+// up to stream sequence seq, and returns its info then.
+func ackedUpTo(t *testing.T, js jetstream.JetStream, seq uint64) *jetstream.ConsumerInfo {
+	t.Helper()
+	cons, err := js.Consumer(t.Context(), "IN", "d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	limit := time.After(30 * time.Second)
+	for {
+		ci, err := cons.Info(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ci.AckFloor.Stream >= seq && ci.NumAckPending == 0 {
+			return ci
+		}
+		select {
+		case <-tick.C:
+		case <-limit:
+			return ci
 		}
 	}
 }
