@@ -92,6 +92,7 @@ func printE2E(w io.Writer, res bench.E2EResult, rounds int) error {
 	if err := tw.Flush(); err != nil {
 		return withCode(ExitFlowFailed, fmt.Errorf("bench: %w", err))
 	}
+	printLoad(w)
 	_, err := fmt.Fprintf(w, "%d lines {\"v\":i} through %d expr steps, file in, file out; median of %d rounds, each running every program in turn; every output checked every round; ratio = median of the rounds' ratios (higher is better)\n",
 		res.Lines, bench.Stages, rounds)
 	return err
