@@ -318,5 +318,5 @@ type Tagger string
 // Call implements flow.Service.
 func (s Tagger) Call(_ context.Context, c *flow.Context) error { c.Set(string(s), true); return nil }
 
-// Name implements flow.Namer.
+// Name is the stage name (see flow.NameOf).
 func (s Tagger) Name() string { return string(s) }

@@ -26,7 +26,7 @@ func Around(d Decorator) Service { return &around{d: d} }
 type around struct{ d Decorator }
 
 func (a *around) stageName() string {
-	if n, ok := a.d.(Namer); ok && n.Name() != "" {
+	if n, ok := a.d.(namer); ok && n.Name() != "" {
 		return n.Name()
 	}
 	t := reflect.TypeOf(a.d)

@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -20,7 +21,7 @@ var rules = &engine.Rules[*Context]{
 	Fatal:   ErrFatal,
 	Retry:   ErrRetry,
 	Stopped: ErrStopped,
-	Timeout: ErrTimeout,
+	Timeout: context.DeadlineExceeded,
 	AsRetry: Retry,
 	AsFatal: Fatal,
 	Stage: func(stage string, attempt int, err error) error {

@@ -213,7 +213,7 @@ func Value[T any](c *Context, key string) (T, error) {
 	var zero T
 	v, ok := c.Get(key)
 	if !ok {
-		return zero, &KeyError{Key: key, Want: typeName(reflect.TypeFor[T]())}
+		return zero, missingKey(key, typeName(reflect.TypeFor[T]()))
 	}
 	if t, ok := v.(T); ok {
 		return t, nil

@@ -78,7 +78,7 @@ func assign(dst reflect.Value, key string, v any) error {
 			dst.SetZero()
 			return nil
 		}
-		return &KeyError{Key: key, Want: typeName(t), Found: "null"}
+		return wrongType(key, typeName(t), "null", nil, nil)
 	}
 	rv := reflect.ValueOf(v)
 	if rv.Type().AssignableTo(t) {
@@ -86,7 +86,7 @@ func assign(dst reflect.Value, key string, v any) error {
 		return nil
 	}
 	fail := func(err error) error {
-		return &KeyError{Key: key, Want: typeName(t), Found: typeName(rv.Type()), Value: preview(v), Err: err}
+		return wrongType(key, typeName(t), typeName(rv.Type()), v, err)
 	}
 	if isNumber(rv.Kind()) && isNumber(t.Kind()) {
 		if err := convertNumber(dst, rv); err != nil {

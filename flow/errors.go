@@ -18,40 +18,45 @@ var (
 	// restarted before it can take the input again.
 	ErrFatal = errors.New("fatal")
 	// ErrNoBranch is returned by a fork with no branch for the value it
-	// found and no Default branch.
+	// found and no Default branch; the message names the key and the value.
 	ErrNoBranch = errors.New("no branch for value")
 	// ErrMissingKey is returned when a service needs a context key that is
-	// not set.
+	// not set, and reported by Validate for a key no step sets; the message
+	// names the key and the type wanted.
 	ErrMissingKey = errors.New("missing key")
 	// ErrWrongType is returned when a context value cannot be converted to
-	// the type a service wants.
+	// the type a service wants; the message names the key, the wanted and
+	// the found type, and shows the value.
 	ErrWrongType = errors.New("wrong type")
-	// ErrTimeout marks a call that exceeded its stage's Timeout. Such a call
-	// is retried like Retry.
-	ErrTimeout = errors.New("timeout")
 )
 
 // Stop ends the current input early with status Stopped. Later services do
 // not run. The returned error matches ErrStopped.
-func Stop(reason string) error { return &signal{kind: ErrStopped, msg: reason} }
+func Stop(reason string) error {
+	s := newSignal(ErrStopped, nil)
+	s.msg = reason
+	return s
+}
 
 // Retry asks for the input to be processed again from the start of the flow,
 // from its original values, after the flow's retry backoff. When the retry
 // policy's attempts are exhausted the input fails with err. The returned error
 // matches ErrRetry and wraps err.
-func Retry(err error) error { return &signal{kind: ErrRetry, err: err} }
+func Retry(err error) error { return newSignal(ErrRetry, err) }
 
 // RetryAfter is Retry with a delay chosen by the service (say, from a
 // Retry-After header) instead of the policy's backoff.
 func RetryAfter(err error, wait time.Duration) error {
-	return &signal{kind: ErrRetry, err: err, wait: wait}
+	s := newSignal(ErrRetry, err)
+	s.wait = wait
+	return s
 }
 
 // Fatal reports a failure after which the service must be restarted: its Stop
 // and Start are called (or it is built anew by its factory) and the input is
 // redelivered to it, a bounded number of times. The returned error matches
 // ErrFatal and wraps err.
-func Fatal(err error) error { return &signal{kind: ErrFatal, err: err} }
+func Fatal(err error) error { return newSignal(ErrFatal, err) }
 
 // signal is the error Stop, Retry, RetryAfter and Fatal return: it matches
 // its kind (ErrStopped, ErrRetry, ErrFatal) and wraps err.
@@ -60,6 +65,13 @@ type signal struct {
 	err  error
 	msg  string        // Stop's reason
 	wait time.Duration // RetryAfter's delay; 0 for the policy's backoff
+	errs [2]error      // what Unwrap returns, without an allocation per call
+}
+
+func newSignal(kind, err error) *signal {
+	s := &signal{kind: kind, err: err}
+	s.errs = [2]error{kind, err}
+	return s
 }
 
 func (e *signal) Error() string {
@@ -73,8 +85,14 @@ func (e *signal) Error() string {
 	}
 	return e.kind.Error() + ": " + e.err.Error()
 }
-func (e *signal) Unwrap() error        { return e.err }
-func (e *signal) Is(target error) bool { return target == e.kind }
+
+// Unwrap returns the signal's kind and the error it wraps, if any.
+func (e *signal) Unwrap() []error {
+	if e.err == nil {
+		return e.errs[:1]
+	}
+	return e.errs[:]
+}
 
 // retryWait is the delay a RetryAfter error in err's chain asks for; 0 for
 // the policy's backoff.
@@ -86,6 +104,7 @@ func retryWait(err error) time.Duration {
 		if e.kind == ErrRetry {
 			return e.wait
 		}
+		return retryWait(e.err)
 	case interface{ Unwrap() []error }:
 		for _, err := range e.Unwrap() {
 			if w := retryWait(err); w > 0 {
@@ -98,7 +117,8 @@ func retryWait(err error) time.Duration {
 }
 
 // PanicError is the error a panicking service is turned into. It matches
-// ErrFatal, so the service is restarted like after Fatal. Package flow logs
+// ErrFatal, so the service is restarted like after Fatal, and the panic value
+// when that is an error. Package flow logs
 // nothing: log Stack where your logs go (package actors logs it with its
 // Logger).
 type PanicError struct {
@@ -106,15 +126,14 @@ type PanicError struct {
 	Stack []byte // the goroutine's stack at the panic
 }
 
-func (e *PanicError) Error() string        { return fmt.Sprintf("panic: %v", e.Value) }
-func (e *PanicError) Is(target error) bool { return target == ErrFatal }
+func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
 
-// Unwrap returns the panic value when it is an error.
-func (e *PanicError) Unwrap() error {
+// Unwrap returns ErrFatal and, when it is an error, the panic value.
+func (e *PanicError) Unwrap() []error {
 	if err, ok := e.Value.(error); ok {
-		return err
+		return []error{ErrFatal, err}
 	}
-	return nil
+	return []error{ErrFatal}
 }
 
 // StageError is the error Run and the actor runtime report for an input that
@@ -134,49 +153,21 @@ func (e *StageError) Error() string {
 }
 func (e *StageError) Unwrap() error { return e.Err }
 
-// KeyError reports a context key that is missing or holds a value of the
-// wrong type. It matches ErrMissingKey or ErrWrongType.
-type KeyError struct {
-	Key   string
-	Want  string // the Go type wanted
-	Found string // the Go type found; "" when the key is missing
-	Value string // a short preview of the value found
-	Err   error  // the conversion failure, if any
+// missingKey is the error for key not set, when a value of type want is
+// needed. It matches ErrMissingKey.
+func missingKey(key, want string) error {
+	return fmt.Errorf("%w %q (want %s)", ErrMissingKey, key, want)
 }
 
-func (e *KeyError) Error() string {
-	if e.Found == "" {
-		return fmt.Sprintf("key %q: missing (want %s)", e.Key, e.Want)
+// wrongType is the error for key holding v (of type found), which does not
+// convert to want; cause is why, if known. It matches ErrWrongType and cause.
+func wrongType(key, want, found string, v any, cause error) error {
+	msg := fmt.Sprintf("key %q: want %s, found %s", key, want, found)
+	if v != nil {
+		msg += " " + preview(v)
 	}
-	msg := fmt.Sprintf("key %q: want %s, found %s", e.Key, e.Want, e.Found)
-	if e.Value != "" {
-		msg += " " + e.Value
+	if cause != nil {
+		return fmt.Errorf("%w for %s: %w", ErrWrongType, msg, cause)
 	}
-	if e.Err != nil {
-		msg += ": " + e.Err.Error()
-	}
-	return msg
+	return fmt.Errorf("%w for %s", ErrWrongType, msg)
 }
-
-// Is reports ErrMissingKey or ErrWrongType.
-func (e *KeyError) Is(target error) bool {
-	if e.Found == "" {
-		return target == ErrMissingKey
-	}
-	return target == ErrWrongType
-}
-
-// Unwrap returns the conversion failure, if any.
-func (e *KeyError) Unwrap() error { return e.Err }
-
-// BranchError is the error a fork returns when no branch matches the value
-// and there is no Default. It matches ErrNoBranch.
-type BranchError struct {
-	Key   string
-	Value any
-}
-
-func (e *BranchError) Error() string {
-	return fmt.Sprintf("fork on %q: no branch for value %s", e.Key, preview(e.Value))
-}
-func (e *BranchError) Is(target error) bool { return target == ErrNoBranch }

@@ -37,7 +37,7 @@ func ExampleBatch() {
 	// Output:
 	// apple 1 <nil>
 	// pear 2 <nil>
-	// 7 <nil> stage "insert": key "sku": want string, found int 7
+	// 7 <nil> stage "insert": wrong type for key "sku": want string, found int 7
 }
 
 // TypedBatch binds each input to a struct and merges one output per input

@@ -128,7 +128,7 @@ func ExampleTyped() {
 	// Output:
 	// flow: stage "total": expects key "quantity", which is neither an input nor promised upstream on every path
 	// 10 <nil>
-	// stage "total": key "price": want float64, found string "cheap"
+	// stage "total": wrong type for key "price": want float64, found string "cheap"
 }
 
 // Retry processes the input again from the start, from its original values.

@@ -34,7 +34,7 @@ func (f *Flow) Then(steps ...Service) *Flow {
 	return f
 }
 
-// Named sets the flow's name (default "flow") and returns f.
+// Named sets the flow's name (default "flow"; NameOf reads it) and returns f.
 func (f *Flow) Named(name string) *Flow {
 	f.mustBeConfigurable("Named")
 	f.name = name
@@ -55,8 +55,8 @@ func (f *Flow) WithRestart(p RestartPolicy) *Flow {
 	return f
 }
 
-// Name is the flow's name.
-func (f *Flow) Name() string { return f.name }
+// stageName is the flow's name, for NameOf.
+func (f *Flow) stageName() string { return f.name }
 
 func (f *Flow) mustBeConfigurable(method string) {
 	f.mu.Lock()

@@ -58,7 +58,7 @@ func (fk *fork) Call(ctx context.Context, c *Context) error {
 func (fk *fork) noBranch(c *Context) error {
 	v, ok := c.Get(fk.key)
 	if !ok {
-		return fmt.Errorf("%w: %w", &KeyError{Key: fk.key, Want: "a branch value"}, &BranchError{Key: fk.key, Value: nil})
+		return fmt.Errorf("fork on %q: %w: %w %q", fk.key, ErrNoBranch, ErrMissingKey, fk.key)
 	}
-	return &BranchError{Key: fk.key, Value: v}
+	return fmt.Errorf("fork on %q: %w %s", fk.key, ErrNoBranch, preview(v))
 }

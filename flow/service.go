@@ -14,6 +14,10 @@ import (
 // A service's fields are its configuration, shared by every call. With
 // Concurrency(n) several calls run at once, so Call must then be safe for
 // concurrent use (or build one instance per worker with Build).
+//
+// A service (or a Decorator) that has a method Name() string is named by it
+// in errors, events and the monitor (see NameOf); others are named after
+// their type.
 type Service interface {
 	Call(ctx context.Context, c *Context) error
 }
@@ -30,12 +34,6 @@ type Stopper interface {
 	Stop(ctx context.Context) error
 }
 
-// Namer is implemented by services that choose their stage name. Other
-// services are named after their type.
-type Namer interface {
-	Name() string
-}
-
 // KeyDeclarer is implemented by services that declare the context keys they
 // read (Expects) and write (Promises), so Validate can check a flow's wiring
 // before it runs. Typed services declare theirs from their struct tags.
@@ -47,15 +45,19 @@ type KeyDeclarer interface {
 // stageNamer is implemented by flow's own services, which know their names.
 type stageNamer interface{ stageName() string }
 
-// NameOf is the stage name of s: its Name method if it has one, else its
-// type's name.
+// namer is implemented by services that choose their stage name.
+type namer interface{ Name() string }
+
+// NameOf is the stage name of s: the name given to Func, Stage, Typed, ... or
+// to a flow with Named; else the service's Name() string method if it has
+// one; else its type's name.
 func NameOf(s Service) string {
 	if n, ok := s.(stageNamer); ok { // flow's own: Func, Stage, Typed, Fork, ...
 		if name := n.stageName(); name != "" {
 			return name
 		}
 	}
-	if n, ok := s.(Namer); ok {
+	if n, ok := s.(namer); ok {
 		if name := n.Name(); name != "" {
 			return name
 		}

@@ -34,7 +34,9 @@ func Concurrency(n int) StageOption {
 }
 
 // Timeout bounds each call: the service's ctx is cancelled after d, and a call
-// that runs out of time is retried (its error matches ErrTimeout and ErrRetry).
+// that runs out of time is retried (its error matches ErrRetry and
+// context.DeadlineExceeded, whatever the service returned once its ctx was
+// done).
 // A call that ignores its ctx does not hold the input past d: a short grace
 // later (d/4, between 10 and 100 ms) it is abandoned, its goroutine left to
 // end when the call returns. The input goes on with its values as they were

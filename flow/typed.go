@@ -154,7 +154,7 @@ func (s *typedService[In, Out]) bind(c *Context) (In, error) {
 			if b.optional {
 				continue
 			}
-			return in, &KeyError{Key: b.key, Want: typeName(rv.Field(b.index).Type())}
+			return in, missingKey(b.key, typeName(rv.Field(b.index).Type()))
 		}
 		f := rv.Field(b.index)
 		if fast(f, v) {

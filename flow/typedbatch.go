@@ -10,7 +10,7 @@ import (
 // input's context is bound to an In by its `flow:"key"` tags, fn gets the
 // batch's Ins and returns one Out per In, in order, which is merged into that
 // input's context. An input whose keys do not bind fails alone (with its
-// *KeyError) and is left out of ins.
+// ErrMissingKey or ErrWrongType error) and is left out of ins.
 //
 // fn's error is read as CallBatch's: nil, one error for all, or a *BatchError
 // whose indices are positions in ins. Outputs are merged only for inputs that

@@ -9,28 +9,22 @@ import (
 )
 
 // WiringError is one problem Validate found: a stage, where it sits, and what
-// is wrong with it.
+// is wrong with it. It matches ErrMissingKey for a key that is not set on
+// every path to the stage (or the fork) that needs it, and ErrDuplicateName
+// for a stage named like another that can run for the same input.
 type WiringError struct {
-	Kind  Problem
 	Stage string // the stage concerned ("" for the flow itself)
 	Path  string // the branches leading to it, "" on the main line
 	Key   string // the context key concerned, if any
-	Index int    // for DuplicateName: which occurrence (1 for the second, ...)
+	Index int    // for a duplicate name: which occurrence (1 for the second, ...)
 	Msg   string
+
+	is error // the sentinel it matches, if any
 }
 
-// Problem classifies a WiringError.
-type Problem string
-
-// The problems Validate reports.
-const (
-	MissingKey      Problem = "missing-key"        // a stage expects a key not set on every path
-	ForkKeyNeverSet Problem = "fork-key-never-set" // a fork routes on a key never set
-	DuplicateName   Problem = "duplicate-name"     // a stage shares its name with an earlier one
-	EmptyFlow       Problem = "empty"              // a flow, branch or default branch has no steps
-	NoBranches      Problem = "no-branches"        // a fork has neither branches nor a default
-	NotBatchable    Problem = "not-batchable"      // MaxBatch on a service that is no BatchService
-)
+// ErrDuplicateName is matched by the WiringError of a stage that has the name
+// of another stage that can run for the same input.
+var ErrDuplicateName = errors.New("duplicate stage name")
 
 func (e *WiringError) Error() string {
 	var b strings.Builder
@@ -47,6 +41,9 @@ func (e *WiringError) Error() string {
 	b.WriteString(e.Msg)
 	return b.String()
 }
+
+// Unwrap returns the sentinel the problem matches, or nil.
+func (e *WiringError) Unwrap() error { return e.is }
 
 // Validate checks the flow's wiring before it runs and reports every problem
 // at once (errors.Join of *WiringError and compile errors):
@@ -73,7 +70,7 @@ func (f *Flow) Validate(inputKeys ...string) error {
 		in.keys[k] = true
 	}
 	if f != nil && len(f.steps) == 0 {
-		v.add(&WiringError{Kind: EmptyFlow, Msg: fmt.Sprintf("flow %q has no steps", f.name)})
+		v.add(&WiringError{Msg: fmt.Sprintf("flow %q has no steps", f.name)})
 	}
 	v.seq(f, "", in, map[*Flow]bool{})
 	for _, name := range slices.Sorted(maps.Keys(v.stages)) {
@@ -81,7 +78,7 @@ func (f *Flow) Validate(inputKeys ...string) error {
 		for i := 1; i < len(at); i++ {
 			for j := range i {
 				if samePath(at[i], at[j]) {
-					v.add(&WiringError{Kind: DuplicateName, Stage: name, Path: at[i], Index: i,
+					v.add(&WiringError{is: ErrDuplicateName, Stage: name, Path: at[i], Index: i,
 						Msg: fmt.Sprintf("another stage on the same path has this name (at %s); give each its own with flow.Stage(s, flow.Name(...))", where(at[j]))})
 					break
 				}
@@ -152,10 +149,10 @@ func (v *validator) step(s Service, path string, in keyset, open map[*Flow]bool)
 	case *fork:
 		name := s.stageName()
 		if !in.has(s.key) {
-			v.add(&WiringError{Kind: ForkKeyNeverSet, Stage: name, Path: path, Key: s.key, Msg: fmt.Sprintf("forks on key %q, which is never set: it is not an input and no service upstream promises it%s", s.key, partialNote(in, s.key))})
+			v.add(&WiringError{is: ErrMissingKey, Stage: name, Path: path, Key: s.key, Msg: fmt.Sprintf("forks on key %q, which is never set: it is not an input and no service upstream promises it%s", s.key, partialNote(in, s.key))})
 		}
 		if len(s.branches) == 0 && s.deflt == nil {
-			v.add(&WiringError{Kind: NoBranches, Stage: name, Path: path, Key: s.key, Msg: "has no branches"})
+			v.add(&WiringError{Stage: name, Path: path, Key: s.key, Msg: "has no branches"})
 			return in
 		}
 		var outs []keyset
@@ -168,7 +165,7 @@ func (v *validator) step(s Service, path string, in keyset, open map[*Flow]bool)
 				continue // reported by the compiler
 			}
 			if len(b.steps) == 0 {
-				v.add(&WiringError{Kind: EmptyFlow, Stage: name, Path: bp, Msg: fmt.Sprintf("branch %s is empty", label)})
+				v.add(&WiringError{Stage: name, Path: bp, Msg: fmt.Sprintf("branch %s is empty", label)})
 			}
 			outs = append(outs, v.seq(b, bp, in.clone(), open))
 			labels = append(labels, label)
@@ -176,7 +173,7 @@ func (v *validator) step(s Service, path string, in keyset, open map[*Flow]bool)
 		if s.deflt != nil {
 			label := s.key + "=*"
 			if len(s.deflt.steps) == 0 {
-				v.add(&WiringError{Kind: EmptyFlow, Stage: name, Path: join(path, label), Msg: "the default branch is empty"})
+				v.add(&WiringError{Stage: name, Path: join(path, label), Msg: "the default branch is empty"})
 			}
 			outs = append(outs, v.seq(s.deflt, join(path, label), in.clone(), open))
 			labels = append(labels, "default")
@@ -187,7 +184,7 @@ func (v *validator) step(s Service, path string, in keyset, open map[*Flow]bool)
 		v.stages[name] = append(v.stages[name], path)
 		if st, ok := s.(*stage); ok && st.cfg.Batch.Batched() && st.cfg.New == nil {
 			if _, ok := st.svc.(BatchService); !ok {
-				v.add(&WiringError{Kind: NotBatchable, Stage: name, Path: path, Msg: "is batched (MaxBatch), but its service does not take batches (it is no flow.BatchService)"})
+				v.add(&WiringError{Stage: name, Path: path, Msg: "is batched (MaxBatch), but its service does not take batches (it is no flow.BatchService)"})
 			}
 		}
 		if !declared(s) {
@@ -206,7 +203,7 @@ func (v *validator) step(s Service, path string, in keyset, open map[*Flow]bool)
 func (v *validator) expect(name, path string, keys []string, in keyset) {
 	for _, k := range keys {
 		if !in.has(k) {
-			v.add(&WiringError{Kind: MissingKey, Stage: name, Path: path, Key: k, Msg: fmt.Sprintf("expects key %q, which is neither an input nor promised upstream on every path%s", k, partialNote(in, k))})
+			v.add(&WiringError{is: ErrMissingKey, Stage: name, Path: path, Key: k, Msg: fmt.Sprintf("expects key %q, which is neither an input nor promised upstream on every path%s", k, partialNote(in, k))})
 		}
 	}
 }

@@ -154,6 +154,23 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+// problem names the kind of we: the sentinel it matches, else its message's.
+func problem(we *flow.WiringError) string {
+	switch {
+	case errors.Is(we, flow.ErrDuplicateName):
+		return "duplicate-name"
+	case errors.Is(we, flow.ErrMissingKey) && strings.HasPrefix(we.Msg, "forks on key"):
+		return "fork-key-never-set"
+	case errors.Is(we, flow.ErrMissingKey):
+		return "missing-key"
+	case strings.Contains(we.Msg, "empty"):
+		return "empty"
+	case strings.Contains(we.Msg, "no branches"):
+		return "no-branches"
+	}
+	return "other: " + we.Msg
+}
+
 func TestValidateKinds(t *testing.T) {
 	f := flow.New(
 		svc("a", keys("x"), nil),
@@ -166,7 +183,7 @@ func TestValidateKinds(t *testing.T) {
 	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
 		var we *flow.WiringError
 		if errors.As(e, &we) {
-			got = append(got, fmt.Sprintf("%s %s %q %d", we.Kind, we.Stage, we.Path, we.Index))
+			got = append(got, fmt.Sprintf("%s %s %q %d", problem(we), we.Stage, we.Path, we.Index))
 		}
 	}
 	want := []string{

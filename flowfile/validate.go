@@ -20,7 +20,7 @@ func (f *File) Validate() error {
 	var errs []error
 	for _, e := range Errors(f.Flow.Validate(f.Inputs...)) {
 		var we *flow.WiringError
-		if errors.As(e, &we) && we.Kind != flow.DuplicateName && f.check != nil {
+		if errors.As(e, &we) && !errors.Is(we, flow.ErrDuplicateName) && f.check != nil {
 			continue // the check flow reports it, at the right step
 		}
 		errs = append(errs, f.locate(e))
@@ -28,7 +28,7 @@ func (f *File) Validate() error {
 	if f.check != nil {
 		for _, e := range Errors(f.check.Validate(f.Inputs...)) {
 			var we *flow.WiringError
-			if errors.As(e, &we) && we.Kind != flow.DuplicateName {
+			if errors.As(e, &we) && !errors.Is(we, flow.ErrDuplicateName) {
 				errs = append(errs, f.locateStep(we))
 			}
 		}
@@ -47,7 +47,7 @@ func (f *File) locateStep(we *flow.WiringError) error {
 	real.Stage = st.name
 	msg := strings.TrimPrefix(real.Error(), "flow: ")
 	at := st.at
-	if reads := st.reads[we.Key]; we.Kind == flow.MissingKey && len(reads) > 0 {
+	if reads := st.reads[we.Key]; errors.Is(we, flow.ErrMissingKey) && len(reads) > 0 {
 		r := reads[0]
 		at = r.at
 		what := fmt.Sprintf("the %s: expression", r.param)
@@ -74,7 +74,7 @@ func (f *File) locate(err error) error {
 		}
 	}
 	msg := strings.TrimPrefix(we.Error(), "flow: ")
-	if ps := f.byName[we.Stage]; we.Kind == flow.DuplicateName && we.Index < len(ps) {
+	if ps := f.byName[we.Stage]; errors.Is(we, flow.ErrDuplicateName) && we.Index < len(ps) {
 		at, ok = ps[we.Index], true // point at the repeat: the first is fine on its own
 		msg = strings.Replace(msg, "give each its own with flow.Stage(s, flow.Name(...))", "give each step its own name (name: ...)", 1)
 	}

@@ -157,7 +157,7 @@ func (s *appendService) line(c *flow.Context) ([]byte, error) {
 		for _, k := range s.keys {
 			val, ok := c.Get(k)
 			if !ok {
-				return nil, &flow.KeyError{Key: k, Want: "any value"}
+				return nil, fmt.Errorf("%w %q (want any value)", flow.ErrMissingKey, k)
 			}
 			m[k] = val
 		}

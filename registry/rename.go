@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 
@@ -85,7 +86,7 @@ func (s *renameService) Call(_ context.Context, c *flow.Context) error {
 	for i, k := range s.from {
 		v, ok := c.Get(k)
 		if !ok {
-			return &flow.KeyError{Key: k, Want: "a value to rename to " + s.to[i]}
+			return fmt.Errorf("%w %q (want a value to rename to %s)", flow.ErrMissingKey, k, s.to[i])
 		}
 		vals[i] = v
 	}

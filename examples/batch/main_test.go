@@ -17,7 +17,7 @@ func Example() {
 	// Output:
 	// flow.Run: row 1
 	// stopped stage "insert": stopped: duplicate sku-1
-	// failed  stage "insert": key "sku": want string, found int 700
+	// failed  stage "insert": wrong type for key "sku": want string, found int 700
 	// 1000 orders: 998 done, 1 stopped, 1 failed; 999 rows
 	// insert: 1000 inputs in batches of up to 100; fewer than 100 calls: true
 }

@@ -69,7 +69,7 @@ func (s increment) Call(_ context.Context, c *flow.Context) error {
 // tag appends its name to the "trail" key, to show which services ran.
 type tag string
 
-// Name implements flow.Namer.
+// Name is the stage name (see flow.NameOf).
 func (s tag) Name() string { return string(s) }
 
 // Call implements flow.Service.
@@ -137,7 +137,7 @@ type recorder struct {
 	Handle bool
 }
 
-// Name implements flow.Namer.
+// Name is the stage name (see flow.NameOf).
 func (d recorder) Name() string { return "recorder-" + d.Label }
 
 // Before implements flow.Decorator.

@@ -31,7 +31,7 @@ func (p *Program[C]) Err(cur *Cursor) error { return cur.err }
 // Step executes the node the context is at and, on success, moves it to the
 // next node. For a call node it calls svc (nil means the node's Service): it
 // turns a panic into the Rules' Panic error (which matches Fatal), applies
-// the stage's Timeout (a timed-out call matches ErrTimeout and Retry; one
+// the stage's Timeout (a timed-out call matches the Rules' Timeout (context.DeadlineExceeded) and Retry; one
 // that ignores its context is abandoned, see callTimed) and wraps any error
 // with the stage. A decorator's panic becomes the Panic error too. On error the context does not move: the
 // caller restarts the service and steps again (Deliver does, for Fatal), or
