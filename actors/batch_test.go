@@ -58,33 +58,33 @@ func TestBatchAccountingUnderChaos(t *testing.T) {
 				}
 			}
 		}
-		errs := flow.NewBatchError(len(batch))
+		errs := make(flow.BatchError, len(batch))
 		for k, c := range batch {
 			i, _ := flow.Value[int](c, "i")
 			switch fault[i] {
 			case 'S':
-				errs.Set(k, flow.Stop("skip"))
+				errs[k] = flow.Stop("skip")
 			case 'X':
-				errs.Set(k, errors.New("rejected"))
+				errs[k] = errors.New("rejected")
 			case 'R':
 				if c.Attempt() == 1 {
 					c.Set("dirty", true)
-					errs.Set(k, flow.Retry(errors.New("deadlock")))
+					errs[k] = flow.Retry(errors.New("deadlock"))
 				}
 			case 'A':
-				errs.Set(k, flow.Retry(errors.New("always")))
+				errs[k] = flow.Retry(errors.New("always"))
 			case 'F':
 				if _, done := once.LoadOrStore(i, true); !done {
-					errs.Set(k, flow.Fatal(errors.New("connection lost")))
+					errs[k] = flow.Fatal(errors.New("connection lost"))
 				}
 			case 'P':
-				errs.Set(k, flow.Fatal(errors.New("poison")))
+				errs[k] = flow.Fatal(errors.New("poison"))
 			}
-			if errs.Errs[k] == nil {
+			if errs[k] == nil {
 				c.Set("stored", true)
 			}
 		}
-		return errs.Err()
+		return errs
 	}, flow.MaxBatch(64), flow.MaxWait(time.Millisecond), flow.Concurrency(2), flow.ByKey("key"))
 	bump := flow.Func("bump", func(_ context.Context, c *flow.Context) error {
 		v, _ := flow.Value[int](c, "v")

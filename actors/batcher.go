@@ -10,7 +10,8 @@ import (
 	"github.com/serviceflow/serviceflow/internal/engine"
 )
 
-// batcher gathers a batched stage's inputs into calls of its BatchService.
+// batcher gathers a batched stage's inputs into calls of its service's
+// CallBatch.
 // Each instance of the stage has one: it holds the inputs it received until
 // its batch is full, until nothing else in flight could join the batch (the
 // stream is idle here), or until the batch's first input has waited the
@@ -277,7 +278,7 @@ func (rt *Runtime) setupBatchers() {
 			continue
 		}
 		if _, ok := n.Batcher(rt.instances[i][0].svc); !ok {
-			continue // not a BatchService (Validate says so): one input per call
+			continue // takes no batches (Validate says so): one input per call
 		}
 		st := &batchStage{away: awayFrom(rt.prog, i)}
 		for _, in := range rt.instances[i] {

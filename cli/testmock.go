@@ -21,8 +21,10 @@ type mockService struct {
 }
 
 var (
-	_ flow.BatchService = (*mockService)(nil)
-	_ flow.KeyDeclarer  = (*mockService)(nil)
+	_ interface {
+		CallBatch(context.Context, []*flow.Context) error
+	} = (*mockService)(nil)
+	_ flow.KeyDeclarer = (*mockService)(nil)
 )
 
 // newMock returns the service for m in place of orig.

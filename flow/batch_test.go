@@ -13,13 +13,24 @@ import (
 	"github.com/serviceflow/serviceflow/internal/engine"
 )
 
+// batchRules are the rules by which runtimes split a batch call's error.
+func batchRules(t *testing.T) *engine.Rules[*flow.Context] {
+	t.Helper()
+	p, err := engine.Compile[*flow.Flow, *flow.Context](flow.New(flow.Func("x", func(context.Context, *flow.Context) error { return nil })))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Rules
+}
+
 func TestSplitBatchError(t *testing.T) {
+	rules := batchRules(t)
 	boom := errors.New("boom")
-	per := flow.NewBatchError(3)
-	per.Set(1, flow.Stop("dup"))
-	per.Set(2, flow.Retry(boom))
-	short := flow.NewBatchError(2)
-	short.Set(0, boom)
+	per := make(flow.BatchError, 3)
+	per[1] = flow.Stop("dup")
+	per[2] = flow.Retry(boom)
+	short := make(flow.BatchError, 2)
+	short[0] = boom
 	for _, tc := range []struct {
 		name string
 		err  error
@@ -30,10 +41,12 @@ func TestSplitBatchError(t *testing.T) {
 		{"one Fatal for all", flow.Fatal(boom), []error{flow.ErrFatal, flow.ErrFatal, flow.ErrFatal}},
 		{"per input", per, []error{nil, flow.ErrStopped, flow.ErrRetry}},
 		{"per input, wrapped", fmt.Errorf("insert: %w", per), []error{nil, flow.ErrStopped, flow.ErrRetry}},
-		{"per input, wrong length", short, []error{flow.ErrBatchMismatch, flow.ErrBatchMismatch, flow.ErrBatchMismatch}},
+		{"per input, wrong length", short, []error{engine.ErrBatchMismatch, engine.ErrBatchMismatch, engine.ErrBatchMismatch}},
+		{"per input, none failed", make(flow.BatchError, 3), []error{nil, nil, nil}},
+		{"a nil BatchError", flow.BatchError(nil), []error{nil, nil, nil}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := flow.SplitBatchError(tc.err, 3)
+			got := rules.Split(tc.err, 3)
 			if len(got) != 3 {
 				t.Fatalf("got %d outcomes, want 3", len(got))
 			}
@@ -49,20 +62,13 @@ func TestSplitBatchError(t *testing.T) {
 	}
 }
 
-func TestBatchErrorOnlyWhenSomeInputFailed(t *testing.T) {
-	e := flow.NewBatchError(2)
-	if e.Err() != nil {
-		t.Fatalf("Err() = %v with no outcomes set, want nil", e.Err())
-	}
-	var none *flow.BatchError
-	if none.Err() != nil {
-		t.Fatal("a nil *BatchError's Err() is not nil")
-	}
-	e.Set(1, flow.Fatal(errors.New("driver crashed")))
-	err := e.Err()
-	var be *flow.BatchError
-	if !errors.As(err, &be) || be != e {
-		t.Fatalf("Err() = %v, want the BatchError", err)
+func TestBatchErrorShowsItsInputsErrors(t *testing.T) {
+	e := make(flow.BatchError, 2)
+	e[1] = flow.Fatal(errors.New("driver crashed"))
+	var err error = fmt.Errorf("insert: %w", e)
+	var be flow.BatchError
+	if !errors.As(err, &be) || len(be) != 2 || be[1] != e[1] {
+		t.Fatalf("errors.As(%v) = %v, want the BatchError", err, be)
 	}
 	if !errors.Is(err, flow.ErrFatal) {
 		t.Error("errors.Is does not see an input's error through the BatchError")
@@ -91,25 +97,25 @@ func TestBatchOutcomesInRun(t *testing.T) {
 				if len(batch) != 1 {
 					t.Errorf("Run called with a batch of %d, want 1", len(batch))
 				}
-				errs := flow.NewBatchError(len(batch))
+				errs := make(flow.BatchError, len(batch))
 				for i, c := range batch {
 					do, _ := flow.Value[string](c, "do")
 					switch do {
 					case "ok":
 						c.Set("written", true)
 					case "stop":
-						errs.Set(i, flow.Stop("duplicate"))
+						errs[i] = flow.Stop("duplicate")
 					case "retry":
-						errs.Set(i, flow.Retry(errors.New("deadlock")))
+						errs[i] = flow.Retry(errors.New("deadlock"))
 					case "fatal":
-						errs.Set(i, flow.Fatal(errors.New("connection lost")))
+						errs[i] = flow.Fatal(errors.New("connection lost"))
 					case "fail":
-						errs.Set(i, errors.New("constraint"))
+						errs[i] = errors.New("constraint")
 					case "all":
 						return errors.New("table missing")
 					}
 				}
-				return errs.Err()
+				return errs
 			}, flow.Expects("do"), flow.Promises("written"))
 			f := flow.New(svc).WithRetry(fastPolicy()).WithRestart(fastRestart())
 			c, err := f.Run(context.Background(), map[string]any{"do": tc.do})
@@ -117,7 +123,7 @@ func TestBatchOutcomesInRun(t *testing.T) {
 			if status != tc.status || (tc.errIs != nil && !errors.Is(err, tc.errIs)) {
 				t.Fatalf("status %v, err %v; want %v matching %v", status, err, tc.status, tc.errIs)
 			}
-			var be *flow.BatchError
+			var be flow.BatchError
 			if errors.As(err, &be) {
 				t.Errorf("err %v still carries the BatchError, not the input's own outcome", err)
 			}
@@ -162,16 +168,16 @@ func TestTypedBatchMapsOutcomesBackToInputs(t *testing.T) {
 			return o, nil
 		}, []error{nil, flow.ErrMissingKey, nil}},
 		{"per-input error indexes ins", func(ins []in) ([]out, error) {
-			e := flow.NewBatchError(len(ins))
-			e.Set(1, flow.Stop("odd")) // ins[1] is the third input
-			return []out{{1}, {}}, e.Err()
+			e := make(flow.BatchError, len(ins))
+			e[1] = flow.Stop("odd") // ins[1] is the third input
+			return []out{{1}, {}}, e
 		}, []error{nil, flow.ErrMissingKey, flow.ErrStopped}},
 		{"one error for all called", func([]in) ([]out, error) {
 			return nil, flow.Retry(errors.New("busy"))
 		}, []error{flow.ErrRetry, flow.ErrMissingKey, flow.ErrRetry}},
 		{"too few outputs", func([]in) ([]out, error) {
 			return []out{{1}}, nil
-		}, []error{flow.ErrBatchMismatch, flow.ErrMissingKey, flow.ErrBatchMismatch}},
+		}, []error{engine.ErrBatchMismatch, flow.ErrMissingKey, engine.ErrBatchMismatch}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			svc := flow.TypedBatch("square", func(_ context.Context, ins []in) ([]out, error) { return tc.fn(ins) })
@@ -179,12 +185,12 @@ func TestTypedBatchMapsOutcomesBackToInputs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			bs, ok := p.Nodes[0].Service.(flow.BatchService)
+			bs, ok := p.Nodes[0].Service.(engine.BatchService[*flow.Context])
 			if !ok {
-				t.Fatalf("%T is no BatchService", p.Nodes[0].Service)
+				t.Fatalf("%T takes no batches", p.Nodes[0].Service)
 			}
 			batch := []*flow.Context{flow.NewContext(map[string]any{"n": 1}), flow.NewContext(nil), flow.NewContext(map[string]any{"n": 3.0})}
-			got := flow.SplitBatchError(bs.CallBatch(context.Background(), batch), len(batch))
+			got := p.Rules.Split(bs.CallBatch(context.Background(), batch), len(batch))
 			for i, want := range tc.want {
 				sq, set := batch[i].Get("sq")
 				switch {
@@ -222,13 +228,20 @@ func TestBatchDeclaresKeysAndPolicy(t *testing.T) {
 	for i, want := range []struct {
 		size int
 		wait time.Duration
-	}{{500, 20 * time.Millisecond}, {flow.DefaultBatchSize, 0}} {
+	}{{500, 20 * time.Millisecond}, {engine.DefaultBatchSize, 0}} {
 		b := p.Nodes[i].Config.Batch
 		if !b.Batched() || b.Size != want.size || b.Wait != want.wait {
 			t.Errorf("node %d: policy %+v (wait %v), want size %d, wait %v", i, b, b.Wait, want.size, want.wait)
 		}
 	}
-	if d := (flow.BatchPolicy{Size: 3}).MaxWait(); d != flow.DefaultBatchWait {
+	p, err = engine.Compile[*flow.Flow, *flow.Context](flow.New(flow.Stage(fn, flow.MaxBatch(3), flow.MaxWait(time.Second)), flow.Batch("plain", func(context.Context, []*flow.Context) error { return nil })))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := p.Nodes[0].Config.Batch; b.Size != 3 || b.Wait != time.Second {
+		t.Errorf("restaged: policy %+v, want size 3, wait 1s", b)
+	}
+	if d := p.Nodes[1].Config.Batch.Wait; d != engine.DefaultBatchWait {
 		t.Errorf("default wait = %v", d)
 	}
 }

@@ -5,50 +5,31 @@ import (
 	"fmt"
 )
 
-// BatchError is what a BatchService returns when the inputs of a batch had
-// different outcomes: Errs[i] is the outcome of the batch's input i, nil when
-// it succeeded. Each is classified as a single service's error would be
-// (Stop, Retry, Fatal, or a failure).
+// BatchError is what a batch function (Batch, or a service's own CallBatch)
+// returns when the inputs of a batch had different outcomes: one error per
+// input, in the batch's order, nil for an input that succeeded. Each is
+// classified as a single service's error would be (Stop, Retry, Fatal, or a
+// failure).
 //
-//	errs := flow.NewBatchError(len(batch))
+//	errs := make(flow.BatchError, len(batch))
 //	for i, c := range batch {
 //		if rejected(c) {
-//			errs.Set(i, flow.Stop("duplicate"))
+//			errs[i] = flow.Stop("duplicate")
 //		}
 //	}
-//	return errs.Err() // nil when every input succeeded
+//	return errs
 //
-// errors.Is and errors.As see the inputs' errors through it, but a runtime
-// splits it first: each input gets only its own outcome.
-type BatchError struct {
-	Errs []error
-}
-
-// NewBatchError returns a BatchError for a batch of n inputs, every one a
-// success until Set says otherwise.
-func NewBatchError(n int) *BatchError { return &BatchError{Errs: make([]error, n)} }
-
-// Set records err as the outcome of input i.
-func (e *BatchError) Set(i int, err error) { e.Errs[i] = err }
-
-// Err returns e when some input has an error, else nil: return it from
-// CallBatch (a nil *BatchError in an error interface is not nil).
-func (e *BatchError) Err() error {
-	if e == nil {
-		return nil
-	}
-	for _, err := range e.Errs {
-		if err != nil {
-			return e
-		}
-	}
-	return nil
-}
+// A BatchError without a non-nil error (a nil one too) means that every input
+// succeeded. One with a length other than the batch's is a bug in the
+// service, and fails every input of the batch with a message that says so.
+// Any other error returned from a batch call is the outcome of every input.
+// The runtime splits a BatchError: each input gets only its own outcome.
+type BatchError []error
 
 // Error summarizes the outcomes: how many inputs had errors, and the first.
-func (e *BatchError) Error() string {
+func (e BatchError) Error() string {
 	n, first := 0, -1
-	for i, err := range e.Errs {
+	for i, err := range e {
 		if err != nil {
 			n++
 			if first < 0 {
@@ -57,15 +38,15 @@ func (e *BatchError) Error() string {
 		}
 	}
 	if n == 0 {
-		return fmt.Sprintf("batch of %d: no errors", len(e.Errs))
+		return fmt.Sprintf("batch of %d: no errors", len(e))
 	}
-	return fmt.Sprintf("batch of %d: %d with errors; input %d: %v", len(e.Errs), n, first, e.Errs[first])
+	return fmt.Sprintf("batch of %d: %d with errors; input %d: %v", len(e), n, first, e[first])
 }
 
-// Unwrap returns the inputs' errors.
-func (e *BatchError) Unwrap() []error {
+// Unwrap returns the inputs' errors, so errors.Is and errors.As see them.
+func (e BatchError) Unwrap() []error {
 	var errs []error
-	for _, err := range e.Errs {
+	for _, err := range e {
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -73,35 +54,19 @@ func (e *BatchError) Unwrap() []error {
 	return errs
 }
 
-// SplitBatchError returns what err, returned by a batch call over n inputs,
-// means for each input: all nil for nil; a *BatchError's (found with
-// errors.As) one by one; err itself for every input otherwise. A BatchError
-// with a number of outcomes other than n is a bug in the service: every input
-// fails with an error that says so. Runtimes call it; services need not.
-func SplitBatchError(err error, n int) []error {
-	errs := make([]error, n)
-	if err == nil {
-		return errs
-	}
-	var be *BatchError
+// outcomes is the Rules' Outcomes: the BatchError in err's chain.
+func outcomes(err error) ([]error, bool) {
+	var be BatchError
 	if !errors.As(err, &be) {
-		for i := range errs {
-			errs[i] = err
-		}
-		return errs
+		return nil, false
 	}
-	if len(be.Errs) != n {
-		bad := fmt.Errorf("%w: the service returned %d outcomes for a batch of %d", ErrBatchMismatch, len(be.Errs), n)
-		for i := range errs {
-			errs[i] = bad
-		}
-		return errs
-	}
-	copy(errs, be.Errs)
-	return errs
+	return be, true
 }
 
-// ErrBatchMismatch marks the failure of every input of a batch whose service
-// returned a BatchError for a different number of inputs, or a TypedBatch
-// function that returned a different number of outputs.
-var ErrBatchMismatch = errors.New("batch outcomes do not match its inputs")
+// orNil is e as an error: nil when e is nil.
+func (e BatchError) orNil() error {
+	if e == nil {
+		return nil
+	}
+	return e
+}

@@ -34,15 +34,15 @@ var rules = &engine.Rules[*Context]{
 		}
 		return "", false
 	},
-	Panic:      func(v any, stack []byte) error { return &PanicError{Value: v, Stack: stack} },
-	Wait:       retryWait,
-	SplitBatch: SplitBatchError,
-	NoBranch:   func(c *Context, key string) error { return (&fork{key: key}).noBranch(c) },
-	Get:        (*Context).Get,
-	Restore:    (*Context).restore,
-	Clone:      (*Context).clone,
-	Cursor:     func(c *Context) *engine.Cursor { return &c.cur },
-	Original:   (*Context).original,
+	Panic:    func(v any, stack []byte) error { return &PanicError{Value: v, Stack: stack} },
+	Wait:     retryWait,
+	Outcomes: outcomes,
+	NoBranch: func(c *Context, key string) error { return (&fork{key: key}).noBranch(c) },
+	Get:      (*Context).Get,
+	Restore:  (*Context).restore,
+	Clone:    (*Context).clone,
+	Cursor:   func(c *Context) *engine.Cursor { return &c.cur },
+	Original: (*Context).original,
 }
 
 // compile compiles f. It fails when a step is nil or a flow contains itself.
@@ -152,8 +152,14 @@ func (c *compiler) step(s Service, path string, cont int) int {
 			Promises:    cfg.Promises,
 			AffinityKey: cfg.AffinityKey,
 		}
-		if cfg.Batch.Batched() {
-			n.Config.Batch = engine.BatchPolicy{Size: cfg.Batch.Size, Wait: cfg.Batch.MaxWait()}
+		if cfg.BatchSize > 0 {
+			n.Config.Batch = engine.BatchPolicy{Size: cfg.BatchSize, Wait: cfg.BatchWait}
+			switch {
+			case cfg.BatchWait == 0:
+				n.Config.Batch.Wait = engine.DefaultBatchWait
+			case cfg.BatchWait < 0:
+				n.Config.Batch.Wait = 0
+			}
 		}
 		if build := cfg.New; build != nil {
 			n.Config.New = func() (engine.Service[*Context], error) {

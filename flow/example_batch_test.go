@@ -15,17 +15,17 @@ import (
 func ExampleBatch() {
 	var table []string // stands for a database table
 	insert := flow.Batch("insert", func(_ context.Context, batch []*flow.Context) error {
-		errs := flow.NewBatchError(len(batch)) // one outcome per input
+		errs := make(flow.BatchError, len(batch)) // one outcome per input
 		for i, c := range batch {
 			sku, err := flow.Value[string](c, "sku")
 			if err != nil {
-				errs.Set(i, err) // fails this input alone
+				errs[i] = err // fails this input alone
 				continue
 			}
 			table = append(table, sku)
 			c.Set("row", len(table))
 		}
-		return errs.Err()
+		return errs
 	}, flow.MaxBatch(500), flow.MaxWait(20*time.Millisecond), flow.Expects("sku"), flow.Promises("row"))
 
 	f := flow.New(insert)

@@ -17,7 +17,8 @@ type stageConfig struct {
 	Expects     []string      // keys read, for Validate; default from the service
 	Promises    []string      // keys written, for Validate; default from the service
 	AffinityKey string        // with Concurrency > 1: same value, same instance
-	Batch       BatchPolicy   // for a BatchService: how inputs are grouped into calls
+	BatchSize   int           // inputs per batched call; 0: not batched
+	BatchWait   time.Duration // wait for a batch to fill; 0: the default, < 0: none
 	// New builds a fresh instance of the service. It is set by Build; a runtime
 	// calls it for each instance of a pool and again after each restart.
 	New func() (Service, error)
@@ -69,7 +70,7 @@ func nonNil(s []string) []string {
 func ByKey(key string) StageOption { return func(c *stageConfig) { c.AffinityKey = key } }
 
 // Stage wraps a service with options: Name, Concurrency, Timeout, Expects,
-// Promises, ByKey, and for a BatchService MaxBatch and MaxWait. The result is a Service, so it composes like any other.
+// Promises, ByKey, and for a service that takes batches MaxBatch and MaxWait. The result is a Service, so it composes like any other.
 func Stage(s Service, opts ...StageOption) Service {
 	st := &stage{svc: s}
 	if inner, ok := s.(*stage); ok { // Stage of a Stage: options add up

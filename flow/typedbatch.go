@@ -2,8 +2,9 @@ package flow
 
 import (
 	"context"
-	"errors"
 	"fmt"
+
+	"github.com/serviceflow/serviceflow/internal/engine"
 )
 
 // TypedBatch is Batch over structs, as Typed is Func over structs: each
@@ -12,13 +13,13 @@ import (
 // input's context. An input whose keys do not bind fails alone (with its
 // ErrMissingKey or ErrWrongType error) and is left out of ins.
 //
-// fn's error is read as CallBatch's: nil, one error for all, or a *BatchError
+// fn's error is read as Batch's: nil, one error for all, or a BatchError
 // whose indices are positions in ins. Outputs are merged only for inputs that
 // succeeded; on success fn must return len(ins) outputs (a different number
-// fails the batch with ErrBatchMismatch). Options are those of Batch.
+// fails the batch with an error that says so). Options are those of Batch.
 func TypedBatch[In, Out any](name string, fn func(ctx context.Context, ins []In) ([]Out, error), opts ...StageOption) Service {
 	s := &typedBatch[In, Out]{t: newTyped[In, Out](name, nil), fn: fn}
-	return Stage(s, append([]StageOption{MaxBatch(DefaultBatchSize)}, opts...)...)
+	return Stage(s, append([]StageOption{MaxBatch(0)}, opts...)...)
 }
 
 type typedBatch[In, Out any] struct {
@@ -26,7 +27,7 @@ type typedBatch[In, Out any] struct {
 	fn func(ctx context.Context, ins []In) ([]Out, error)
 }
 
-var _ BatchService = (*typedBatch[struct{}, struct{}])(nil)
+var _ batcher = (*typedBatch[struct{}, struct{}])(nil)
 
 func (s *typedBatch[In, Out]) stageName() string  { return s.t.name }
 func (s *typedBatch[In, Out]) Expects() []string  { return s.t.expects() }
@@ -34,43 +35,41 @@ func (s *typedBatch[In, Out]) Promises() []string { return s.t.promises() }
 
 // Call processes c as a batch of one.
 func (s *typedBatch[In, Out]) Call(ctx context.Context, c *Context) error {
-	return CallOne(ctx, s, c)
+	return callOne(ctx, s, c)
 }
 
 // CallBatch binds the batch, calls fn with the inputs that bound, and merges
 // the outputs back.
 func (s *typedBatch[In, Out]) CallBatch(ctx context.Context, batch []*Context) error {
-	var errs *BatchError
+	var errs BatchError // nil while every input succeeds
+	fail := func(i int, err error) {
+		if errs == nil {
+			errs = make(BatchError, len(batch))
+		}
+		errs[i] = err
+	}
 	ins := make([]In, 0, len(batch))
 	at := make([]int, 0, len(batch)) // ins[j] is batch[at[j]]
 	for i, c := range batch {
 		in, err := s.t.bind(c)
 		if err != nil {
-			if errs == nil {
-				errs = NewBatchError(len(batch))
-			}
-			errs.Set(i, err)
+			fail(i, err)
 			continue
 		}
 		ins = append(ins, in)
 		at = append(at, i)
 	}
 	if len(ins) == 0 {
-		return errs.Err()
+		return errs.orNil()
 	}
 	outs, err := s.fn(ctx, ins)
-	if err != nil && errs == nil {
-		if be := (*BatchError)(nil); !errors.As(err, &be) {
-			return err // one error for all, and all were called
-		}
+	if _, ok := outcomes(err); err != nil && !ok && errs == nil {
+		return err // one error for all, and all were called
 	}
-	per := SplitBatchError(err, len(ins))
+	per := rules.Split(err, len(ins))
 	var mismatch error
 	if len(outs) != len(ins) {
-		mismatch = fmt.Errorf("%w: %q returned %d outputs for %d inputs", ErrBatchMismatch, s.t.name, len(outs), len(ins))
-	}
-	if errs == nil {
-		errs = NewBatchError(len(batch))
+		mismatch = fmt.Errorf("%w: %q returned %d outputs for %d inputs", engine.ErrBatchMismatch, s.t.name, len(outs), len(ins))
 	}
 	for j, i := range at {
 		e := per[j]
@@ -78,10 +77,10 @@ func (s *typedBatch[In, Out]) CallBatch(ctx context.Context, batch []*Context) e
 			e = mismatch
 		}
 		if e != nil {
-			errs.Set(i, e)
+			fail(i, e)
 			continue
 		}
 		s.t.write(batch[i], outs[j])
 	}
-	return errs.Err()
+	return errs.orNil()
 }

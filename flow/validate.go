@@ -55,7 +55,7 @@ func (e *WiringError) Unwrap() error { return e.is }
 //     name in sibling branches is fine: the branch tells them apart);
 //   - an empty flow or branch, a fork without branches, a nil step, a flow
 //     that contains itself;
-//   - MaxBatch on a service that is no BatchService.
+//   - MaxBatch on a service that does not take batches.
 //
 // Keys are known from Typed services' struct tags and from the Expects and
 // Promises options. A service that declares no keys might set any key, so
@@ -182,9 +182,9 @@ func (v *validator) step(s Service, path string, in keyset, open map[*Flow]bool)
 	default:
 		name := NameOf(s)
 		v.stages[name] = append(v.stages[name], path)
-		if st, ok := s.(*stage); ok && st.cfg.Batch.Batched() && st.cfg.New == nil {
-			if _, ok := st.svc.(BatchService); !ok {
-				v.add(&WiringError{Stage: name, Path: path, Msg: "is batched (MaxBatch), but its service does not take batches (it is no flow.BatchService)"})
+		if st, ok := s.(*stage); ok && st.cfg.BatchSize > 0 && st.cfg.New == nil {
+			if _, ok := st.svc.(batcher); !ok {
+				v.add(&WiringError{Stage: name, Path: path, Msg: "is batched (MaxBatch), but its service does not take batches (it has no CallBatch method)"})
 			}
 		}
 		if !declared(s) {

@@ -1,6 +1,7 @@
 package flowfile
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -11,7 +12,7 @@ var batchFields = []string{"size", "wait"}
 
 // batch reads a service step's batch: {size, wait} into stage options.
 func (l *loader) batch(e kv) []flow.StageOption {
-	opts := []flow.StageOption{flow.MaxBatch(flow.DefaultBatchSize)}
+	opts := []flow.StageOption{flow.MaxBatch(0)} // the default size
 	es, ok := l.entries(e.val, e.at, "batch")
 	if !ok {
 		return opts
@@ -38,7 +39,9 @@ func (l *loader) batch(e kv) []flow.StageOption {
 
 // batchable reports a batch: on a service that takes no batches.
 func (l *loader) batchable(e kv, name string, svc flow.Service) {
-	if _, ok := svc.(flow.BatchService); ok {
+	if _, ok := svc.(interface {
+		CallBatch(context.Context, []*flow.Context) error
+	}); ok {
 		return
 	}
 	var takers []string

@@ -38,7 +38,7 @@ steps:
 		t.Fatal(err)
 	}
 	// The program carries the policies with their defaults applied: wait 0s means none.
-	for i, want := range []engine.BatchPolicy{{Size: 500, Wait: 20 * time.Millisecond}, {Size: flow.DefaultBatchSize, Wait: 0}} {
+	for i, want := range []engine.BatchPolicy{{Size: 500, Wait: 20 * time.Millisecond}, {Size: engine.DefaultBatchSize, Wait: 0}} {
 		if got := p.Nodes[i].Config.Batch; got != want {
 			t.Errorf("%s: batch %+v, want %+v", p.Nodes[i].Name, got, want)
 		}

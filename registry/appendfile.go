@@ -64,7 +64,7 @@ type appendService struct {
 	buf []byte
 }
 
-var _ flow.BatchService = (*appendService)(nil)
+var _ batchService = (*appendService)(nil)
 
 func (s *appendService) Name() string { return "append" }
 
@@ -111,14 +111,15 @@ func (s *appendService) Stop(context.Context) error {
 	return nil
 }
 
+// Call writes one input's line: a batch of one.
 func (s *appendService) Call(ctx context.Context, c *flow.Context) error {
-	return flow.CallOne(ctx, s, c)
+	return callOne(ctx, s, c)
 }
 
 // CallBatch writes the batch's lines in one write, then fsyncs. An input
 // whose values cannot be encoded fails alone.
 func (s *appendService) CallBatch(_ context.Context, batch []*flow.Context) error {
-	var errs *flow.BatchError
+	var errs flow.BatchError // nil while every input succeeds
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.buf = s.buf[:0]
@@ -126,28 +127,31 @@ func (s *appendService) CallBatch(_ context.Context, batch []*flow.Context) erro
 		line, err := s.line(c)
 		if err != nil {
 			if errs == nil {
-				errs = flow.NewBatchError(len(batch))
+				errs = make(flow.BatchError, len(batch))
 			}
-			errs.Set(i, err)
+			errs[i] = err
 			continue
 		}
 		s.buf = append(append(s.buf, line...), '\n')
 	}
 	if len(s.buf) == 0 {
-		return errs.Err()
+		return errs // every input failed (or there were none)
 	}
 	if err := s.write(); err != nil {
 		// For every input written: the restart reopens the file.
 		if errs == nil {
 			return flow.Fatal(err)
 		}
-		for i, e := range errs.Errs {
+		for i, e := range errs {
 			if e == nil {
-				errs.Set(i, flow.Fatal(err))
+				errs[i] = flow.Fatal(err)
 			}
 		}
 	}
-	return errs.Err()
+	if errs == nil {
+		return nil
+	}
+	return errs
 }
 
 func (s *appendService) line(c *flow.Context) ([]byte, error) {

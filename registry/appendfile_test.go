@@ -13,7 +13,7 @@ import (
 	"github.com/serviceflow/serviceflow/registry"
 )
 
-func appendService(t *testing.T, with map[string]any) (flow.BatchService, string) {
+func appendService(t *testing.T, with map[string]any) (batchTaker, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "out.jsonl")
 	if with == nil {
@@ -21,7 +21,7 @@ func appendService(t *testing.T, with map[string]any) (flow.BatchService, string
 	}
 	with["path"] = path
 	s := build(t, "append", with)
-	bs, ok := s.(flow.BatchService)
+	bs, ok := s.(batchTaker)
 	if !ok {
 		t.Fatalf("%T takes no batches", s)
 	}
@@ -60,7 +60,7 @@ func TestAppendWritesABatchAsLines(t *testing.T) {
 func TestAppendFailsUnwritableInputsAlone(t *testing.T) {
 	s, path := appendService(t, map[string]any{"keys": []any{"id"}, "fsync": false})
 	batch := batchOf(map[string]any{"id": 1, "skip": true}, map[string]any{"other": 1}, map[string]any{"id": math.Inf(1)}, map[string]any{"id": 4})
-	errs := flow.SplitBatchError(s.CallBatch(context.Background(), batch), len(batch))
+	errs := outcomes(s.CallBatch(context.Background(), batch), len(batch))
 	if errs[0] != nil || errs[3] != nil {
 		t.Errorf("outcomes %v, want the first and last written", errs)
 	}
@@ -81,14 +81,14 @@ func TestAppendWriteFailureIsFatalAndReopens(t *testing.T) {
 	if err := s.(flow.Starter).Start(context.Background()); err == nil {
 		t.Fatal("Start succeeded in a missing directory")
 	}
-	err := s.(flow.BatchService).CallBatch(context.Background(), batchOf(map[string]any{"id": 1}))
+	err := s.(batchTaker).CallBatch(context.Background(), batchOf(map[string]any{"id": 1}))
 	if !errors.Is(err, flow.ErrFatal) {
 		t.Fatalf("err = %v, want Fatal", err)
 	}
 	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.(flow.BatchService).CallBatch(context.Background(), batchOf(map[string]any{"id": 2})); err != nil {
+	if err := s.(batchTaker).CallBatch(context.Background(), batchOf(map[string]any{"id": 2})); err != nil {
 		t.Fatalf("after the directory appeared: %v", err)
 	}
 	if got := lines(t, path); len(got) != 1 || got[0] != `{"id":2}` {
@@ -99,4 +99,27 @@ func TestAppendWriteFailureIsFatalAndReopens(t *testing.T) {
 func TestAppendBuildErrors(t *testing.T) {
 	err := buildErr(t, "append", map[string]any{"path": "", "fsync": "yes"}, registry.FlowInfo{})
 	wantContains(t, err, `parameter "path"`, `parameter "fsync"`)
+}
+
+// batchTaker is a service that takes batches (see flow.Batch).
+type batchTaker interface {
+	flow.Service
+	CallBatch(ctx context.Context, batch []*flow.Context) error
+}
+
+// outcomes is what err, returned by a batch call, means for each of its n
+// inputs, as the runtime splits it.
+func outcomes(err error, n int) []error {
+	errs := make([]error, n)
+	var be flow.BatchError
+	switch {
+	case err == nil:
+	case errors.As(err, &be) && len(be) == n:
+		copy(errs, be)
+	default:
+		for i := range errs {
+			errs[i] = err
+		}
+	}
+	return errs
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/serviceflow/serviceflow/flow"
 )
 
-var _ flow.BatchService = (*httpService)(nil)
+var _ batchService = (*httpService)(nil)
 
 // httpBatchDoc is appended to the http service's Doc.
 const httpBatchDoc = " In a batched step (batch: in a flow file) it sends one request per batch: the body is a JSON " +
@@ -25,13 +25,13 @@ const httpBatchDoc = " In a batched step (batch: in a flow file) it sends one re
 // headers (one group, when they do not depend on the input), with a JSON
 // array body, and maps the response back to the inputs.
 func (s *httpService) CallBatch(ctx context.Context, batch []*flow.Context) error {
-	errs := flow.NewBatchError(len(batch))
+	errs := make(flow.BatchError, len(batch))
 	var groups []*httpGroup
 	byKey := map[string]*httpGroup{}
 	for i, c := range batch {
 		req, elem, err := s.prepare(c)
 		if err != nil {
-			errs.Set(i, err)
+			errs[i] = err
 			continue
 		}
 		g := byKey[req.key]
@@ -46,14 +46,14 @@ func (s *httpService) CallBatch(ctx context.Context, batch []*flow.Context) erro
 	for _, g := range groups {
 		if err := ctx.Err(); err != nil {
 			for _, i := range g.inputs {
-				errs.Set(i, err)
+				errs[i] = err
 			}
 			continue
 		}
 		out, code, err := s.send(ctx, g)
 		for j, i := range g.inputs {
 			if err != nil {
-				errs.Set(i, err)
+				errs[i] = err
 				continue
 			}
 			batch[i].Set(s.into, out[j])
@@ -62,7 +62,7 @@ func (s *httpService) CallBatch(ctx context.Context, batch []*flow.Context) erro
 			}
 		}
 	}
-	return errs.Err()
+	return errs
 }
 
 // httpGroup is one request of a batch: the inputs it carries, in order.
@@ -166,8 +166,8 @@ func (s *httpService) send(ctx context.Context, g *httpGroup) ([]any, int, error
 		}
 		return out, resp.StatusCode, nil
 	case len(arr) != len(g.inputs):
-		return nil, 0, fmt.Errorf("http: %s %s: %w: the response array has %d elements for %d inputs",
-			s.method, g.req.url, flow.ErrBatchMismatch, len(arr), len(g.inputs))
+		return nil, 0, fmt.Errorf("http: %s %s: the response array has %d elements for %d inputs",
+			s.method, g.req.url, len(arr), len(g.inputs))
 	}
 	return arr, resp.StatusCode, nil
 }

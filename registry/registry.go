@@ -23,8 +23,8 @@ type Spec struct {
 	// they are fixed (a service for one job); the built service should
 	// declare the same (flow.KeyDeclarer). For documentation only.
 	Expects, Promises []string
-	// Batches says the service takes batches (its built service is a
-	// flow.BatchService), so a flow file's step may say batch:.
+	// Batches says the service takes batches (its built service has a
+	// CallBatch method, see flow.Batch), so a flow file's step may say batch:.
 	Batches bool
 	// Build makes the service. It is called once per step of a flow file,
 	// with Defaults applied and unknown or missing required parameters

@@ -33,24 +33,24 @@ type table struct {
 // insert writes a batch in one round trip.
 func (t *table) insert(ctx context.Context, batch []*flow.Context) error {
 	time.Sleep(2 * time.Millisecond) // the round trip, once per call
-	errs := flow.NewBatchError(len(batch))
+	errs := make(flow.BatchError, len(batch))
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for i, c := range batch {
 		sku, err := flow.Value[string](c, "sku")
 		if err != nil {
-			errs.Set(i, err) // this input fails; the others go on
+			errs[i] = err // this input fails; the others go on
 			continue
 		}
 		if _, dup := t.rows[sku]; dup {
-			errs.Set(i, flow.Stop("duplicate "+sku))
+			errs[i] = flow.Stop("duplicate " + sku)
 			continue
 		}
 		price, _ := flow.Value[float64](c, "price")
 		t.rows[sku] = price
 		c.Set("row", len(t.rows))
 	}
-	return errs.Err()
+	return errs
 }
 
 func main() {

@@ -26,11 +26,16 @@ type batchLife struct {
 func (b *batchLife) Name() string                { return "bulk" }
 func (b *batchLife) Start(context.Context) error { b.starts.Add(1); return nil }
 func (b *batchLife) Stop(context.Context) error  { b.stops.Add(1); return nil }
-func (b *batchLife) Call(ctx context.Context, c *flow.Context) error {
-	return flow.CallOne(ctx, b, c)
-}
 
-var _ flow.BatchService = (*batchLife)(nil)
+// Call is CallBatch with a batch of one.
+func (b *batchLife) Call(ctx context.Context, c *flow.Context) error {
+	err := b.CallBatch(ctx, []*flow.Context{c})
+	var be flow.BatchError
+	if errors.As(err, &be) && len(be) == 1 {
+		return be[0]
+	}
+	return err
+}
 
 func (b *batchLife) CallBatch(_ context.Context, batch []*flow.Context) error {
 	b.calls.Add(1)
@@ -46,29 +51,29 @@ func (b *batchLife) CallBatch(_ context.Context, batch []*flow.Context) error {
 		}
 		return flow.Fatal(errors.New("connection lost"))
 	}
-	errs := flow.NewBatchError(len(batch))
+	errs := make(flow.BatchError, len(batch))
 	for i, c := range batch {
 		do, _ := c.Get("do")
 		switch do {
 		case "stop":
-			errs.Set(i, flow.Stop("duplicate"))
+			errs[i] = flow.Stop("duplicate")
 		case "fail":
-			errs.Set(i, errors.New("constraint violated"))
+			errs[i] = errors.New("constraint violated")
 		case "retry":
 			if c.Attempt() == 1 {
 				c.Set("dirty", true) // must be gone on the next attempt
-				errs.Set(i, flow.Retry(errors.New("deadlock")))
+				errs[i] = flow.Retry(errors.New("deadlock"))
 				continue
 			}
 			c.Set("attempt", c.Attempt())
 		case "poison":
-			errs.Set(i, flow.Fatal(errors.New("crashes the driver")))
+			errs[i] = flow.Fatal(errors.New("crashes the driver"))
 			continue
 		}
 		n, _ := flow.Value[int](c, "n")
 		c.Set("n", n*10)
 	}
-	return errs.Err()
+	return errs
 }
 
 func batchInputs(dos ...string) []map[string]any {

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"runtime/debug"
 	"slices"
+	"time"
 )
 
-// BatchService is what a batched call node runs: flow.BatchService.
+// BatchService is what a batched call node runs: a service with a CallBatch
+// method (flow.Batch makes one).
 type BatchService[C any] interface {
 	Service[C]
 	CallBatch(ctx context.Context, batch []C) error
@@ -71,7 +73,7 @@ func (p *Program[C]) StepBatch(ctx context.Context, node int, cs []C, curs []*Cu
 		}
 		return
 	}
-	per := p.Rules.SplitBatch(err, len(cs))
+	per := p.Rules.Split(err, len(cs))
 	for i, cur := range curs {
 		e := per[i]
 		if e == nil {
@@ -103,7 +105,46 @@ func (p *Program[C]) callOne(ctx context.Context, svc BatchService[C], c C) erro
 	if err == nil {
 		return nil
 	}
-	return p.Rules.SplitBatch(err, 1)[0]
+	return p.Rules.Split(err, 1)[0]
+}
+
+// The defaults of a batched stage (flow.Batch, flow.MaxBatch, flow.MaxWait).
+const (
+	DefaultBatchSize = 100                   // inputs per call
+	DefaultBatchWait = 10 * time.Millisecond // longest wait for a batch to fill
+)
+
+// ErrBatchMismatch marks the failure of every input of a batch whose service
+// gave a number of outcomes (or a TypedBatch function a number of outputs)
+// other than the number of inputs.
+var ErrBatchMismatch = errors.New("batch outcomes do not match its inputs")
+
+// Split returns what err, returned by a batch call over n inputs, means for
+// each input: all nil for nil; the per-input outcomes the Rules' Outcomes
+// finds, one by one (none at all means every input succeeded); err itself
+// for every input otherwise. A number of outcomes other than n is a bug in
+// the service: every input fails with an error that says so.
+func (r *Rules[C]) Split(err error, n int) []error {
+	errs := make([]error, n)
+	if err == nil {
+		return errs
+	}
+	per, ok := r.Outcomes(err)
+	switch {
+	case !ok:
+		for i := range errs {
+			errs[i] = err
+		}
+	case len(per) == 0:
+	case len(per) != n:
+		bad := fmt.Errorf("%w: the service returned %d outcomes for a batch of %d", ErrBatchMismatch, len(per), n)
+		for i := range errs {
+			errs[i] = bad
+		}
+	default:
+		copy(errs, per)
+	}
+	return errs
 }
 
 // DeliverBatch is Deliver for a batch: the Fatal and redelivery rule, the

@@ -98,14 +98,14 @@ type StageConfig[C any] struct {
 	Expects     []string      // keys read; nil when undeclared
 	Promises    []string      // keys written; nil when undeclared
 	AffinityKey string        // with Concurrency > 1: same value, same instance
-	Batch       BatchPolicy   // for a flow.BatchService: how inputs are grouped into calls
+	Batch       BatchPolicy   // for a BatchService: how inputs are grouped into calls
 	// New builds a fresh instance of the service (flow.Build): for each
 	// instance of a pool and again after each restart. Nil: use Service.
 	New func() (Service[C], error)
 }
 
-// BatchPolicy is a batched stage's grouping of inputs into calls, with
-// flow.BatchPolicy's defaults applied.
+// BatchPolicy is a batched stage's grouping of inputs into calls, with the
+// defaults (DefaultBatchWait) applied.
 type BatchPolicy struct {
 	Size int           // the largest batch; 0: not batched, one input per Call
 	Wait time.Duration // the longest an input waits for its batch to fill; 0: no waiting

@@ -25,9 +25,10 @@ type Rules[C any] struct {
 	Panic func(value any, stack []byte) error
 	// Wait is the delay a Retry error asks for; 0 for the policy's backoff.
 	Wait func(err error) time.Duration
-	// SplitBatch is what a batch call's error over n inputs means for each
-	// (flow.SplitBatchError).
-	SplitBatch func(err error, n int) []error
+	// Outcomes finds the per-input outcomes in a batch call's error (a
+	// flow.BatchError in its chain), and reports whether there are any; see
+	// Split.
+	Outcomes func(err error) ([]error, bool)
 	// NoBranch is a fork's error for a value no branch takes.
 	NoBranch func(c C, key string) error
 
