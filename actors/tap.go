@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"sync"
@@ -175,7 +176,7 @@ func (rt *Runtime) Tap(_ context.Context, stage string, since uint64) ([]snapsho
 // cut to snapshot.TapPreview bytes; a key with unprintable runes is quoted.
 // Nothing in them is raw: JSON escapes control characters.
 func previews(c *flow.Context) map[string]string {
-	m := c.Map()
+	m := maps.Collect(c.All())
 	out := make(map[string]string, len(m))
 	for k, v := range m {
 		b, err := json.Marshal(v)

@@ -73,11 +73,10 @@ func (e *envelope) values(c *flow.Context) []jsoncodec.Field {
 		e.fields = make([]jsoncodec.Field, 0, 16) // not nil: no values is {}
 	}
 	e.fields = e.fields[:0]
-	for _, k := range c.Keys() {
+	for k, v := range c.All() {
 		if strings.HasPrefix(k, "\x00") {
 			continue
 		}
-		v, _ := c.Get(k)
 		e.fields = append(e.fields, jsoncodec.Field{Key: k, Value: v})
 	}
 	return e.fields

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"maps"
 	"math"
 	"testing"
 	"time"
@@ -79,7 +80,7 @@ func TestEnvelopeMatchesEncodingJSON(t *testing.T) {
 		}
 		c := flow.NewContext(in)
 		got, err := env.encodeValues(c, nil)
-		want := referenceValues(t, visible(c.Map()))
+		want := referenceValues(t, visible(maps.Collect(c.All())))
 		if err != nil || !bytes.Equal(got, want) {
 			t.Errorf("values of %v:\n got %s (%v)\nwant %s", c, got, err, want)
 		}

@@ -269,7 +269,7 @@ func (s *sink) snapshot() counts {
 func toLine(res flow.Result) resultLine {
 	l := headOf(res)
 	if res.Context != nil {
-		l.Values = visible(res.Context.Map())
+		l.Values = visible(maps.Collect(res.Context.All()))
 	}
 	if l.Values == nil {
 		l.Values = map[string]any{}

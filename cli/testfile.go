@@ -15,6 +15,7 @@ import (
 
 	"github.com/serviceflow/serviceflow/flow"
 	"github.com/serviceflow/serviceflow/flowfile"
+	"github.com/serviceflow/serviceflow/jsonl"
 )
 
 // A caseFile is a file of test cases for one flow file (flowrun test).
@@ -224,9 +225,11 @@ func (p *caseParser) want(e entry) want {
 	if e, ok := es["status"]; ok {
 		w.statusAt = e.at
 		if s, ok := p.str(e, "a status"); ok {
-			if err := w.status.UnmarshalText([]byte(s)); err != nil {
+			st, known := map[string]flow.Status{"done": flow.Done, "stopped": flow.Stopped, "failed": flow.Failed}[s]
+			if !known {
 				p.errorf(posOf(e.val, e.at), "status %q: want done, stopped or failed", s)
 			}
+			w.status = st
 		}
 	}
 	if e, ok := es["values"]; ok {
@@ -387,7 +390,7 @@ func contextValues(v any) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return flow.DecodeJSON(data)
+	return jsonl.Decode(data)
 }
 
 // strip removes anchors, aliases and tags around n.

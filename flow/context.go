@@ -3,6 +3,7 @@ package flow
 import (
 	"encoding/json"
 	"fmt"
+	"iter"
 	"reflect"
 	"slices"
 	"strings"
@@ -107,21 +108,19 @@ func (c *Context) Delete(key string) {
 	}
 }
 
-// Len is the number of keys set.
-func (c *Context) Len() int { return len(c.vals) }
-
-// Keys returns the keys set, in the order they were first set (the input's
-// keys first, sorted).
-func (c *Context) Keys() []string {
-	keys := make([]string, len(c.vals))
-	for i, e := range c.vals {
-		keys[i] = e.key
+// All returns an iterator over the keys set and their values, in the order
+// the keys were first set (the input's keys first, sorted). The context must
+// not be changed while the iteration runs. maps.Collect(c.All()) is a map of
+// the values.
+func (c *Context) All() iter.Seq2[string, any] {
+	return func(yield func(string, any) bool) {
+		for _, e := range c.vals {
+			if !yield(e.key, e.val) {
+				return
+			}
+		}
 	}
-	return keys
 }
-
-// Map returns a new map of the current values.
-func (c *Context) Map() map[string]any { return toMap(c.vals) }
 
 // Input returns a new map of the values the context was created with: the
 // original input, as a retry or a replay would see it.
@@ -185,24 +184,7 @@ func (c *Context) String() string {
 }
 
 // MarshalJSON encodes the current values as one JSON object, keys sorted.
-func (c *Context) MarshalJSON() ([]byte, error) { return json.Marshal(c.Map()) }
-
-// UnmarshalJSON replaces the values (current and original) with those of a
-// JSON object. Numbers become int when integral and in range, float64
-// otherwise; objects become map[string]any and arrays []any. The ID and
-// attempt are kept; a zero Context gets a new ID.
-func (c *Context) UnmarshalJSON(data []byte) error {
-	m, err := DecodeJSON(data)
-	if err != nil {
-		return err
-	}
-	id := c.id
-	*c = *NewContext(m)
-	if id != 0 {
-		c.id = id
-	}
-	return nil
-}
+func (c *Context) MarshalJSON() ([]byte, error) { return json.Marshal(toMap(c.vals)) }
 
 // Value returns the value of key converted to T, with an error naming the key,
 // the wanted and the found type when it is missing or cannot be converted.

@@ -1,73 +1,13 @@
 package flow
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"reflect"
 	"strconv"
 	"unicode/utf8"
-
-	"github.com/serviceflow/serviceflow/internal/jsonnum"
 )
-
-// DecodeJSON decodes one JSON object into the values a Context holds: integral
-// numbers that fit become int, other numbers float64, objects map[string]any,
-// arrays []any. Anything but a single object is an error.
-func DecodeJSON(data []byte) (map[string]any, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var m map[string]any
-	if err := dec.Decode(&m); err != nil {
-		return nil, fmt.Errorf("decode context: %w", err)
-	}
-	if m == nil {
-		return nil, errors.New("decode context: not a JSON object")
-	}
-	if _, err := dec.Token(); err == nil {
-		return nil, errors.New("decode context: data after the JSON object")
-	}
-	for k, v := range m {
-		nv, err := Normalize(v)
-		if err != nil {
-			return nil, fmt.Errorf("decode context: key %q: %w", k, err)
-		}
-		m[k] = nv
-	}
-	return m, nil
-}
-
-// Normalize converts a value decoded with json.Decoder.UseNumber into the
-// forms a Context holds (see DecodeJSON), in place for maps and slices.
-func Normalize(v any) (any, error) {
-	switch v := v.(type) {
-	case json.Number:
-		n, err := jsonnum.Parse(string(v)) // the one rule for JSON numbers
-		if err != nil {
-			return nil, fmt.Errorf("number %s out of range", v)
-		}
-		return n, nil
-	case map[string]any:
-		for k, e := range v {
-			ne, err := Normalize(e)
-			if err != nil {
-				return nil, err
-			}
-			v[k] = ne
-		}
-	case []any:
-		for i, e := range v {
-			ne, err := Normalize(e)
-			if err != nil {
-				return nil, err
-			}
-			v[i] = ne
-		}
-	}
-	return v, nil
-}
 
 // assign stores v into dst, converting the way a JSON decoder would.
 func assign(dst reflect.Value, key string, v any) error {

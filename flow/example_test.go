@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/serviceflow/serviceflow/backoff"
@@ -43,7 +44,7 @@ func ExampleNew() {
 		}),
 	)
 	out, err := stack.Run(context.Background(), map[string]any{"bar": []int{1, 2, 3}})
-	fmt.Println(out.Map(), err)
+	fmt.Println(maps.Collect(out.All()), err)
 	// Output: map[bar:[12 13 14] total:39] <nil>
 }
 

@@ -12,6 +12,7 @@ const (
 	Failed                // an error no retry or restart could cure
 )
 
+// String is the status's name: "done", "stopped" or "failed".
 func (s Status) String() string {
 	switch s {
 	case Done:
@@ -22,24 +23,6 @@ func (s Status) String() string {
 		return "failed"
 	}
 	return fmt.Sprintf("Status(%d)", int(s))
-}
-
-// MarshalText encodes the status as its name.
-func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
-
-// UnmarshalText decodes a status name.
-func (s *Status) UnmarshalText(b []byte) error {
-	switch string(b) {
-	case "done":
-		*s = Done
-	case "stopped":
-		*s = Stopped
-	case "failed":
-		*s = Failed
-	default:
-		return fmt.Errorf("flow: unknown status %q", b)
-	}
-	return nil
 }
 
 // Result is the outcome of one input: its context (with the original input

@@ -2,7 +2,6 @@ package flow_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"reflect"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/serviceflow/serviceflow/flow"
+	"github.com/serviceflow/serviceflow/jsonl"
 )
 
 type address struct {
@@ -63,11 +63,10 @@ func TestTypedBinding(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var in map[string]any
-			var c flow.Context
-			if err := json.Unmarshal([]byte(tt.input), &c); err != nil {
+			in, err := jsonl.Decode([]byte(tt.input))
+			if err != nil {
 				t.Fatal(err)
 			}
-			in = c.Map()
 			out, err := f.Run(context.Background(), in)
 			if tt.is == nil {
 				if err != nil {
@@ -152,7 +151,7 @@ func FuzzTypedBinding(f *testing.F) {
 	}
 	svc := greet()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := flow.DecodeJSON(data)
+		m, err := jsonl.Decode(data)
 		if err != nil {
 			return
 		}

@@ -27,7 +27,8 @@ steps:
 		return
 	}
 	c, err := f.Flow.Run(context.Background(), map[string]any{"name": "Ann", "qty": 1})
-	fmt.Println(c.Map()["message"], err)
+	message, _ := c.Get("message")
+	fmt.Println(message, err)
 	_, err = f.Flow.Run(context.Background(), map[string]any{"name": "Bob", "qty": 0})
 	fmt.Println(err)
 

@@ -193,7 +193,7 @@ func (e *expression) eval(c *flow.Context) (any, error) {
 		return e.constant, nil
 	}
 	if e.whole { // $env may be returned or kept: a map of its own
-		return e.result(expr.Run(e.prog, c.Map()))
+		return e.result(expr.Run(e.prog, maps.Collect(c.All())))
 	}
 	ev := e.evals.get(c)
 	out, err := ev.run(e)

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/serviceflow/serviceflow/flow"
+	"github.com/serviceflow/serviceflow/internal/jsonnum"
 )
 
 // maxResponse bounds the response body the http service reads.
@@ -304,7 +305,7 @@ func decodeBody(raw []byte) any {
 	if _, err := dec.Token(); err != io.EOF {
 		return string(raw)
 	}
-	if nv, err := flow.Normalize(v); err == nil {
+	if nv, err := jsonnum.Normalize(v); err == nil {
 		return nv
 	}
 	return string(raw)

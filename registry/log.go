@@ -54,11 +54,12 @@ func (s *logService) Call(ctx context.Context, c *flow.Context) error {
 		return nil
 	}
 	attrs := []slog.Attr{slog.Uint64("input", c.ID()), slog.Int("attempt", c.Attempt())}
-	keys := s.keys
-	if keys == nil {
-		keys = c.Keys()
+	if s.keys == nil {
+		for k, v := range c.All() {
+			attrs = append(attrs, slog.Any(k, v))
+		}
 	}
-	for _, k := range keys {
+	for _, k := range s.keys {
 		if v, ok := c.Get(k); ok {
 			attrs = append(attrs, slog.Any(k, v))
 		} else {

@@ -132,7 +132,7 @@ func (p *Pump) deliver(ctx context.Context, d *Deliveries, res flow.Result, enco
 // EncodeValues encodes a result as its values object alone, so the output
 // of one flow is the input of the next.
 func EncodeValues(res flow.Result) ([]byte, error) {
-	return json.Marshal(visible(res.Context.Map()))
+	return json.Marshal(visible(maps.Collect(res.Context.All())))
 }
 
 // visible drops the keys services keep for themselves (those starting

@@ -1,6 +1,6 @@
 // Package jsonnum is the one rule by which a JSON number becomes a Go
-// value, shared by every decoder of the project (flow.DecodeJSON, package
-// jsonl, the registry's parameters):
+// value, shared by every decoder of the project (package jsonl, the registry's
+// parameters and HTTP responses through Normalize):
 //
 //   - a literal that denotes an integer (1, -0, 1.0, 2.5e1, 1e18) becomes an
 //     int when that integer fits in an int, exactly: integrality is read from
@@ -16,7 +16,9 @@
 package jsonnum
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -172,3 +174,34 @@ func integral(lit string) (int, bool) {
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// Normalize converts a value decoded with json.Decoder.UseNumber into the
+// forms a flow context holds, in place for maps and slices: every
+// json.Number by Parse, objects map[string]any and arrays []any.
+func Normalize(v any) (any, error) {
+	switch v := v.(type) {
+	case json.Number:
+		n, err := Parse(string(v))
+		if err != nil {
+			return nil, fmt.Errorf("number %s out of range", v)
+		}
+		return n, nil
+	case map[string]any:
+		for k, e := range v {
+			ne, err := Normalize(e)
+			if err != nil {
+				return nil, err
+			}
+			v[k] = ne
+		}
+	case []any:
+		for i, e := range v {
+			ne, err := Normalize(e)
+			if err != nil {
+				return nil, err
+			}
+			v[i] = ne
+		}
+	}
+	return v, nil
+}
