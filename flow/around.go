@@ -21,15 +21,31 @@ type Decorator interface {
 // Around returns a step that wraps the rest of the flow it appears in with d:
 // the steps after it in that flow, including forks and their branches.
 // Decorators nest: the innermost's After runs first.
-func Around(d Decorator) Service { return &around{d: d} }
+//
+// Used as a service outside a flow (its Call), it runs Before and then After
+// around nothing.
+func Around(d Decorator) Service {
+	a := &around{d: d}
+	a.name = aroundName(d)
+	a.call = func(ctx context.Context, c *Context) error {
+		if err := d.Before(ctx, c); err != nil {
+			return err
+		}
+		return d.After(ctx, c, nil)
+	}
+	return a
+}
 
-type around struct{ d Decorator }
+type around struct {
+	node
+	d Decorator
+}
 
-func (a *around) stageName() string {
-	if n, ok := a.d.(namer); ok && n.Name() != "" {
+func aroundName(d Decorator) string {
+	if n, ok := d.(namer); ok && n.Name() != "" {
 		return n.Name()
 	}
-	t := reflect.TypeOf(a.d)
+	t := reflect.TypeOf(d)
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -38,13 +54,4 @@ func (a *around) stageName() string {
 		name = t.Name()
 	}
 	return "around(" + name + ")"
-}
-
-// Call runs Before and then After around nothing, for a decorator used
-// outside a flow.
-func (a *around) Call(ctx context.Context, c *Context) error {
-	if err := a.d.Before(ctx, c); err != nil {
-		return err
-	}
-	return a.d.After(ctx, c, nil)
 }

@@ -31,8 +31,7 @@ import (
 // MaxBatch calls CallBatch instead of Call (its Call is used only where the
 // stage is not batched).
 func Batch(name string, fn func(ctx context.Context, batch []*Context) error, opts ...StageOption) Service {
-	s := &batchFunc{name: name, fn: fn}
-	return Stage(s, append([]StageOption{MaxBatch(0)}, opts...)...)
+	return Stage(newBatchNode(name, fn), append([]StageOption{MaxBatch(0)}, opts...)...)
 }
 
 // MaxBatch batches the stage's calls, up to n inputs each; n < 1 means the
@@ -75,18 +74,22 @@ func callOne(ctx context.Context, s batcher, c *Context) error {
 	return rules.Split(err, 1)[0]
 }
 
-type batchFunc struct {
-	name string
-	fn   func(ctx context.Context, batch []*Context) error
+// batchNode is a service that takes batches: Batch's and TypedBatch's. Its
+// Call is a batch of one.
+type batchNode struct {
+	node
+	batch func(ctx context.Context, batch []*Context) error
 }
 
-var _ batcher = (*batchFunc)(nil)
+var _ batcher = (*batchNode)(nil)
 
-func (b *batchFunc) stageName() string { return b.name }
+func newBatchNode(name string, fn func(ctx context.Context, batch []*Context) error) *batchNode {
+	b := &batchNode{batch: fn}
+	b.name = name
+	b.call = func(ctx context.Context, c *Context) error { return callOne(ctx, b, c) }
+	return b
+}
 
-// Call processes c as a batch of one.
-func (b *batchFunc) Call(ctx context.Context, c *Context) error { return callOne(ctx, b, c) }
-
-func (b *batchFunc) CallBatch(ctx context.Context, batch []*Context) error {
-	return b.fn(ctx, batch)
+func (b *batchNode) CallBatch(ctx context.Context, batch []*Context) error {
+	return b.batch(ctx, batch)
 }

@@ -138,9 +138,9 @@ func (c *compiler) step(s Service, path string, cont int) int {
 		name := NameOf(s)
 		n := engine.Node[*Context]{Op: engine.OpCall, Name: name, Path: path, Next: cont, Service: s}
 		var cfg stageConfig
-		if st, ok := s.(*stage); ok {
+		if st, ok := asStage(s); ok {
 			n.Service, cfg = st.svc, st.cfg
-			cfg.Expects, cfg.Promises = st.Expects(), st.Promises()
+			cfg.Expects, cfg.Promises = st.expects(), st.promises()
 		} else if d, ok := s.(KeyDeclarer); ok {
 			cfg.Expects, cfg.Promises = d.Expects(), d.Promises()
 		}

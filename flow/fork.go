@@ -31,19 +31,20 @@ func Fork(key string, branches Branches, opts ...ForkOption) Service {
 	for _, o := range opts {
 		o.applyFork(fk)
 	}
+	fk.name, fk.call = "fork("+key+")", fk.run
 	return fk
 }
 
 type fork struct {
+	node
 	key      string
 	branches Branches
 	deflt    *Flow
 }
 
-func (fk *fork) stageName() string { return "fork(" + fk.key + ")" }
-
-// Call runs the selected branch on c, for a fork used outside a flow.
-func (fk *fork) Call(ctx context.Context, c *Context) error {
+// run runs the selected branch on c: the fork's Call, for a fork used
+// outside a flow.
+func (fk *fork) run(ctx context.Context, c *Context) error {
 	v, _ := c.Get(fk.key)
 	f, ok := engine.Lookup(fk.branches, v)
 	switch {

@@ -79,17 +79,19 @@ func NameOf(s Service) string {
 // the keys it reads and writes (Expects, Promises) and the other settings
 // Stage takes.
 func Func(name string, fn func(ctx context.Context, c *Context) error, opts ...StageOption) Service {
-	s := &funcService{name: name, fn: fn}
+	s := &node{name: name, call: fn}
 	if len(opts) == 0 {
 		return s
 	}
 	return Stage(s, opts...)
 }
 
-type funcService struct {
+// node is what flow's own services (Func, Stage, Build, Typed, Batch, Fork,
+// Around) are made of: their stage name, and what their Call does.
+type node struct {
 	name string
-	fn   func(ctx context.Context, c *Context) error
+	call func(ctx context.Context, c *Context) error
 }
 
-func (f *funcService) Call(ctx context.Context, c *Context) error { return f.fn(ctx, c) }
-func (f *funcService) stageName() string                          { return f.name }
+func (n *node) Call(ctx context.Context, c *Context) error { return n.call(ctx, c) }
+func (n *node) stageName() string                          { return n.name }

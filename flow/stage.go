@@ -73,13 +73,13 @@ func ByKey(key string) StageOption { return func(c *stageConfig) { c.AffinityKey
 // Promises, ByKey, and for a service that takes batches MaxBatch and MaxWait. The result is a Service, so it composes like any other.
 func Stage(s Service, opts ...StageOption) Service {
 	st := &stage{svc: s}
-	if inner, ok := s.(*stage); ok { // Stage of a Stage: options add up
+	if inner, ok := asStage(s); ok { // Stage of a Stage: options add up
 		st.svc, st.cfg = inner.svc, inner.cfg
 	}
 	for _, o := range opts {
 		o(&st.cfg)
 	}
-	return st
+	return st.service()
 }
 
 // Build makes a stage whose service is built by build: once per instance when
@@ -90,15 +90,49 @@ func Build(name string, build func() (Service, error), opts ...StageOption) Serv
 	for _, o := range opts {
 		o(&st.cfg)
 	}
-	return st
+	return st.service()
 }
 
+// stage is a service with options. Its Call is its service's: the runtimes
+// unwrap it and call the service itself.
 type stage struct {
-	svc Service
-	cfg stageConfig
+	node // call: svc.Call; the name is stageName's
+	svc  Service
+	cfg  stageConfig
 }
 
-func (s *stage) Call(ctx context.Context, c *Context) error { return s.svc.Call(ctx, c) }
+// keyed is a stage whose keys are declared (by Expects or Promises options,
+// or by its service): a KeyDeclarer, so Validate and flow files check its
+// wiring. A stage without declared keys is a plain *stage, which might set
+// any key.
+type keyed struct{ *stage }
+
+// Expects is the keys the stage reads.
+func (k keyed) Expects() []string { return k.expects() }
+
+// Promises is the keys the stage writes.
+func (k keyed) Promises() []string { return k.promises() }
+
+// service is s as the Service that Stage and Build return: keyed when its
+// keys are declared.
+func (s *stage) service() Service {
+	s.call = s.svc.Call
+	if _, ok := s.svc.(KeyDeclarer); ok || s.cfg.Expects != nil || s.cfg.Promises != nil {
+		return keyed{s}
+	}
+	return s
+}
+
+// asStage returns the stage s is, if it is one.
+func asStage(s Service) (*stage, bool) {
+	switch s := s.(type) {
+	case *stage:
+		return s, true
+	case keyed:
+		return s.stage, true
+	}
+	return nil, false
+}
 
 func (s *stage) stageName() string {
 	if s.cfg.Name != "" {
@@ -107,7 +141,7 @@ func (s *stage) stageName() string {
 	return NameOf(s.svc)
 }
 
-func (s *stage) Expects() []string {
+func (s *stage) expects() []string {
 	if s.cfg.Expects != nil {
 		return s.cfg.Expects
 	}
@@ -117,7 +151,7 @@ func (s *stage) Expects() []string {
 	return nil
 }
 
-func (s *stage) Promises() []string {
+func (s *stage) promises() []string {
 	if s.cfg.Promises != nil {
 		return s.cfg.Promises
 	}
@@ -127,22 +161,10 @@ func (s *stage) Promises() []string {
 	return nil
 }
 
-// declared reports whether the stage's keys are known to Validate.
-func declared(s Service) bool {
-	if st, ok := s.(*stage); ok {
-		if st.cfg.Expects != nil || st.cfg.Promises != nil {
-			return true
-		}
-		s = st.svc
-	}
-	_, ok := s.(KeyDeclarer)
-	return ok
-}
-
 // pending stands for a Build service before it is built: calling it is an
 // error that says so.
 func pending(name string) Service {
-	return &funcService{name: name, fn: func(context.Context, *Context) error {
+	return &node{name: name, call: func(context.Context, *Context) error {
 		return fmt.Errorf("service %q was not built (Build services are built when their flow starts)", name)
 	}}
 }

@@ -21,7 +21,7 @@ import (
 // Promises, so Validate checks its wiring.
 func Typed[In, Out any](name string, fn func(ctx context.Context, in In) (Out, error)) Service {
 	s := newTyped(name, fn)
-	return Stage(s, Expects(s.expects()...), Promises(s.promises()...))
+	return Stage(&node{name: name, call: s.run}, Expects(s.expects()...), Promises(s.promises()...))
 }
 
 func newTyped[In, Out any](name string, fn func(ctx context.Context, in In) (Out, error)) *typedService[In, Out] {
@@ -75,6 +75,7 @@ func bindings(t reflect.Type, role, service string) []binding {
 	return bs
 }
 
+// typedService is Typed's (and TypedBatch's) binding of structs to keys.
 type typedService[In, Out any] struct {
 	name    string
 	fn      func(ctx context.Context, in In) (Out, error)
@@ -83,8 +84,6 @@ type typedService[In, Out any] struct {
 	// values, and a fresh one per call would be an allocation per call.
 	ins, outs sync.Pool
 }
-
-func (s *typedService[In, Out]) stageName() string { return s.name }
 
 func (s *typedService[In, Out]) expects() []string {
 	var keys []string
@@ -104,7 +103,8 @@ func (s *typedService[In, Out]) promises() []string {
 	return keys
 }
 
-func (s *typedService[In, Out]) Call(ctx context.Context, c *Context) error {
+// run binds c to an In, calls fn and writes its Out to c: Typed's Call.
+func (s *typedService[In, Out]) run(ctx context.Context, c *Context) error {
 	in, err := s.bind(c)
 	if err != nil {
 		return err

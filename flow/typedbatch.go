@@ -18,29 +18,18 @@ import (
 // succeeded; on success fn must return len(ins) outputs (a different number
 // fails the batch with an error that says so). Options are those of Batch.
 func TypedBatch[In, Out any](name string, fn func(ctx context.Context, ins []In) ([]Out, error), opts ...StageOption) Service {
-	s := &typedBatch[In, Out]{t: newTyped[In, Out](name, nil), fn: fn}
-	return Stage(s, append([]StageOption{MaxBatch(0)}, opts...)...)
+	t := newTyped[In, Out](name, nil)
+	defaults := []StageOption{MaxBatch(0), Expects(t.expects()...), Promises(t.promises()...)}
+	return Stage(newBatchNode(name, t.batch(fn)), append(defaults, opts...)...)
 }
 
-type typedBatch[In, Out any] struct {
-	t  *typedService[In, Out] // the bindings
-	fn func(ctx context.Context, ins []In) ([]Out, error)
+// batch is TypedBatch's CallBatch for fn: it binds the batch, calls fn with
+// the inputs that bound, and merges the outputs back.
+func (t *typedService[In, Out]) batch(fn func(ctx context.Context, ins []In) ([]Out, error)) func(context.Context, []*Context) error {
+	return func(ctx context.Context, batch []*Context) error { return t.callBatch(ctx, fn, batch) }
 }
 
-var _ batcher = (*typedBatch[struct{}, struct{}])(nil)
-
-func (s *typedBatch[In, Out]) stageName() string  { return s.t.name }
-func (s *typedBatch[In, Out]) Expects() []string  { return s.t.expects() }
-func (s *typedBatch[In, Out]) Promises() []string { return s.t.promises() }
-
-// Call processes c as a batch of one.
-func (s *typedBatch[In, Out]) Call(ctx context.Context, c *Context) error {
-	return callOne(ctx, s, c)
-}
-
-// CallBatch binds the batch, calls fn with the inputs that bound, and merges
-// the outputs back.
-func (s *typedBatch[In, Out]) CallBatch(ctx context.Context, batch []*Context) error {
+func (t *typedService[In, Out]) callBatch(ctx context.Context, fn func(ctx context.Context, ins []In) ([]Out, error), batch []*Context) error {
 	var errs BatchError // nil while every input succeeds
 	fail := func(i int, err error) {
 		if errs == nil {
@@ -51,7 +40,7 @@ func (s *typedBatch[In, Out]) CallBatch(ctx context.Context, batch []*Context) e
 	ins := make([]In, 0, len(batch))
 	at := make([]int, 0, len(batch)) // ins[j] is batch[at[j]]
 	for i, c := range batch {
-		in, err := s.t.bind(c)
+		in, err := t.bind(c)
 		if err != nil {
 			fail(i, err)
 			continue
@@ -62,14 +51,14 @@ func (s *typedBatch[In, Out]) CallBatch(ctx context.Context, batch []*Context) e
 	if len(ins) == 0 {
 		return errs.orNil()
 	}
-	outs, err := s.fn(ctx, ins)
+	outs, err := fn(ctx, ins)
 	if _, ok := outcomes(err); err != nil && !ok && errs == nil {
 		return err // one error for all, and all were called
 	}
 	per := rules.Split(err, len(ins))
 	var mismatch error
 	if len(outs) != len(ins) {
-		mismatch = fmt.Errorf("%w: %q returned %d outputs for %d inputs", engine.ErrBatchMismatch, s.t.name, len(outs), len(ins))
+		mismatch = fmt.Errorf("%w: %q returned %d outputs for %d inputs", engine.ErrBatchMismatch, t.name, len(outs), len(ins))
 	}
 	for j, i := range at {
 		e := per[j]
@@ -80,7 +69,7 @@ func (s *typedBatch[In, Out]) CallBatch(ctx context.Context, batch []*Context) e
 			fail(i, e)
 			continue
 		}
-		s.t.write(batch[i], outs[j])
+		t.write(batch[i], outs[j])
 	}
 	return errs.orNil()
 }

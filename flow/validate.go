@@ -182,16 +182,16 @@ func (v *validator) step(s Service, path string, in keyset, open map[*Flow]bool)
 	default:
 		name := NameOf(s)
 		v.stages[name] = append(v.stages[name], path)
-		if st, ok := s.(*stage); ok && st.cfg.BatchSize > 0 && st.cfg.New == nil {
+		if st, ok := asStage(s); ok && st.cfg.BatchSize > 0 && st.cfg.New == nil {
 			if _, ok := st.svc.(batcher); !ok {
 				v.add(&WiringError{Stage: name, Path: path, Msg: "is batched (MaxBatch), but its service does not take batches (it has no CallBatch method)"})
 			}
 		}
-		if !declared(s) {
+		d, ok := s.(KeyDeclarer)
+		if !ok { // it might set any key
 			in.any = true
 			return in
 		}
-		d := s.(KeyDeclarer)
 		v.expect(name, path, d.Expects(), in)
 		for _, k := range d.Promises() {
 			in.keys[k] = true
