@@ -75,7 +75,7 @@ type Runtime struct {
 	drainErr  error
 }
 
-// Start compiles f, starts its services (those implementing flow.Starter, or
+// Start compiles f, starts its services (those with a Start method, or
 // built by flow.Build, once per instance) and spawns its actors. It fails if
 // the flow does not compile or a service does not start. ctx bounds the
 // start-up only; the runtime runs until Drain.

@@ -40,13 +40,13 @@ func newMock(m mock, orig flow.Service) flow.Service {
 	case "error":
 		s.err = errors.New(m.msg)
 	}
-	kd, declares := orig.(flow.KeyDeclarer)
+	expects, promises, declares := flow.KeysOf(orig)
 	if !declares {
 		return &undeclaredMock{s}
 	}
-	s.expects = kd.Expects()
+	s.expects = expects
 	s.promises = slices.Sorted(maps.Keys(m.outputs))
-	for _, k := range kd.Promises() {
+	for _, k := range promises {
 		if !slices.Contains(s.promises, k) {
 			s.promises = append(s.promises, k)
 		}

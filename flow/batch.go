@@ -58,16 +58,25 @@ func MaxWait(d time.Duration) StageOption {
 	}
 }
 
-// batcher is a service that takes batches (see Batch).
+// batcher is a service of your own that takes batches (see Batch).
 type batcher interface {
 	Service
 	CallBatch(ctx context.Context, batch []*Context) error
 }
 
-// callOne is a batch service's Call: a batch of one.
-func callOne(ctx context.Context, s batcher, c *Context) error {
+// takesBatches reports whether s takes batches: flow's own or a batcher.
+func takesBatches(s Service) bool {
+	switch s.(type) {
+	case *batchNode, batcher:
+		return true
+	}
+	return false
+}
+
+// callOne is a batch function's Call: a batch of one.
+func callOne(ctx context.Context, batch func(context.Context, []*Context) error, c *Context) error {
 	one := [1]*Context{c}
-	err := s.CallBatch(ctx, one[:])
+	err := batch(ctx, one[:])
 	if err == nil {
 		return nil
 	}
@@ -75,21 +84,15 @@ func callOne(ctx context.Context, s batcher, c *Context) error {
 }
 
 // batchNode is a service that takes batches: Batch's and TypedBatch's. Its
-// Call is a batch of one.
+// Call is a batch of one; the program runs it as an engine.BatchFunc.
 type batchNode struct {
 	node
 	batch func(ctx context.Context, batch []*Context) error
 }
 
-var _ batcher = (*batchNode)(nil)
-
 func newBatchNode(name string, fn func(ctx context.Context, batch []*Context) error) *batchNode {
 	b := &batchNode{batch: fn}
 	b.name = name
-	b.call = func(ctx context.Context, c *Context) error { return callOne(ctx, b, c) }
+	b.call = func(ctx context.Context, c *Context) error { return callOne(ctx, fn, c) }
 	return b
-}
-
-func (b *batchNode) CallBatch(ctx context.Context, batch []*Context) error {
-	return b.batch(ctx, batch)
 }

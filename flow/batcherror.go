@@ -23,7 +23,8 @@ import (
 // succeeded. One with a length other than the batch's is a bug in the
 // service, and fails every input of the batch with a message that says so.
 // Any other error returned from a batch call is the outcome of every input.
-// The runtime splits a BatchError: each input gets only its own outcome.
+// The runtime splits a BatchError (found with errors.As): each input gets
+// only its own outcome, and errors.Is reads that, not the BatchError.
 type BatchError []error
 
 // Error summarizes the outcomes: how many inputs had errors, and the first.
@@ -41,17 +42,6 @@ func (e BatchError) Error() string {
 		return fmt.Sprintf("batch of %d: no errors", len(e))
 	}
 	return fmt.Sprintf("batch of %d: %d with errors; input %d: %v", len(e), n, first, e[first])
-}
-
-// Unwrap returns the inputs' errors, so errors.Is and errors.As see them.
-func (e BatchError) Unwrap() []error {
-	var errs []error
-	for _, err := range e {
-		if err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errs
 }
 
 // outcomes is the Rules' Outcomes: the BatchError in err's chain.

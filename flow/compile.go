@@ -138,12 +138,13 @@ func (c *compiler) step(s Service, path string, cont int) int {
 		name := NameOf(s)
 		n := engine.Node[*Context]{Op: engine.OpCall, Name: name, Path: path, Next: cont, Service: s}
 		var cfg stageConfig
-		if st, ok := asStage(s); ok {
+		if st, ok := s.(*stage); ok {
 			n.Service, cfg = st.svc, st.cfg
-			cfg.Expects, cfg.Promises = st.expects(), st.promises()
-		} else if d, ok := s.(KeyDeclarer); ok {
-			cfg.Expects, cfg.Promises = d.Expects(), d.Promises()
+			if b, ok := st.svc.(*batchNode); ok {
+				n.Service = &engine.BatchFunc[*Context]{One: b.call, Many: b.batch}
+			}
 		}
+		cfg.Expects, cfg.Promises, _ = KeysOf(s)
 		n.Config = engine.StageConfig[*Context]{
 			Name:        name,
 			Concurrency: max(cfg.Concurrency, 1),

@@ -2,7 +2,6 @@ package flow
 
 import (
 	"encoding/json"
-	"fmt"
 	"iter"
 	"reflect"
 	"slices"
@@ -163,24 +162,6 @@ func (c *Context) clone() *Context {
 func (c *Context) restore() {
 	clear(c.vals)
 	c.vals = append(c.vals[:0], c.orig...)
-}
-
-// String shows the ID, attempt and values, for logs and test failures.
-func (c *Context) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "#%d", c.id)
-	if a := c.Attempt(); a > 1 {
-		fmt.Fprintf(&b, " attempt %d", a)
-	}
-	b.WriteString(" {")
-	for i, e := range c.vals {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "%s: %s", e.key, preview(e.val))
-	}
-	b.WriteString("}")
-	return b.String()
 }
 
 // MarshalJSON encodes the current values as one JSON object, keys sorted.

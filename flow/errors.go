@@ -28,6 +28,9 @@ var (
 	// the type a service wants; the message names the key, the wanted and
 	// the found type, and shows the value.
 	ErrWrongType = errors.New("wrong type")
+	// ErrDuplicateName is matched by Validate's WiringError for a stage
+	// named like another stage that can run for the same input.
+	ErrDuplicateName = errors.New("duplicate stage name")
 )
 
 // Stop ends the current input early with status Stopped. Later services do

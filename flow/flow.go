@@ -79,7 +79,7 @@ func (f *Flow) Call(ctx context.Context, c *Context) error {
 	return r.Call(ctx, c, &c.cur)
 }
 
-// Stop stops every service that Run started (those implementing Stopper) and
+// Stop stops every service that Run started (those with a Stop method) and
 // returns their errors joined. The flow can run again afterwards; services
 // are started again when next needed.
 func (f *Flow) Stop(ctx context.Context) error {

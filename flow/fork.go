@@ -10,28 +10,29 @@ import (
 // Branches maps values of a fork's key to the flow each takes.
 type Branches map[any]*Flow
 
-// ForkOption configures a fork; Default is the one there is.
-type ForkOption interface{ applyFork(*fork) }
-
-type forkOption func(*fork)
-
-func (o forkOption) applyFork(fk *fork) { o(fk) }
-
-// Default sets the flow for values that match no branch. Without it, such a
-// value fails the input with ErrNoBranch.
-func Default(f *Flow) ForkOption { return forkOption(func(fk *fork) { fk.deflt = f }) }
+// Default sets a fork's flow for values that match no branch. Without it,
+// such a value fails the input with ErrNoBranch. It applies to Fork only
+// (Validate reports it on any other stage).
+func Default(f *Flow) StageOption { return func(c *stageConfig) { c.Default = f } }
 
 // Fork routes each input on the value of key to one of branches: the seed's
 // < ('key', {'v1': f1, 'v2': f2}). After the branch, the flow continues with
 // the steps after the fork. Values match branch keys by ==; a value that is
 // not a string also matches a string branch key equal to its fmt.Sprint form,
 // so the number 2 decoded from JSON takes the branch "2".
-func Fork(key string, branches Branches, opts ...ForkOption) Service {
-	fk := &fork{key: key, branches: branches}
+//
+// Its options are Default, and Name for its stage name (default
+// "fork(key)"); the others do not apply to a fork.
+func Fork(key string, branches Branches, opts ...StageOption) Service {
+	var cfg stageConfig
 	for _, o := range opts {
-		o.applyFork(fk)
+		o(&cfg)
 	}
+	fk := &fork{key: key, branches: branches, deflt: cfg.Default}
 	fk.name, fk.call = "fork("+key+")", fk.run
+	if cfg.Name != "" {
+		fk.name = cfg.Name
+	}
 	return fk
 }
 

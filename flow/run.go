@@ -12,8 +12,8 @@ import "context"
 // then Start, or a fresh Build) after the restart policy's backoff, and
 // redeliver the input to it a bounded number of times; the service is
 // restarted after the last failure too, so the next input finds a working
-// one. The actor runtime applies the same rule. Services implementing
-// Starter are started when first needed; call Stop to release them.
+// one. The actor runtime applies the same rule. Services with
+// a Start method are started when first needed; call Stop to release them.
 // Cancelling ctx stops the run between steps and during backoffs
 // (decorators' After still runs).
 //

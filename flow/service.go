@@ -15,28 +15,25 @@ import (
 // Concurrency(n) several calls run at once, so Call must then be safe for
 // concurrent use (or build one instance per worker with Build).
 //
-// A service (or a Decorator) that has a method Name() string is named by it
-// in errors, events and the monitor (see NameOf); others are named after
-// their type.
+// A service may have more methods, which the runtimes look for:
+//
+//   - Start(ctx context.Context) error acquires resources (opens a
+//     connection, say) before the first call;
+//   - Stop(ctx context.Context) error releases them when the flow stops; a
+//     restart calls Stop, then Start;
+//   - Name() string names it in errors, events and the monitor (see NameOf;
+//     a Decorator may have one too); others are named after their type;
+//   - Expects and Promises declare the keys it reads and writes (see
+//     KeyDeclarer).
 type Service interface {
 	Call(ctx context.Context, c *Context) error
 }
 
-// Starter is implemented by services that acquire resources (open a
-// connection, say) before their first call. A restart calls Stop, then Start.
-type Starter interface {
-	Start(ctx context.Context) error
-}
-
-// Stopper is implemented by services that release resources when the flow
-// stops or before a restart.
-type Stopper interface {
-	Stop(ctx context.Context) error
-}
-
-// KeyDeclarer is implemented by services that declare the context keys they
-// read (Expects) and write (Promises), so Validate can check a flow's wiring
-// before it runs. Typed services declare theirs from their struct tags.
+// KeyDeclarer is implemented by services (and decorators) that declare the
+// context keys they read (Expects) and write (Promises), so Validate can
+// check a flow's wiring before it runs. flow's own services declare theirs
+// from Typed's struct tags and the Expects and Promises options; KeysOf reads
+// the keys of any service.
 type KeyDeclarer interface {
 	Expects() []string
 	Promises() []string

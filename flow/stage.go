@@ -6,7 +6,8 @@ import (
 	"time"
 )
 
-// StageOption configures a stage; see Stage.
+// StageOption configures a stage; see Stage (and Fork, which takes Name and
+// Default).
 type StageOption func(*stageConfig)
 
 // stageConfig is what Stage options set; users set it through the options.
@@ -17,6 +18,7 @@ type stageConfig struct {
 	Expects     []string      // keys read, for Validate; default from the service
 	Promises    []string      // keys written, for Validate; default from the service
 	AffinityKey string        // with Concurrency > 1: same value, same instance
+	Default     *Flow         // a fork's flow for values no branch takes
 	BatchSize   int           // inputs per batched call; 0: not batched
 	BatchWait   time.Duration // wait for a batch to fill; 0: the default, < 0: none
 	// New builds a fresh instance of the service. It is set by Build; a runtime
@@ -73,7 +75,7 @@ func ByKey(key string) StageOption { return func(c *stageConfig) { c.AffinityKey
 // Promises, ByKey, and for a service that takes batches MaxBatch and MaxWait. The result is a Service, so it composes like any other.
 func Stage(s Service, opts ...StageOption) Service {
 	st := &stage{svc: s}
-	if inner, ok := asStage(s); ok { // Stage of a Stage: options add up
+	if inner, ok := s.(*stage); ok { // Stage of a Stage: options add up
 		st.svc, st.cfg = inner.svc, inner.cfg
 	}
 	for _, o := range opts {
@@ -101,39 +103,30 @@ type stage struct {
 	cfg  stageConfig
 }
 
-// keyed is a stage whose keys are declared (by Expects or Promises options,
-// or by its service): a KeyDeclarer, so Validate and flow files check its
-// wiring. A stage without declared keys is a plain *stage, which might set
-// any key.
-type keyed struct{ *stage }
-
-// Expects is the keys the stage reads.
-func (k keyed) Expects() []string { return k.expects() }
-
-// Promises is the keys the stage writes.
-func (k keyed) Promises() []string { return k.promises() }
-
-// service is s as the Service that Stage and Build return: keyed when its
-// keys are declared.
+// service is s as the Service that Stage and Build return.
 func (s *stage) service() Service {
-	s.call = s.svc.Call
-	if _, ok := s.svc.(KeyDeclarer); ok || s.cfg.Expects != nil || s.cfg.Promises != nil {
-		return keyed{s}
-	}
+	s.call = func(ctx context.Context, c *Context) error { return s.svc.Call(ctx, c) }
 	return s
 }
 
-// asStage returns the stage s is, if it is one.
-func asStage(s Service) (*stage, bool) {
-	switch s := s.(type) {
-	case *stage:
-		return s, true
-	case keyed:
-		return s.stage, true
+// KeysOf is the context keys s declares it reads (expects) and writes
+// (promises), and whether it declares them: by the Expects and Promises
+// options, by Typed's struct tags, or by its own methods (KeyDeclarer).
+// Validate checks the wiring of services that declare their keys; a service
+// that does not (ok false) might read or set any key.
+func KeysOf(s Service) (expects, promises []string, ok bool) {
+	if st, isStage := s.(*stage); isStage {
+		if st.cfg.Expects == nil && st.cfg.Promises == nil {
+			s = st.svc
+		} else {
+			return st.expects(), st.promises(), true
+		}
 	}
-	return nil, false
+	if d, isDeclarer := s.(KeyDeclarer); isDeclarer {
+		return d.Expects(), d.Promises(), true
+	}
+	return nil, nil, false
 }
-
 func (s *stage) stageName() string {
 	if s.cfg.Name != "" {
 		return s.cfg.Name

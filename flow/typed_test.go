@@ -91,11 +91,14 @@ func TestTypedBinding(t *testing.T) {
 }
 
 func TestTypedDeclaresKeys(t *testing.T) {
-	d := greet().(flow.KeyDeclarer)
-	if got, want := d.Expects(), []string{"name", "count", "Plain"}; !slices.Equal(got, want) {
+	expects, promises, ok := flow.KeysOf(greet())
+	if !ok {
+		t.Fatal("a Typed service declares no keys")
+	}
+	if got, want := expects, []string{"name", "count", "Plain"}; !slices.Equal(got, want) {
 		t.Errorf("Expects = %v, want %v", got, want)
 	}
-	if got, want := d.Promises(), []string{"greeting", "maybe"}; !slices.Equal(got, want) {
+	if got, want := promises, []string{"greeting", "maybe"}; !slices.Equal(got, want) {
 		t.Errorf("Promises = %v, want %v", got, want)
 	}
 }

@@ -22,10 +22,6 @@ type WiringError struct {
 	is error // the sentinel it matches, if any
 }
 
-// ErrDuplicateName is matched by the WiringError of a stage that has the name
-// of another stage that can run for the same input.
-var ErrDuplicateName = errors.New("duplicate stage name")
-
 func (e *WiringError) Error() string {
 	var b strings.Builder
 	b.WriteString("flow: ")
@@ -182,18 +178,21 @@ func (v *validator) step(s Service, path string, in keyset, open map[*Flow]bool)
 	default:
 		name := NameOf(s)
 		v.stages[name] = append(v.stages[name], path)
-		if st, ok := asStage(s); ok && st.cfg.BatchSize > 0 && st.cfg.New == nil {
-			if _, ok := st.svc.(batcher); !ok {
+		if st, ok := s.(*stage); ok && st.cfg.Default != nil {
+			v.add(&WiringError{Stage: name, Path: path, Msg: "has a Default branch, which only a Fork takes"})
+		}
+		if st, ok := s.(*stage); ok && st.cfg.BatchSize > 0 && st.cfg.New == nil {
+			if !takesBatches(st.svc) {
 				v.add(&WiringError{Stage: name, Path: path, Msg: "is batched (MaxBatch), but its service does not take batches (it has no CallBatch method)"})
 			}
 		}
-		d, ok := s.(KeyDeclarer)
+		expects, promises, ok := KeysOf(s)
 		if !ok { // it might set any key
 			in.any = true
 			return in
 		}
-		v.expect(name, path, d.Expects(), in)
-		for _, k := range d.Promises() {
+		v.expect(name, path, expects, in)
+		for _, k := range promises {
 			in.keys[k] = true
 		}
 		return in

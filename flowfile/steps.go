@@ -128,8 +128,8 @@ func (l *loader) checkName(name string, at pos, svc any, fields map[string]kv, k
 	l.f.nsteps++
 	cn := fmt.Sprintf("%s\x00%d", name, l.f.nsteps)
 	st := &stepInfo{name: name, at: at, reads: map[string][]keyRead{}}
-	if kd, ok := svc.(flow.KeyDeclarer); ok {
-		st.promises = kd.Promises()
+	if _, promises, ok := keysOf(svc); ok {
+		st.promises = promises
 	}
 	if ku, ok := svc.(registry.KeyUser); ok {
 		for _, u := range ku.KeyUses() {
@@ -378,7 +378,7 @@ func (l *loader) fork(kind kv, fields map[string]kv, path string) built {
 			after = append(after, l.info.KeyTypes)
 		}
 	}
-	var opts, copts []flow.ForkOption
+	var opts, copts []flow.StageOption
 	if e, ok := fields["default"]; ok {
 		dp := join(path, key+"=*")
 		l.f.stages[stageAt{dp, name}] = e.at

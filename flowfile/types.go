@@ -16,14 +16,24 @@ import (
 // key to anything, so after it nothing is known. The map is replaced,
 // never changed, since the services built so far hold it.
 
+// keysOf is what a step's service or decorator declares (flow.KeysOf).
+func keysOf(v any) (expects, promises []string, ok bool) {
+	if s, isService := v.(flow.Service); isService {
+		return flow.KeysOf(s)
+	}
+	if kd, isDeclarer := v.(flow.KeyDeclarer); isDeclarer {
+		return kd.Expects(), kd.Promises(), true
+	}
+	return nil, nil, false
+}
+
 // learn records what svc promises.
 func (l *loader) learn(svc any) {
-	kd, ok := svc.(flow.KeyDeclarer)
+	_, promised, ok := keysOf(svc)
 	if !ok {
 		l.info.KeyTypes = nil
 		return
 	}
-	promised := kd.Promises()
 	if len(promised) == 0 {
 		return
 	}

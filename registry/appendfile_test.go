@@ -25,10 +25,10 @@ func appendService(t *testing.T, with map[string]any) (batchTaker, string) {
 	if !ok {
 		t.Fatalf("%T takes no batches", s)
 	}
-	if err := s.(flow.Starter).Start(context.Background()); err != nil {
+	if err := s.(starter).Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.(flow.Stopper).Stop(context.Background()) })
+	t.Cleanup(func() { s.(stopper).Stop(context.Background()) })
 	return bs, path
 }
 
@@ -77,8 +77,8 @@ func TestAppendWriteFailureIsFatalAndReopens(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "sub", "out.jsonl")
 	s := build(t, "append", map[string]any{"path": path})
-	defer s.(flow.Stopper).Stop(context.Background())
-	if err := s.(flow.Starter).Start(context.Background()); err == nil {
+	defer s.(stopper).Stop(context.Background())
+	if err := s.(starter).Start(context.Background()); err == nil {
 		t.Fatal("Start succeeded in a missing directory")
 	}
 	err := s.(batchTaker).CallBatch(context.Background(), batchOf(map[string]any{"id": 1}))
@@ -123,3 +123,9 @@ func outcomes(err error, n int) []error {
 	}
 	return errs
 }
+
+// starter and stopper are services with a lifecycle (see flow.Service).
+type (
+	starter interface{ Start(context.Context) error }
+	stopper interface{ Stop(context.Context) error }
+)

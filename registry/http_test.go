@@ -64,12 +64,12 @@ func TestHTTP(t *testing.T) {
 
 	call := func(path string, timeout string) error {
 		s := build(t, "http", map[string]any{"url": srv.URL + path, "timeout": timeout})
-		defer s.(flow.Stopper).Stop(context.Background())
+		defer s.(stopper).Stop(context.Background())
 		return s.Call(context.Background(), flow.NewContext(nil))
 	}
 	t.Run("text", func(t *testing.T) {
 		s := build(t, "http", map[string]any{"url": srv.URL + "/text"})
-		defer s.(flow.Stopper).Stop(context.Background())
+		defer s.(stopper).Stop(context.Background())
 		c := flow.NewContext(nil)
 		if err := s.Call(context.Background(), c); err != nil || get(t, c, "response") != "plain" {
 			t.Fatalf("err %v, values %v", err, c)
@@ -97,7 +97,7 @@ func TestHTTP(t *testing.T) {
 	})
 	t.Run("missing key", func(t *testing.T) {
 		s := build(t, "http", map[string]any{"url": srv.URL + "/orders/{{.id}}"})
-		defer s.(flow.Stopper).Stop(context.Background())
+		defer s.(stopper).Stop(context.Background())
 		wantContains(t, s.Call(context.Background(), flow.NewContext(nil)), `url template`, `"id"`)
 	})
 	srv.CloseClientConnections()
@@ -111,7 +111,7 @@ func TestHTTPConnectionRefusedIsFatal(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close() // nothing listens there now
 	s := build(t, "http", map[string]any{"url": "http://" + addr + "/"})
-	defer s.(flow.Stopper).Stop(context.Background())
+	defer s.(stopper).Stop(context.Background())
 	err = s.Call(context.Background(), flow.NewContext(nil))
 	if !errors.Is(err, flow.ErrFatal) {
 		t.Fatalf("err = %v, want Fatal", err)

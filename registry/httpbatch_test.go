@@ -74,7 +74,7 @@ func batchOf(vals ...map[string]any) []*flow.Context {
 func callBatch(t *testing.T, with map[string]any, batch []*flow.Context) []error {
 	t.Helper()
 	s := build(t, "http", with)
-	defer s.(flow.Stopper).Stop(context.Background())
+	defer s.(stopper).Stop(context.Background())
 	bs, ok := s.(batchTaker)
 	if !ok {
 		t.Fatalf("%T takes no batches", s)

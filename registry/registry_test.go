@@ -42,11 +42,11 @@ func wantContains(t *testing.T, err error, parts ...string) {
 
 func keys(t *testing.T, s flow.Service) (expects, promises []string) {
 	t.Helper()
-	d, ok := s.(flow.KeyDeclarer)
+	expects, promises, ok := flow.KeysOf(s)
 	if !ok {
 		t.Fatalf("%T declares no keys", s)
 	}
-	return d.Expects(), d.Promises()
+	return expects, promises
 }
 
 func TestZeroRegistry(t *testing.T) {

@@ -16,6 +16,17 @@ type BatchService[C any] interface {
 	CallBatch(ctx context.Context, batch []C) error
 }
 
+// BatchFunc is a BatchService of two functions: what package flow compiles
+// its Batch and TypedBatch services to.
+type BatchFunc[C any] struct {
+	One  func(ctx context.Context, c C) error       // Call: a batch of one
+	Many func(ctx context.Context, batch []C) error // CallBatch
+}
+
+func (b *BatchFunc[C]) Call(ctx context.Context, c C) error { return b.One(ctx, c) }
+
+func (b *BatchFunc[C]) CallBatch(ctx context.Context, batch []C) error { return b.Many(ctx, batch) }
+
 // Batcher returns svc as a BatchService when node n is batched and svc
 // takes batches; otherwise the node runs one input per Call.
 func (n *Node[C]) Batcher(svc Service[C]) (BatchService[C], bool) {

@@ -12,7 +12,7 @@ type starter interface {
 
 // Start returns a started instance of a call node's service: a fresh build
 // when the stage has a factory (Config.New), else the node's Service; then
-// its Start, if it has one (flow.Starter). Runtimes call it for each instance
+// its Start, if it has one (see flow.Service). Runtimes call it for each instance
 // and again after each restart (after stopping the old one).
 func (n *Node[C]) Start(ctx context.Context) (Service[C], error) {
 	svc := n.Service
@@ -44,7 +44,7 @@ func (p *Program[C]) Start(ctx context.Context, i int) (svc Service[C], err erro
 	return p.Nodes[i].Start(ctx)
 }
 
-// Stop calls svc's Stop, if it has one (flow.Stopper), with a panic turned
+// Stop calls svc's Stop, if it has one, with a panic turned
 // into the Rules' Panic error. Runtimes stop services through it.
 func (p *Program[C]) Stop(ctx context.Context, svc Service[C]) (err error) {
 	s, ok := svc.(stopper)
