@@ -92,8 +92,10 @@ func TestBatchAccountingUnderChaos(t *testing.T) {
 		return nil
 	})
 	f := flow.New(bump, chaos).
-		WithRetry(flow.RetryPolicy{MaxAttempts: 3, Backoff: backoff.Exponential{Initial: time.Microsecond, Max: 100 * time.Microsecond}}).
-		WithRestart(flow.RestartPolicy{MaxRedeliveries: 3, Backoff: backoff.Exponential{Initial: time.Microsecond, Max: 100 * time.Microsecond}})
+		WithPolicy(flow.Policy{
+			MaxAttempts: 3, Backoff: backoff.Exponential{Initial: time.Microsecond, Max: 100 * time.Microsecond},
+			MaxRedeliveries: 3, RestartBackoff: backoff.Exponential{Initial: time.Microsecond, Max: 100 * time.Microsecond},
+		})
 	rt, err := Start(context.Background(), f, Supervision(fastSupervision), MaxInFlight(512))
 	if err != nil {
 		t.Fatal(err)

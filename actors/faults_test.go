@@ -110,7 +110,7 @@ func TestAccountingUnderFaults(t *testing.T) {
 	f := flow.New(inc("first"), flow.Fork("kind", flow.Branches{
 		"a": flow.New(inc("a"), chaos),
 		"b": flow.New(inc("b")),
-	}), inc("last")).WithRetry(flow.RetryPolicy{Backoff: backoff.Exponential{Initial: time.Microsecond, Max: 10 * time.Microsecond}})
+	}), inc("last")).WithPolicy(flow.Policy{Backoff: backoff.Exponential{Initial: time.Microsecond, Max: 10 * time.Microsecond}})
 	// Fault inputs all take branch a only when n is even; put the faults there.
 	for i := range fault {
 		if i%2 == 1 && fault[i] != 0 {
@@ -601,7 +601,7 @@ func TestRedeliveriesFromTheFlowsRestartPolicy(t *testing.T) {
 		calls.Add(1)
 		return flow.Fatal(errors.New("always"))
 	})
-	f := flow.New(poison).WithRestart(flow.RestartPolicy{MaxRedeliveries: 1})
+	f := flow.New(poison).WithPolicy(flow.Policy{MaxRedeliveries: 1})
 	rt, err := Start(context.Background(), f, Supervision(fastSupervision), StageSupervision("poison", fastSupervision))
 	if err != nil {
 		t.Fatal(err)
@@ -642,7 +642,7 @@ func TestRetryEventsAreCoalesced(t *testing.T) {
 			return flow.Retry(errors.New("busy"))
 		}
 		return nil
-	})).WithRetry(flow.RetryPolicy{Backoff: backoff.Exponential{Initial: time.Microsecond, Max: time.Microsecond}})
+	})).WithPolicy(flow.Policy{Backoff: backoff.Exponential{Initial: time.Microsecond, Max: time.Microsecond}})
 	rt, err := Start(context.Background(), f, Events(16))
 	if err != nil {
 		t.Fatal(err)

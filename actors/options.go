@@ -58,7 +58,7 @@ func MaxInFlight(n int) Option {
 // of its restart) makes its stage escalate within one window and the flow
 // fail within two: 20 s with the defaults. How often one input is
 // redelivered after its service failed is the flow's restart policy
-// (flow.RestartPolicy), the same in flow.Run.
+// (flow.Policy), the same in flow.Run.
 func Supervision(spec supervisor.Spec) Option {
 	return optionFunc(func(c *config) { c.supervision = spec.WithDefaults() })
 }

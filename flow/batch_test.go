@@ -114,7 +114,7 @@ func TestBatchOutcomesInRun(t *testing.T) {
 				}
 				return errs
 			}, flow.Expects("do"), flow.Promises("written"))
-			f := flow.New(svc).WithRetry(fastPolicy()).WithRestart(fastRestart())
+			f := flow.New(svc).WithPolicy(fastPolicy())
 			c, err := f.Run(context.Background(), map[string]any{"do": tc.do})
 			status := statusOf(err)
 			if status != tc.status || (tc.errIs != nil && !errors.Is(err, tc.errIs)) {
@@ -256,10 +256,7 @@ func TestValidateRejectsMaxBatchOnAPlainService(t *testing.T) {
 	}
 }
 
-func fastPolicy() flow.RetryPolicy {
-	return flow.RetryPolicy{MaxAttempts: 3, Backoff: backoff.Exponential{Initial: time.Microsecond, Max: time.Millisecond}}
-}
-
-func fastRestart() flow.RestartPolicy {
-	return flow.RestartPolicy{MaxRedeliveries: 3, Backoff: backoff.Exponential{Initial: time.Microsecond, Max: time.Millisecond}}
+func fastPolicy() flow.Policy {
+	fast := backoff.Exponential{Initial: time.Microsecond, Max: time.Millisecond}
+	return flow.Policy{MaxAttempts: 3, Backoff: fast, MaxRedeliveries: 3, RestartBackoff: fast}
 }

@@ -56,10 +56,10 @@ func compile(f *Flow) (*program, error) {
 	p := &program{
 		Name:           f.name,
 		Nodes:          c.nodes,
-		MaxAttempts:    f.retry.Attempts(),
-		RetryBackoff:   f.retry.Backoff,
-		Redeliveries:   f.restart.redeliveries(),
-		RestartBackoff: f.restart.Backoff,
+		MaxAttempts:    f.policy.Attempts(),
+		RetryBackoff:   f.policy.Backoff,
+		Redeliveries:   f.policy.redeliveries(),
+		RestartBackoff: f.policy.RestartBackoff,
 		Rules:          rules,
 	}
 	p.Seal(entry)

@@ -147,7 +147,7 @@ func Example_retry() {
 			}
 			return nil
 		}),
-	).WithRetry(flow.RetryPolicy{MaxAttempts: 5, Backoff: backoff.Exponential{Initial: time.Millisecond}})
+	).WithPolicy(flow.Policy{MaxAttempts: 5, Backoff: backoff.Exponential{Initial: time.Millisecond}})
 	out, err := stack.Run(context.Background(), map[string]any{"n": 0})
 	n, _ := out.Get("n")
 	fmt.Println("n =", n, "attempt", out.Attempt(), err)
@@ -170,7 +170,7 @@ func (d *DB) Call(_ context.Context, c *flow.Context) error {
 // Fatal restarts the service (Stop, then Start) and redelivers the input.
 func Example_fatal() {
 	db := &DB{}
-	stack := flow.New(db).WithRestart(flow.RestartPolicy{Backoff: backoff.Exponential{Initial: time.Millisecond}})
+	stack := flow.New(db).WithPolicy(flow.Policy{RestartBackoff: backoff.Exponential{Initial: time.Millisecond}})
 	ctx := context.Background()
 	stack.Run(ctx, nil) // first use starts it
 	db.broken = true

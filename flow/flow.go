@@ -12,10 +12,9 @@ import (
 // it with Run (one input) or package actors (a stream). A Flow must not be
 // changed after it first runs.
 type Flow struct {
-	name    string
-	steps   []Service
-	retry   RetryPolicy
-	restart RestartPolicy
+	name   string
+	steps  []Service
+	policy Policy
 
 	mu     sync.Mutex
 	runner *engine.Runner[*Context] // built on first Run
@@ -41,17 +40,10 @@ func (f *Flow) Named(name string) *Flow {
 	return f
 }
 
-// WithRetry sets the policy for Retry errors and returns f.
-func (f *Flow) WithRetry(p RetryPolicy) *Flow {
-	f.mustBeConfigurable("WithRetry")
-	f.retry = p
-	return f
-}
-
-// WithRestart sets the policy for Fatal errors in Run and returns f.
-func (f *Flow) WithRestart(p RestartPolicy) *Flow {
-	f.mustBeConfigurable("WithRestart")
-	f.restart = p
+// WithPolicy sets how the flow treats Retry and Fatal errors and returns f.
+func (f *Flow) WithPolicy(p Policy) *Flow {
+	f.mustBeConfigurable("WithPolicy")
+	f.policy = p
 	return f
 }
 
@@ -68,7 +60,7 @@ func (f *Flow) mustBeConfigurable(method string) {
 
 // Call runs the flow's steps on c, so a flow can be used as a service. Within
 // another flow its steps are inlined instead; Call is for using a flow from
-// your own code. It applies no retry policy: a Retry error is returned.
+// your own code. It applies no Policy: a Retry error is returned.
 func (f *Flow) Call(ctx context.Context, c *Context) error {
 	r, err := f.getRunner()
 	if err != nil {

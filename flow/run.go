@@ -7,9 +7,9 @@ import "context"
 // Done, matches ErrStopped when a service stopped it, and otherwise is the
 // *StageError that failed it.
 //
-// Retry errors run the flow again from the original input after the retry
-// policy's backoff. Fatal errors and panics restart the service (its Stop,
-// then Start, or a fresh Build) after the restart policy's backoff, and
+// Retry errors run the flow again from the original input after the
+// Policy's Backoff. Fatal errors and panics restart the service (its Stop,
+// then Start, or a fresh Build) after the Policy's RestartBackoff, and
 // redeliver the input to it a bounded number of times; the service is
 // restarted after the last failure too, so the next input finds a working
 // one. The actor runtime applies the same rule. Services with

@@ -44,7 +44,7 @@ func TestCancelStopsRetryBackoff(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	f := flow.New(flow.Func("flaky", func(context.Context, *flow.Context) error {
 		return flow.Retry(errors.New("busy"))
-	})).WithRetry(flow.RetryPolicy{MaxAttempts: 5, Backoff: backoff.Exponential{Initial: time.Hour, Max: time.Hour}})
+	})).WithPolicy(flow.Policy{MaxAttempts: 5, Backoff: backoff.Exponential{Initial: time.Hour, Max: time.Hour}})
 	time.AfterFunc(20*time.Millisecond, cancel)
 	done := make(chan error, 1)
 	go func() { _, err := f.Run(ctx, nil); done <- err }()
@@ -65,7 +65,7 @@ func TestRetryAfterOverridesBackoff(t *testing.T) {
 			return flow.RetryAfter(errors.New("429"), time.Millisecond)
 		}
 		return nil
-	})).WithRetry(flow.RetryPolicy{Backoff: backoff.Exponential{Initial: time.Hour, Max: time.Hour}})
+	})).WithPolicy(flow.Policy{Backoff: backoff.Exponential{Initial: time.Hour, Max: time.Hour}})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if _, err := f.Run(ctx, nil); err != nil {
@@ -82,7 +82,7 @@ func TestTimeoutRetries(t *testing.T) {
 		}
 		return nil
 	}), flow.Timeout(5*time.Millisecond))
-	f := flow.New(slow).WithRetry(flow.RetryPolicy{MaxAttempts: 3, Backoff: backoff.Exponential{Initial: time.Microsecond}})
+	f := flow.New(slow).WithPolicy(flow.Policy{MaxAttempts: 3, Backoff: backoff.Exponential{Initial: time.Microsecond}})
 	c, err := f.Run(context.Background(), nil)
 	if err != nil || c.Attempt() != 3 {
 		t.Fatalf("err = %v attempt %d, want success on attempt 3", err, c.Attempt())
@@ -91,7 +91,7 @@ func TestTimeoutRetries(t *testing.T) {
 	f2 := flow.New(flow.Stage(flow.Func("stuck", func(ctx context.Context, _ *flow.Context) error {
 		<-ctx.Done()
 		return errors.New("gave up")
-	}), flow.Timeout(time.Millisecond))).WithRetry(flow.RetryPolicy{MaxAttempts: 2, Backoff: backoff.Exponential{Initial: time.Microsecond}})
+	}), flow.Timeout(time.Millisecond))).WithPolicy(flow.Policy{MaxAttempts: 2, Backoff: backoff.Exponential{Initial: time.Microsecond}})
 	_, err = f2.Run(context.Background(), nil)
 	if !errors.Is(err, flow.ErrRetry) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want ErrRetry and DeadlineExceeded", err)
@@ -119,7 +119,7 @@ func TestBuildRebuildsAfterFatal(t *testing.T) {
 		c := &conn{id: len(built) + 1, fail: len(built) == 0}
 		built = append(built, c)
 		return c, nil
-	})).WithRestart(flow.RestartPolicy{Backoff: backoff.Exponential{Initial: time.Microsecond}})
+	})).WithPolicy(flow.Policy{RestartBackoff: backoff.Exponential{Initial: time.Microsecond}})
 	c, err := f.Run(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)

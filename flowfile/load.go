@@ -28,7 +28,7 @@ type File struct {
 	Inputs      []string          // the input: keys, in order
 	InputTypes  map[string]string // the types given in an input: mapping (int, float, string, bool, map, list, any)
 	MaxInFlight int               // 0 when not set: the runtime's default
-	Retry       flow.RetryPolicy  // also set on Flow
+	Retry       flow.Policy       // its retry: section (MaxAttempts, Backoff); set on Flow with the supervision's redeliveries
 	Supervision Supervision
 	Streams     Streams    // where inputs come from and results go, if the file says
 	Flow        *flow.Flow // named Name, with Retry and the supervision's redelivery policy set
@@ -239,10 +239,10 @@ func (l *loader) load(file *ast.File) *File {
 	f.top = e.at
 	run, check := sequence(l.steps(e, ""))
 	f.check = check.Named(f.Name)
-	f.Flow = run.Named(f.Name).WithRetry(f.Retry).WithRestart(flow.RestartPolicy{
-		MaxRedeliveries: f.Supervision.MaxRedeliveries,
-		Backoff:         backoff.Exponential{Initial: f.Supervision.Initial, Max: f.Supervision.Max},
-	})
+	policy := f.Retry
+	policy.MaxRedeliveries = f.Supervision.MaxRedeliveries
+	policy.RestartBackoff = backoff.Exponential{Initial: f.Supervision.Initial, Max: f.Supervision.Max}
+	f.Flow = run.Named(f.Name).WithPolicy(policy)
 	return f
 }
 

@@ -31,7 +31,7 @@ var catchSpec = DecoratorSpec{
 			return nil, err
 		}
 		if !p.Has("attempts") {
-			attempts = flow.RetryPolicy{MaxAttempts: p.Flow().RetryAttempts}.Attempts()
+			attempts = flow.Policy{MaxAttempts: p.Flow().RetryAttempts}.Attempts()
 		}
 		if key == "" {
 			return nil, &ParamError{Param: "key", Err: errors.New("want a key name")}

@@ -189,8 +189,10 @@ func TestChaos(t *testing.T) {
 		t.Run(tc.param, func(t *testing.T) {
 			s := build(t, "chaos", map[string]any{tc.param: 1.0, "seed": 1})
 			f := flow.New(s).
-				WithRetry(flow.RetryPolicy{MaxAttempts: 2, Backoff: backoff.Exponential{Initial: time.Microsecond}}).
-				WithRestart(flow.RestartPolicy{MaxRedeliveries: 1, Backoff: backoff.Exponential{Initial: time.Microsecond}})
+				WithPolicy(flow.Policy{
+					MaxAttempts: 2, Backoff: backoff.Exponential{Initial: time.Microsecond},
+					MaxRedeliveries: 1, RestartBackoff: backoff.Exponential{Initial: time.Microsecond},
+				})
 			_, err := run(t, f, nil)
 			if !errors.Is(err, tc.is) {
 				t.Fatalf("err = %v, want %v", err, tc.is)
@@ -269,8 +271,8 @@ func TestCatch(t *testing.T) {
 	// Retry passes through while attempts are left; the last one is caught.
 	calls := 0
 	flaky := flow.Func("flaky", func(context.Context, *flow.Context) error { calls++; return flow.Retry(errors.New("busy")) })
-	policy := flow.RetryPolicy{MaxAttempts: 3, Backoff: backoff.Exponential{Initial: time.Microsecond}}
-	c, err = run(t, flow.New(flow.Around(decorator(t, "catch", nil, registry.FlowInfo{RetryAttempts: 3})), flaky).WithRetry(policy), nil)
+	policy := flow.Policy{MaxAttempts: 3, Backoff: backoff.Exponential{Initial: time.Microsecond}}
+	c, err = run(t, flow.New(flow.Around(decorator(t, "catch", nil, registry.FlowInfo{RetryAttempts: 3})), flaky).WithPolicy(policy), nil)
 	if err != nil || calls != 3 || c.Attempt() != 3 {
 		t.Fatalf("err = %v after %d calls", err, calls)
 	}

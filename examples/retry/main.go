@@ -51,7 +51,7 @@ func main() {
 }
 
 func run(ctx context.Context) error {
-	f := flow.New(charge).Named("payments").WithRetry(flow.RetryPolicy{
+	f := flow.New(charge).Named("payments").WithPolicy(flow.Policy{
 		MaxAttempts: 4, // in all, the first included
 		Backoff:     backoff.Exponential{Initial: time.Millisecond, Max: 10 * time.Millisecond},
 	})

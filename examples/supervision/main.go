@@ -66,7 +66,7 @@ func main() {
 func run(ctx context.Context) error {
 	connections.Store(0)
 	f := flow.New(flow.Build("store", newStore)).Named("orders").
-		WithRestart(flow.RestartPolicy{MaxRedeliveries: 2}) // a poison input is Failed after 2 redeliveries
+		WithPolicy(flow.Policy{MaxRedeliveries: 2}) // a poison input is Failed after 2 redeliveries
 	rt, err := actors.Start(ctx, f, actors.Supervision(supervisor.Spec{
 		MaxRestarts: 10,
 		Within:      time.Minute,

@@ -121,7 +121,7 @@ func batchCases() []testCase {
 		Flow: func() *flow.Flow {
 			life = &batchLife{seen: map[int]int{}}
 			return flow.New(increment{By: 1}, flow.Stage(life, flow.MaxBatch(8)), tag("after")).
-				WithRetry(fastRetry).WithRestart(fastRestart)
+				WithPolicy(fastPolicy)
 		},
 		Inputs: batchInputs("ok", "stop", "fail", "retry", "ok", "poison", "ok"),
 		Check: func(t *testing.T, r []flow.Result) {
@@ -154,7 +154,7 @@ func batchCases() []testCase {
 		Flow: func() *flow.Flow {
 			whole = &batchLife{seen: map[int]int{}}
 			whole.fatalLeft.Store(1)
-			return flow.New(flow.Stage(whole, flow.MaxBatch(100))).WithRestart(fastRestart)
+			return flow.New(flow.Stage(whole, flow.MaxBatch(100))).WithPolicy(fastPolicy)
 		},
 		Inputs: batchInputs("ok", "ok", "ok", "ok"),
 		Check: func(t *testing.T, r []flow.Result) {
@@ -180,7 +180,7 @@ func batchCases() []testCase {
 					c.Set("attempt", c.Attempt())
 				}
 				return nil
-			}, flow.MaxBatch(10), flow.Timeout(5*time.Millisecond))).WithRetry(fastRetry)
+			}, flow.MaxBatch(10), flow.Timeout(5*time.Millisecond))).WithPolicy(fastPolicy)
 		},
 		Inputs: batchInputs("ok", "ok", "ok"),
 		Check: func(t *testing.T, r []flow.Result) {
@@ -195,7 +195,7 @@ func batchCases() []testCase {
 		Flow: func() *flow.Flow {
 			panicky = &batchLife{seen: map[int]int{}, panics: true}
 			panicky.fatalLeft.Store(1)
-			return flow.New(flow.Stage(panicky, flow.MaxBatch(100))).WithRestart(fastRestart)
+			return flow.New(flow.Stage(panicky, flow.MaxBatch(100))).WithPolicy(fastPolicy)
 		},
 		Inputs: batchInputs("ok", "ok", "ok"),
 		Check: func(t *testing.T, r []flow.Result) {

@@ -76,7 +76,7 @@ func edgeCases() []testCase {
 		Name: "a call that ignores its Timeout is abandoned and retried",
 		Flow: func() *flow.Flow {
 			release = make(chan struct{})
-			return flow.New(flow.Stage(ignoresCtx{release: release}, flow.Timeout(20*time.Millisecond))).WithRetry(fastRetry)
+			return flow.New(flow.Stage(ignoresCtx{release: release}, flow.Timeout(20*time.Millisecond))).WithPolicy(fastPolicy)
 		},
 		Inputs: inputs,
 		Check: func(t *testing.T, r []flow.Result) {
@@ -108,7 +108,7 @@ func edgeCases() []testCase {
 					c.Set("done", c.Attempt())
 				}
 				return nil
-			}, flow.MaxBatch(8), flow.Timeout(20*time.Millisecond))).WithRetry(fastRetry)
+			}, flow.MaxBatch(8), flow.Timeout(20*time.Millisecond))).WithPolicy(fastPolicy)
 		},
 		Inputs: inputs,
 		Check: func(t *testing.T, r []flow.Result) {

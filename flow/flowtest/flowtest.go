@@ -34,9 +34,11 @@ type testCase struct {
 	Check  func(t *testing.T, results []flow.Result)
 }
 
-// fastRetry keeps retry and restart backoffs short so the suite runs quickly.
-var fastRetry = flow.RetryPolicy{MaxAttempts: 3, Backoff: backoff.Exponential{Initial: time.Microsecond, Max: time.Millisecond}}
-var fastRestart = flow.RestartPolicy{MaxRedeliveries: 3, Backoff: backoff.Exponential{Initial: time.Microsecond, Max: time.Millisecond}}
+// fastPolicy keeps retry and restart backoffs short so the suite runs quickly.
+var fastPolicy = flow.Policy{
+	MaxAttempts: 3, Backoff: backoff.Exponential{Initial: time.Microsecond, Max: time.Millisecond},
+	MaxRedeliveries: 3, RestartBackoff: backoff.Exponential{Initial: time.Microsecond, Max: time.Millisecond},
+}
 
 // Run runs every case of the suite against run.
 func Run(t *testing.T, run Runner) {
@@ -353,7 +355,7 @@ func allCases() []testCase {
 				}
 				c.Set("attempt", c.Attempt())
 				return nil
-			})).WithRetry(fastRetry)
+			})).WithPolicy(fastPolicy)
 		},
 		Inputs: one("n", 1),
 		Check: func(t *testing.T, r []flow.Result) {
@@ -366,7 +368,7 @@ func allCases() []testCase {
 		Flow: func() *flow.Flow {
 			return flow.New(flow.Func("flaky", func(_ context.Context, c *flow.Context) error {
 				return flow.Retry(fmt.Errorf("try %d", c.Attempt()))
-			})).WithRetry(fastRetry)
+			})).WithPolicy(fastPolicy)
 		},
 		Inputs: one(),
 		Check: func(t *testing.T, r []flow.Result) {
@@ -388,7 +390,7 @@ func allCases() []testCase {
 			Flow: func() *flow.Flow {
 				svc = &lifecycle{name: "db", panics: panics}
 				svc.fatalLeft.Store(2)
-				return flow.New(tag("a"), svc, tag("b")).WithRestart(fastRestart)
+				return flow.New(tag("a"), svc, tag("b")).WithPolicy(fastPolicy)
 			},
 			Inputs: one(),
 			Check: func(t *testing.T, r []flow.Result) {
@@ -404,7 +406,7 @@ func allCases() []testCase {
 			Name: "poison input is failed after the redelivery limit (" + kind + ")",
 			Flow: func() *flow.Flow {
 				poison = &lifecycle{name: "db", poison: true, panics: panics}
-				return flow.New(poison).WithRestart(fastRestart)
+				return flow.New(poison).WithPolicy(fastPolicy)
 			},
 			Inputs: one(),
 			Check: func(t *testing.T, r []flow.Result) {

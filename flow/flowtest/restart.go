@@ -52,7 +52,7 @@ func (s *conn) Call(_ context.Context, c *flow.Context) error {
 func restartCases() []testCase {
 	var cases []testCase
 	for _, tc := range []struct {
-		max   int // RestartPolicy.MaxRedeliveries
+		max   int // Policy.MaxRedeliveries
 		calls int32
 	}{{max: 0, calls: 4}, {max: 3, calls: 4}, {max: 1, calls: 2}, {max: -1, calls: 1}} {
 		var svc *conn
@@ -60,7 +60,7 @@ func restartCases() []testCase {
 			Name: fmt.Sprintf("poison input with MaxRedeliveries %d: %d calls, a restart after each, the next input finds a working service", tc.max, tc.calls),
 			Flow: func() *flow.Flow {
 				svc = &conn{}
-				return flow.New(svc).WithRestart(flow.RestartPolicy{MaxRedeliveries: tc.max, Backoff: fastRestart.Backoff})
+				return flow.New(svc).WithPolicy(flow.Policy{MaxRedeliveries: tc.max, RestartBackoff: fastPolicy.RestartBackoff})
 			},
 			Inputs: []map[string]any{{"poison": true}, {}, {}},
 			Check: func(t *testing.T, r []flow.Result) {
