@@ -34,7 +34,7 @@ var rules = &engine.Rules[*Context]{
 		}
 		return "", false
 	},
-	Panic:    func(v any, stack []byte) error { return &PanicError{Value: v, Stack: stack} },
+	Panic:    func(v any, stack []byte) error { return Fatal(&PanicError{Value: v, Stack: stack}) },
 	Wait:     retryWait,
 	Outcomes: outcomes,
 	NoBranch: func(c *Context, key string) error { return (&fork{key: key}).noBranch(c) },

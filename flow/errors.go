@@ -42,18 +42,12 @@ func Stop(reason string) error {
 }
 
 // Retry asks for the input to be processed again from the start of the flow,
-// from its original values, after the flow's retry backoff. When the retry
-// policy's attempts are exhausted the input fails with err. The returned error
-// matches ErrRetry and wraps err.
+// from its original values, after the flow's Policy.Backoff, or after the
+// delay err asks for when it (or an error it wraps) has a method
+// RetryAfter() time.Duration returning more than 0 (an HTTP 429's
+// Retry-After, say). When the policy's attempts are exhausted the input
+// fails with err. The returned error matches ErrRetry and wraps err.
 func Retry(err error) error { return newSignal(ErrRetry, err) }
-
-// RetryAfter is Retry with a delay chosen by the service (say, from a
-// Retry-After header) instead of the policy's backoff.
-func RetryAfter(err error, wait time.Duration) error {
-	s := newSignal(ErrRetry, err)
-	s.wait = wait
-	return s
-}
 
 // Fatal reports a failure after which the service must be restarted: its Stop
 // and Start are called (or it is built anew by its factory) and the input is
@@ -61,14 +55,13 @@ func RetryAfter(err error, wait time.Duration) error {
 // ErrFatal and wraps err.
 func Fatal(err error) error { return newSignal(ErrFatal, err) }
 
-// signal is the error Stop, Retry, RetryAfter and Fatal return: it matches
+// signal is the error Stop, Retry and Fatal return: it matches
 // its kind (ErrStopped, ErrRetry, ErrFatal) and wraps err.
 type signal struct {
 	kind error
 	err  error
-	msg  string        // Stop's reason
-	wait time.Duration // RetryAfter's delay; 0 for the policy's backoff
-	errs [2]error      // what Unwrap returns, without an allocation per call
+	msg  string   // Stop's reason
+	errs [2]error // what Unwrap returns, without an allocation per call
 }
 
 func newSignal(kind, err error) *signal {
@@ -97,31 +90,19 @@ func (e *signal) Unwrap() []error {
 	return e.errs[:]
 }
 
-// retryWait is the delay a RetryAfter error in err's chain asks for; 0 for
-// the policy's backoff.
+// retryWait is the delay a Retry error asks for (see Retry); 0 for the
+// policy's backoff.
 func retryWait(err error) time.Duration {
-	switch e := err.(type) {
-	case nil:
-		return 0
-	case *signal:
-		if e.kind == ErrRetry {
-			return e.wait
-		}
-		return retryWait(e.err)
-	case interface{ Unwrap() []error }:
-		for _, err := range e.Unwrap() {
-			if w := retryWait(err); w > 0 {
-				return w
-			}
-		}
-		return 0
+	var ra interface{ RetryAfter() time.Duration }
+	if errors.As(err, &ra) {
+		return max(ra.RetryAfter(), 0)
 	}
-	return retryWait(errors.Unwrap(err))
+	return 0
 }
 
-// PanicError is the error a panicking service is turned into. It matches
-// ErrFatal, so the service is restarted like after Fatal, and the panic value
-// when that is an error. Package flow logs
+// PanicError is what a panicking service (or decorator) is turned into: a
+// Fatal error wrapping a *PanicError, so the service is restarted like after
+// Fatal (errors.As finds the PanicError). Package flow logs
 // nothing: log Stack where your logs go (package actors logs it with its
 // Logger).
 type PanicError struct {
@@ -130,14 +111,6 @@ type PanicError struct {
 }
 
 func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
-
-// Unwrap returns ErrFatal and, when it is an error, the panic value.
-func (e *PanicError) Unwrap() []error {
-	if err, ok := e.Value.(error); ok {
-		return []error{ErrFatal, err}
-	}
-	return []error{ErrFatal}
-}
 
 // StageError is the error Run and the actor runtime report for an input that
 // did not finish Done: which stage produced it, on which attempt, and why.

@@ -10,8 +10,7 @@ import "github.com/serviceflow/serviceflow/backoff"
 type Policy struct {
 	// MaxAttempts bounds the attempts of one input, the first included: 0
 	// means the default, 3. Each new attempt starts from the input's
-	// original values, after Backoff (or the delay a RetryAfter error asks
-	// for).
+	// original values, after Backoff (or the delay the Retry error asks for).
 	MaxAttempts int
 	Backoff     backoff.Exponential
 	// MaxRedeliveries bounds the redeliveries of one input after Fatal: the

@@ -62,7 +62,7 @@ func TestRetryAfterOverridesBackoff(t *testing.T) {
 	var calls atomic.Int32
 	f := flow.New(flow.Func("slowdown", func(context.Context, *flow.Context) error {
 		if calls.Add(1) == 1 {
-			return flow.RetryAfter(errors.New("429"), time.Millisecond)
+			return flow.Retry(retryAfter{errors.New("429"), time.Millisecond})
 		}
 		return nil
 	})).WithPolicy(flow.Policy{Backoff: backoff.Exponential{Initial: time.Hour, Max: time.Hour}})
@@ -224,3 +224,11 @@ func TestProgramNamesAreUnique(t *testing.T) {
 		t.Errorf("names = %s, want %s", got, want)
 	}
 }
+
+// retryAfter is an error that asks for its retry's delay (see flow.Retry).
+type retryAfter struct {
+	error
+	wait time.Duration
+}
+
+func (e retryAfter) RetryAfter() time.Duration { return e.wait }

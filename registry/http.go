@@ -275,7 +275,7 @@ func statusError(method, url string, resp *http.Response, raw []byte) error {
 	switch {
 	case code >= 500 || code == http.StatusTooManyRequests:
 		if secs, perr := strconv.Atoi(resp.Header.Get("Retry-After")); perr == nil && secs > 0 {
-			return flow.RetryAfter(err, time.Duration(secs)*time.Second)
+			return flow.Retry(retryAfter{err, time.Duration(secs) * time.Second})
 		}
 		return flow.Retry(err)
 	}
@@ -310,3 +310,13 @@ func decodeBody(raw []byte) any {
 	}
 	return string(raw)
 }
+
+// retryAfter is a response's error with the wait its Retry-After header asks
+// for before the retry (see flow.Retry).
+type retryAfter struct {
+	error
+	wait time.Duration
+}
+
+func (e retryAfter) Unwrap() error             { return e.error }
+func (e retryAfter) RetryAfter() time.Duration { return e.wait }

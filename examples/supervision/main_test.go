@@ -22,7 +22,7 @@ func Example() {
 	// poison failed: stage "store": fatal: connection reset by poison order (gave up after 2 redeliveries)
 	// restarts: 5, connections opened: 6, dead letters: 1
 	// event restart store: restart 1/10 within 1m0s: stage "store": fatal: connection reset
-	// event restart store: restart 2/10 within 1m0s: stage "store": panic: nil map in driver
+	// event restart store: restart 2/10 within 1m0s: stage "store": fatal: panic: nil map in driver
 	// event restart store: restart 3/10 within 1m0s: stage "store": fatal: connection reset by poison order
 	// event restart store: restart 4/10 within 1m0s: stage "store": fatal: connection reset by poison order
 	// event restart store: restart 5/10 within 1m0s: stage "store": fatal: connection reset by poison order
