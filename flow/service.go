@@ -24,7 +24,9 @@ import (
 //   - Name() string names it in errors, events and the monitor (see NameOf;
 //     a Decorator may have one too); others are named after their type;
 //   - Expects and Promises declare the keys it reads and writes (see
-//     KeyDeclarer).
+//     KeyDeclarer);
+//   - CallBatch(ctx context.Context, batch []*Context) error takes many
+//     inputs in one call, in a stage with MaxBatch (see Batch).
 type Service interface {
 	Call(ctx context.Context, c *Context) error
 }
