@@ -239,9 +239,9 @@ func (in *instance) StepBatch(ctx context.Context, cs []*flow.Context, curs []*e
 	if t := in.rt.taps.tapOf(in.node); t != nil && len(cs) > 0 {
 		tapped = t.enter(&in.rt.taps, cs[0])
 	}
-	start := time.Now()
+	start := monotonic()
 	in.stepBatch(ctx, cs, curs, errs)
-	in.stats.hist.observe(time.Since(start))
+	in.stats.hist.observe(monotonic() - start)
 	if tapped != nil {
 		tapped.leave(cs[0], errs[0], in.rt.prog.Abandoned(errs[0]))
 	}

@@ -186,9 +186,9 @@ func (in *instance) logAbandoned(c *flow.Context, err error, n int) {
 func (in *instance) Step(ctx context.Context, c *flow.Context, cur *engine.Cursor) (uint64, error) {
 	timed := in.stats.calls%sampleEvery == 0
 	in.stats.calls++
-	var start time.Time
+	var start time.Duration
 	if timed {
-		start = time.Now()
+		start = monotonic()
 	}
 	var tapped *probe // a tap's sample of this call (tap.go); nil without a tap
 	if t := in.rt.taps.tapOf(in.node); t != nil {
@@ -199,7 +199,7 @@ func (in *instance) Step(ctx context.Context, c *flow.Context, cur *engine.Curso
 		tapped.leave(c, err, in.rt.prog.Abandoned(err))
 	}
 	if timed {
-		in.stats.hist.observe(time.Since(start))
+		in.stats.hist.observe(monotonic() - start)
 	}
 	in.count(err)
 	return 0, err
