@@ -56,7 +56,7 @@ func compile(f *Flow) (*program, error) {
 	p := &program{
 		Name:           f.name,
 		Nodes:          c.nodes,
-		MaxAttempts:    f.policy.Attempts(),
+		MaxAttempts:    engine.Attempts(f.policy.MaxAttempts),
 		RetryBackoff:   f.policy.Backoff,
 		Redeliveries:   f.policy.redeliveries(),
 		RestartBackoff: f.policy.RestartBackoff,

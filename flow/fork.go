@@ -10,10 +10,14 @@ import (
 // Branches maps values of a fork's key to the flow each takes.
 type Branches map[any]*Flow
 
+// ForkOption configures a Fork: Default, and Name for its stage name. It is a
+// StageOption, so Validate reports Default given to any other stage.
+type ForkOption = StageOption
+
 // Default sets a fork's flow for values that match no branch. Without it,
 // such a value fails the input with ErrNoBranch. It applies to Fork only
 // (Validate reports it on any other stage).
-func Default(f *Flow) StageOption { return func(c *stageConfig) { c.Default = f } }
+func Default(f *Flow) ForkOption { return func(c *stageConfig) { c.Default = f } }
 
 // Fork routes each input on the value of key to one of branches: the seed's
 // < ('key', {'v1': f1, 'v2': f2}). After the branch, the flow continues with
@@ -23,7 +27,7 @@ func Default(f *Flow) StageOption { return func(c *stageConfig) { c.Default = f 
 //
 // Its options are Default, and Name for its stage name (default
 // "fork(key)"); the others do not apply to a fork.
-func Fork(key string, branches Branches, opts ...StageOption) Service {
+func Fork(key string, branches Branches, opts ...ForkOption) Service {
 	var cfg stageConfig
 	for _, o := range opts {
 		o(&cfg)

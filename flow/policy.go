@@ -1,6 +1,8 @@
 package flow
 
-import "github.com/serviceflow/serviceflow/backoff"
+import (
+	"github.com/serviceflow/serviceflow/backoff"
+)
 
 // Policy says what a flow does with an input whose service asks for a retry
 // (Retry, or a call past its Timeout) or fails fatally (Fatal, or a panic).
@@ -22,14 +24,6 @@ type Policy struct {
 	// RestartBackoff is Run's delay before each restart for one input. (The
 	// actor runtime's restarts back off as its supervisor says.)
 	RestartBackoff backoff.Exponential
-}
-
-// Attempts is MaxAttempts with its default applied.
-func (p Policy) Attempts() int {
-	if p.MaxAttempts <= 0 {
-		return 3
-	}
-	return p.MaxAttempts
 }
 
 const defaultRedeliveries = 3

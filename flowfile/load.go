@@ -17,6 +17,7 @@ import (
 
 	"github.com/serviceflow/serviceflow/backoff"
 	"github.com/serviceflow/serviceflow/flow"
+	"github.com/serviceflow/serviceflow/internal/engine"
 	"github.com/serviceflow/serviceflow/registry"
 	"github.com/serviceflow/serviceflow/supervisor"
 )
@@ -357,7 +358,7 @@ func (l *loader) retry(e kv) {
 	if b := r.Backoff; b.Max > 0 && b.Initial > b.Max {
 		l.errorf(e.at, "retry: initial (%v) is longer than max (%v)", b.Initial, b.Max)
 	}
-	l.info.RetryAttempts = r.Attempts()
+	l.info.RetryAttempts = engine.Attempts(r.MaxAttempts)
 }
 
 var supervisionFields = []string{"strategy", "max_restarts", "within", "initial", "max", "max_redeliveries"}

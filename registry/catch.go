@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/serviceflow/serviceflow/flow"
+	"github.com/serviceflow/serviceflow/internal/engine"
 )
 
 var catchSpec = DecoratorSpec{
@@ -31,7 +32,7 @@ var catchSpec = DecoratorSpec{
 			return nil, err
 		}
 		if !p.Has("attempts") {
-			attempts = flow.Policy{MaxAttempts: p.Flow().RetryAttempts}.Attempts()
+			attempts = engine.Attempts(p.Flow().RetryAttempts)
 		}
 		if key == "" {
 			return nil, &ParamError{Param: "key", Err: errors.New("want a key name")}
