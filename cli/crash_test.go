@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/serviceflow/serviceflow/stream"
 )
 
 // crashRecords is how many records the crash tests run: 100,000 (about
@@ -104,7 +106,7 @@ func TestDrainLeavesNoDuplicates(t *testing.T) {
 }
 
 // uncommittedBound is what a run of flow reads ahead of what it committed
-// back to its source at most, by default: twice the flow file's
+// back to its source at most, by default: stream.WindowFor the flow file's
 // max_in_flight (--max-uncommitted). It bounds the duplicates of a crash.
 func uncommittedBound(t *testing.T, flow string) int {
 	t.Helper()
@@ -117,7 +119,7 @@ func uncommittedBound(t *testing.T, flow string) int {
 		t.Fatalf("%s sets no max_in_flight", flow)
 	}
 	n, _ := strconv.Atoi(string(m[1]))
-	return 2 * n
+	return stream.WindowFor(n)
 }
 
 func readCheckpoint(t *testing.T, path string) int {

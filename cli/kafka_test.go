@@ -187,7 +187,7 @@ func stop(t *testing.T, cmd *exec.Cmd, stderr *lockedBuffer) {
 // SIGKILL mid-stream and starts another in the same group: every record
 // gets a result, and the only ones with two are those at or after the
 // offsets the group had committed at the crash, at most the run's bound on
-// records uncommitted (twice max_in_flight).
+// records uncommitted (stream.WindowFor(max_in_flight)).
 func TestKafkaCrashLosesNothing(t *testing.T) {
 	t.Parallel()
 	n := crashRecords()

@@ -130,7 +130,7 @@ func (o *natsOutputs) waitDistinct(t *testing.T, n int, limit time.Duration) {
 // with SIGKILL mid-stream and starts another on the same durable consumer:
 // every message gets a result, none at or below the consumer's ack floor
 // at the crash gets two, and there are at most as many duplicates as the
-// run's bound on messages whose acks were unconfirmed (twice
+// run's bound on messages whose acks were unconfirmed (stream.WindowFor
 // max_in_flight). An ack wait that passes while a message waits in the pull
 // buffer makes the server send it again; the source drops such a copy of a
 // message it holds or just acked, so that repeats nothing either.

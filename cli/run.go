@@ -78,7 +78,7 @@ With --checkpoint FILE, a restart resumes: FILE records the last input line
 whose result is durable (flushed and fsynced), a restart skips the lines up
 to it and appends to --out and --dead-letters. After a crash, only the
 lines that were in flight get a second result: read and not yet in the
-checkpoint, at most --max-uncommitted (twice max_in_flight by default;
+checkpoint, at most --max-uncommitted (4 × max_in_flight by default;
 the reader waits rather than get further ahead). The same bound holds for
 a Kafka group's uncommitted offsets and a JetStream consumer's acks.
 
@@ -132,7 +132,7 @@ signal exits 0.`,
 	addExitOnDone(f, &fl.exitOnDone)
 	addRecord(f, &fl.record)
 	f.IntVar(&fl.maxInFlight, "max-in-flight", 0, "bound on inputs in flight (default: the flow file's max_in_flight, else 1024)")
-	f.IntVar(&fl.maxUncommit, "max-uncommitted", 0, "bound on records read from the source and not yet committed back to it (a checkpoint, Kafka offsets, JetStream acks): at most this many are redone after a crash (default: twice max-in-flight)")
+	f.IntVar(&fl.maxUncommit, "max-uncommitted", 0, "bound on records read from the source and not yet committed back to it (a checkpoint, Kafka offsets, JetStream acks): at most this many are redone after a crash (default: 4 × max-in-flight)")
 	f.DurationVar(&fl.drainTimeout, "drain-timeout", 10*time.Second, "after an interrupt, how long in-flight inputs may take to finish")
 	f.BoolVar(&fl.watch, "watch", false, "reload the flow file when it changes: new inputs go to the new flow, inputs in flight finish on the old")
 	return cmd
@@ -181,7 +181,7 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 		return usageError("run: --out-format %q: want result or values", fl.outFormat)
 	}
 	lim := sourceLimits{
-		window:     cmp.Or(fl.maxUncommit, 2*cmp.Or(fl.maxInFlight, file.MaxInFlight, defaultMaxInFlight)),
+		window:     cmp.Or(fl.maxUncommit, stream.WindowFor(cmp.Or(fl.maxInFlight, file.MaxInFlight, defaultMaxInFlight))),
 		revokeWait: cmp.Or(fl.drainTimeout, 10*time.Second),
 	}
 	// A lost broker shows in the monitor; with --ui off, on stderr.

@@ -54,8 +54,8 @@ func Checkpoint(path string) Option {
 }
 
 // Window sets how many lines a resumable source (see Checkpoint) reads
-// ahead of its checkpoint at most (default stream.DefaultWindow; twice
-// the runtime's MaxInFlight is the right size): Next waits while that
+// ahead of its checkpoint at most (default stream.DefaultWindow;
+// stream.WindowFor the runtime's MaxInFlight is the right size): Next waits while that
 // many lines are read and not yet recorded, so a crash repeats at most
 // that many. Without a checkpoint it has no effect.
 func Window(lines int) Option {

@@ -29,8 +29,8 @@ type Config struct {
 	AckWait    time.Duration // 0: the server's default (30 s)
 	MaxDeliver int           // 0: the server's default (unlimited)
 	// Window bounds the messages a Source hands out whose acks the server
-	// has not confirmed (0: stream.DefaultWindow; set it to twice the
-	// runtime's MaxInFlight): a crash makes the consumer redeliver at most
+	// has not confirmed (0: stream.DefaultWindow; set it to
+	// stream.WindowFor the runtime's MaxInFlight): a crash makes the consumer redeliver at most
 	// that many that had results.
 	Window int
 

@@ -30,8 +30,8 @@ type Config struct {
 	// before it moves its partitions to the others (0: franz-go's 45 s).
 	SessionTimeout time.Duration
 	// Window bounds the records a Source hands out and has not yet
-	// committed (0: stream.DefaultWindow; set it to twice the runtime's
-	// MaxInFlight): a crash makes the group redo at most that many.
+	// committed (0: stream.DefaultWindow; set it to
+	// stream.WindowFor the runtime's MaxInFlight): a crash makes the group redo at most that many.
 	Window int
 	// RevokeWait bounds how long a Source whose partitions are revoked
 	// waits for their records in flight to finish, to commit them before
