@@ -59,4 +59,7 @@ func TestNATSConsumerLag(t *testing.T) {
 	if c := <-code; c != 0 { // a broker source drained cleanly
 		t.Fatalf("exit %d, want 0:\n%s", c, stderr.String())
 	}
+	if !strings.Contains(stderr.String(), "consumer=IN/worker lag=0") {
+		t.Errorf("summary:\n%s", stderr.String())
+	}
 }

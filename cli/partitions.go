@@ -40,3 +40,19 @@ func sourcePartitions(src stream.Source) func() []snapshot.Partition {
 		return ps
 	}
 }
+
+// consumerState describes a JetStream source's durable consumer at the end
+// of a run, for the summary: consumer=STREAM/DURABLE lag=N (the messages
+// not done, as the source's last poll at Close found them). "" for other
+// sources. Call it after the source's Close.
+func consumerState(src stream.Source) string {
+	j, ok := src.(*jetstream.Source)
+	if !ok {
+		return ""
+	}
+	l := j.Lag()
+	if l.Polled.IsZero() {
+		return "consumer=" + l.Name
+	}
+	return "consumer=" + l.Name + " lag=" + strconv.FormatInt(l.Pending, 10)
+}

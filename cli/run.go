@@ -262,6 +262,9 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 	if err := src.Close(context.WithoutCancel(ctx)); err != nil && out.writeErr == nil {
 		out.writeErr = fmt.Errorf("committing the input's position: %w", err)
 	}
+	if cs := consumerState(src); cs != "" { // after Close: its last poll follows the last acks
+		owned = cs
+	}
 	c := s.snapshot()
 	// Every non-blank line up to the last one processed was processed, so
 	// the blank ones are the difference; once the stream has ended, the

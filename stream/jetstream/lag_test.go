@@ -3,6 +3,8 @@ package jetstream
 import (
 	"testing"
 	"time"
+
+	"github.com/serviceflow/serviceflow/stream"
 )
 
 // A source's Lag is its consumer's, polled: the ack floor, the stream's
@@ -15,10 +17,11 @@ func TestSourceLag(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer src.Close(t.Context())
+	defer src.Close(t.Context()) // idempotent: for a test that fails early
 	if l := src.Lag(); l.Name != "IN/lag" {
 		t.Fatalf("Lag().Name = %q, want IN/lag", l.Name)
 	}
+	var unacked []stream.Record
 	for range 8 {
 		rec, err := src.Next(t.Context())
 		if err != nil {
@@ -26,6 +29,8 @@ func TestSourceLag(t *testing.T) {
 		}
 		if rec.Pos.Offset <= 6 {
 			src.Ack(rec)
+		} else {
+			unacked = append(unacked, rec)
 		}
 	}
 	deadline := time.Now().Add(30 * time.Second)
@@ -41,5 +46,16 @@ func TestSourceLag(t *testing.T) {
 	}
 	if err := src.Health(); err != nil {
 		t.Fatalf("Health: %v", err)
+	}
+
+	// Close sends the last acks and polls once more: Lag is then final.
+	for _, rec := range unacked {
+		src.Ack(rec)
+	}
+	if err := src.Close(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if l := src.Lag(); l.AckFloor != 8 || l.Pending != 2 {
+		t.Fatalf("Lag() after Close = %+v, want ack floor 8, 2 pending", l)
 	}
 }

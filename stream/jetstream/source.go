@@ -310,12 +310,20 @@ func (s *Source) Repeats() int {
 
 // Close sends the acks given and disconnects; messages not acked are
 // delivered again after the ack wait. It is idempotent.
+//
+// Once the acks are sent it polls the consumer a last time (bounded by
+// pollTimeout), so [Source.Lag] after Close is the run's last word.
 func (s *Source) Close(context.Context) error {
 	s.once.Do(func() {
 		close(s.stop)
 		s.stopped.Wait()
 		s.it.Stop()
 		s.err = s.nc.Flush()
+		if s.err == nil {
+			ctx, cancel := context.WithTimeout(context.Background(), pollTimeout)
+			_ = s.poll(ctx) // a lag left stale is only shown
+			cancel()
+		}
 		s.nc.Close()
 	})
 	return s.err
