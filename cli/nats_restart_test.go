@@ -129,10 +129,12 @@ func TestNATSRestartMidRun(t *testing.T) {
 		return listed && !up && s.State == snapshot.Degraded && strings.Contains(s.Degraded, "in: ")
 	})
 	stderr.waitFor(t, "state=DEGRADED", time.Minute)
+	stderr.waitFor(t, "event=broker-lost", time.Minute)
 	r.start()
 	waitSnapshot(t, monitorAddr, "RUNNING with every connection back", func(s snapshot.Snapshot) bool {
 		return s.State == snapshot.Running && s.Degraded == "" && len(s.Connections) == 3
 	})
+	stderr.waitFor(t, "event=broker-back", time.Minute)
 	publishRange(t, js, first, first+second) // the source resumes: new records flow too
 	out.waitDistinct(t, first+second, 2*time.Minute)
 

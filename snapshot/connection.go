@@ -36,9 +36,33 @@ func (in *Intake) links(s *Snapshot) {
 		return
 	}
 	s.Connections = (*f)()
+	in.changes(s.Connections)
 	s.Degraded = Degradation(s.Connections)
 	if s.Degraded != "" && s.State == Running {
 		s.State = Degraded
+	}
+}
+
+// changes keeps an EventBrokerLost or EventBrokerBack, with the
+// events of Reject, for each connection whose state differs from the last
+// snapshot's. A change between two snapshots that undoes itself is not
+// seen; the connection's Lost count still has it.
+func (in *Intake) changes(cs []Connection) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.down == nil {
+		in.down = map[string]bool{}
+	}
+	for _, c := range cs {
+		if in.down[c.Name] == !c.Up {
+			continue
+		}
+		in.down[c.Name] = !c.Up
+		e := Event{Time: time.Now(), Kind: EventBrokerBack, Message: c.Name + ": the broker answers again"}
+		if !c.Up {
+			e.Kind, e.Message = EventBrokerLost, c.Name+": "+c.Err+" (retrying)"
+		}
+		in.keep(e)
 	}
 }
 

@@ -1,6 +1,9 @@
 package snapshot
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 // A connection down makes a running flow DEGRADED and says why; once all
 // are up it runs again. A flow in another state keeps it.
@@ -23,8 +26,17 @@ func TestIntakeConnections(t *testing.T) {
 		t.Fatalf("draining, in down: state %s, degraded %q", s.State, s.Degraded)
 	}
 	links = up
-	if s := running.Snapshot(); s.State != Running || s.Degraded != "" {
+	s := running.Snapshot()
+	if s.State != Running || s.Degraded != "" {
 		t.Fatalf("back up: state %s, degraded %q", s.State, s.Degraded)
+	}
+	// one event when it was lost (not one per snapshot), one when back
+	var kinds []EventKind
+	for _, e := range s.Events {
+		kinds = append(kinds, e.Kind)
+	}
+	if !slices.Equal(kinds, []EventKind{EventBrokerLost, EventBrokerBack}) || s.Events[0].Message != "in: broker lost: eof (retrying)" {
+		t.Fatalf("events %+v, want broker-lost then broker-back", s.Events)
 	}
 	in.Connections(nil)
 	if s := running.Snapshot(); s.Connections != nil {

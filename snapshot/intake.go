@@ -12,7 +12,8 @@ import (
 // Totals.Malformed, where the monitor and the metrics find them.
 //
 // Reject also keeps the last few malformed records as events, which Wrap
-// merges into the snapshots' Events, so a monitor lists them with the rest.
+// merges into the snapshots' Events, so a monitor lists them with the rest;
+// so are the changes of the connections given to Connections.
 //
 // A zero Intake is ready to use. It is safe for concurrent use; Read and
 // Malformed cost one atomic add per call.
@@ -24,6 +25,7 @@ type Intake struct {
 
 	partitions  atomic.Pointer[func() []Partition]  // see Partitions
 	connections atomic.Pointer[func() []Connection] // see Connections
+	down        map[string]bool                     // connection name → down at the last snapshot; guarded by mu
 }
 
 // Read counts one record read, well-formed or not.
@@ -48,8 +50,8 @@ type counted struct {
 func (c counted) Snapshot() Snapshot {
 	s := c.Source.Snapshot()
 	s.Totals.Read, s.Totals.Malformed = c.in.Counts()
-	s.Events = c.in.mergeRejected(s.Events)
 	s.Partitions = c.in.owned()
-	c.in.links(&s)
+	c.in.links(&s) // before the merge: a change of a connection is an event
+	s.Events = c.in.mergeRejected(s.Events)
 	return s
 }

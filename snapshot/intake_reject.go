@@ -22,6 +22,11 @@ func (in *Intake) Reject(line int, reason string) {
 	e := Event{Time: time.Now(), Kind: EventMalformed, Message: msg}
 	in.mu.Lock()
 	defer in.mu.Unlock()
+	in.keep(e)
+}
+
+// keep adds e to the events kept (the newest maxRejected); in.mu is held.
+func (in *Intake) keep(e Event) {
 	if len(in.rejected) == maxRejected {
 		in.rejected = slices.Delete(in.rejected, 0, 1)
 	}

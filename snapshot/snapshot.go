@@ -230,6 +230,11 @@ const (
 	// or validate; the old flow keeps running. One per problem, its message
 	// starting with the problem's file:line:col.
 	EventReloadFailed EventKind = "reload-failed"
+	// EventBrokerLost: a broker connection (the source's, a sink's) was
+	// lost; its connector retries with backoff. EventBrokerBack: it
+	// answers again. See Snapshot.Connections.
+	EventBrokerLost EventKind = "broker-lost"
+	EventBrokerBack EventKind = "broker-back"
 )
 
 // Event is something that happened to the flow.

@@ -89,7 +89,7 @@ func (s styles) event(k snapshot.EventKind) string {
 	switch k {
 	case snapshot.EventRestart:
 		return s.r(s.restart, string(k))
-	case snapshot.EventEscalation, snapshot.EventDeadLetter:
+	case snapshot.EventEscalation, snapshot.EventDeadLetter, snapshot.EventBrokerLost:
 		return s.r(s.bad, string(k))
 	case snapshot.EventRetry, snapshot.EventMalformed:
 		return s.r(s.warn, string(k))
