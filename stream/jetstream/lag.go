@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // Lag is how far a Source's durable consumer is behind its stream, as the
@@ -79,13 +81,19 @@ func (s *Source) pollLoop() {
 
 // poll asks the server for the consumer's and the stream's state.
 func (s *Source) poll(ctx context.Context) error {
+	_, err := s.pollInfo(ctx)
+	return err
+}
+
+// pollInfo is poll, returning the consumer's info.
+func (s *Source) pollInfo(ctx context.Context) (*jetstream.ConsumerInfo, error) {
 	ci, err := s.cons.Info(ctx)
 	if err != nil {
-		return fmt.Errorf("jetstream: consumer %s: %w", s.cfg.Durable, err)
+		return nil, fmt.Errorf("jetstream: consumer %s: %w", s.cfg.Durable, err)
 	}
 	si, err := s.st.Info(ctx)
 	if err != nil {
-		return fmt.Errorf("jetstream: stream %s: %w", s.cfg.Stream, err)
+		return nil, fmt.Errorf("jetstream: stream %s: %w", s.cfg.Stream, err)
 	}
 	s.mu.Lock()
 	s.lag.AckFloor = int64(ci.AckFloor.Stream)
@@ -93,5 +101,5 @@ func (s *Source) poll(ctx context.Context) error {
 	s.lag.Pending = int64(ci.NumPending) + int64(ci.NumAckPending)
 	s.lag.Polled = time.Now()
 	s.mu.Unlock()
-	return nil
+	return ci, nil
 }

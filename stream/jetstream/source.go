@@ -44,6 +44,7 @@ type Source struct {
 	mu          sync.Mutex
 	inFlight    map[uint64]*held // stream sequence → handed out, not acked
 	acked       recent           // stream sequences acked lately
+	maxAcked    uint64           // the highest stream sequence acked (for Close's settle)
 	unconfirmed int              // acks sent since the last confirmed round trip
 	repeats     int              // redeliveries of a message held or acked, dropped
 	lag         Lag              // at the last poll
@@ -227,6 +228,7 @@ func (s *Source) Ack(rec stream.Record) {
 	}
 	delete(s.inFlight, seq)
 	s.acked.add(seq)
+	s.maxAcked = max(s.maxAcked, seq)
 	s.unconfirmed++
 	if s.unconfirmed >= s.win.Half() {
 		select {
@@ -311,8 +313,9 @@ func (s *Source) Repeats() int {
 // Close sends the acks given and disconnects; messages not acked are
 // delivered again after the ack wait. It is idempotent.
 //
-// Once the acks are sent it polls the consumer a last time (bounded by
-// pollTimeout), so [Source.Lag] after Close is the run's last word.
+// Once the acks are sent it polls the consumer until the server has
+// applied them (it does so on its own time), for at most settleTimeout, so
+// [Source.Lag] after Close is the run's last word.
 func (s *Source) Close(context.Context) error {
 	s.once.Do(func() {
 		close(s.stop)
@@ -320,11 +323,43 @@ func (s *Source) Close(context.Context) error {
 		s.it.Stop()
 		s.err = s.nc.Flush()
 		if s.err == nil {
-			ctx, cancel := context.WithTimeout(context.Background(), pollTimeout)
-			_ = s.poll(ctx) // a lag left stale is only shown
-			cancel()
+			s.settle()
 		}
 		s.nc.Close()
 	})
 	return s.err
+}
+
+// settleTimeout bounds how long Close waits for the server to apply the
+// acks it flushed.
+const settleTimeout = time.Second
+
+// settle polls the consumer until its ack floor reaches what this source
+// acked: the highest sequence acked below every one it still holds. With
+// other consumers on the durable holding messages below it, it gives up at
+// settleTimeout. A lag left stale is only shown.
+func (s *Source) settle() {
+	s.mu.Lock()
+	mark := s.maxAcked
+	for seq := range s.inFlight {
+		if seq <= mark {
+			mark = seq - 1
+		}
+	}
+	s.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), settleTimeout)
+	defer cancel()
+	t := time.NewTicker(10 * time.Millisecond)
+	defer t.Stop()
+	for {
+		ci, err := s.pollInfo(ctx)
+		if err != nil || ci.AckFloor.Stream >= mark {
+			return
+		}
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return
+		}
+	}
 }
