@@ -53,13 +53,27 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
+// Len is how much was written so far: a mark for waitForSince.
+func (l *lockedBuffer) Len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Len()
+}
+
 // waitFor waits until the buffer contains want, failing the test after limit.
 func (l *lockedBuffer) waitFor(t *testing.T, want string, limit time.Duration) {
+	t.Helper()
+	l.waitForSince(t, 0, want, limit)
+}
+
+// waitForSince waits until what was written after the first mark bytes
+// contains want, failing the test after limit.
+func (l *lockedBuffer) waitForSince(t *testing.T, mark int, want string, limit time.Duration) {
 	t.Helper()
 	timeout := time.After(limit)
 	for {
 		l.mu.Lock()
-		if strings.Contains(l.b.String(), want) {
+		if strings.Contains(l.b.String()[mark:], want) {
 			l.mu.Unlock()
 			return
 		}
