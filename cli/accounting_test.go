@@ -3,12 +3,14 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -106,19 +108,60 @@ func TestInterruptDoesNotFailTheInputWaitingForAdmission(t *testing.T) {
 // orders it read and after which one it stopped, and the two agree.
 func TestDemoInterruptedReadAgreesWithStoppedAfter(t *testing.T) {
 	t.Parallel()
-	// The demo has no hook to wait on: any moment is as good to interrupt
-	// it, and the assertions hold whenever it comes.
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
-	r := executeCtx(t, ctx, "", "demo", "--ui", "off", "--count", "0", "--rate", "0")
-	if r.code != 0 {
-		t.Fatalf("exit %d; stderr:\n%s", r.code, r.stderr)
+	// Any moment after the first order was read is as good to interrupt
+	// the demo (at --rate 0 an order waits for admission nearly always):
+	// the first plain line that shows an order in flight or finished, or
+	// an event about one.
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	stdout := &interruptOnProgress{cancel: cancel}
+	hang := time.AfterFunc(time.Minute, func() { cancel(errors.New("no order in flight after a minute")) })
+	defer hang.Stop()
+	var errb bytes.Buffer
+	code := cli.Execute(ctx, []string{"demo", "--ui", "plain", "--count", "0", "--rate", "0"},
+		strings.NewReader(""), stdout, &errb, registry.Builtin())
+	out := stdout.String()
+	if err := context.Cause(ctx); !errors.Is(err, errProgress) {
+		t.Fatalf("%v; stdout:\n%s", err, tail(out))
 	}
-	s := parseSummary(t, r.stdout)
+	if code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, errb.String())
+	}
+	s := parseSummary(t, out)
 	s.accounts(t)
-	if n := stoppedAfter(t, r.stdout); n != s.read {
-		t.Errorf("intake stopped after order %d, but read=%d:\n%s", n, s.read, r.stdout)
+	if n := stoppedAfter(t, out); n != s.read || n == 0 {
+		t.Errorf("intake stopped after order %d, but read=%d:\n%s", n, s.read, tail(out))
 	}
+}
+
+// errProgress is why interruptOnProgress interrupted.
+var errProgress = errors.New("interrupted once an order was in flight")
+
+// progressRE matches a plain progress line with an order in flight or
+// done, or an event line about an order.
+var progressRE = regexp.MustCompile(`\b(inflight|done|stopped|failed)=[1-9]|\binput=[0-9]`)
+
+// interruptOnProgress is a run's stdout under --ui plain that interrupts
+// the run (the first SIGINT) at the first line matching progressRE.
+type interruptOnProgress struct {
+	mu     sync.Mutex
+	b      bytes.Buffer
+	cancel context.CancelCauseFunc
+}
+
+func (w *interruptOnProgress) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if progressRE.Match(p) {
+		w.cancel(errProgress)
+	}
+	return w.b.Write(p)
+}
+
+func (w *interruptOnProgress) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
 }
 
 // A failing output ends the run with a summary that says so, not
