@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -42,18 +43,25 @@ func TestCancelStopsBetweenSteps(t *testing.T) {
 
 func TestCancelStopsRetryBackoff(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	failed := make(chan struct{}) // closed when the first attempt has failed
+	var once sync.Once
 	f := flow.New(flow.Func("flaky", func(context.Context, *flow.Context) error {
+		once.Do(func() { close(failed) })
 		return flow.Retry(errors.New("busy"))
 	})).WithPolicy(flow.Policy{MaxAttempts: 5, Backoff: backoff.Exponential{Initial: time.Hour, Max: time.Hour}})
-	time.AfterFunc(20*time.Millisecond, cancel)
 	done := make(chan error, 1)
 	go func() { _, err := f.Run(ctx, nil); done <- err }()
+	// Cancel once the first attempt failed: Run is then in (or on its way
+	// into) its hour-long backoff, and must give up on it.
+	<-failed
+	cancel()
 	select {
 	case err := <-done:
 		if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "busy") {
 			t.Fatalf("err = %v, want cancellation and the last error", err)
 		}
-	case <-time.After(10 * time.Second):
+	case <-time.After(time.Minute): // a hang guard, far below the backoff's hour
 		t.Fatal("Run did not return after cancel during backoff")
 	}
 }
