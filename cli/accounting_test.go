@@ -114,7 +114,7 @@ func TestDemoInterruptedReadAgreesWithStoppedAfter(t *testing.T) {
 	// an event about one.
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
-	stdout := &interruptOnProgress{cancel: cancel}
+	stdout := &interruptOn{re: progressRE, cancel: cancel}
 	hang := time.AfterFunc(time.Minute, func() { cancel(errors.New("no order in flight after a minute")) })
 	defer hang.Stop()
 	var errb bytes.Buffer
@@ -134,31 +134,35 @@ func TestDemoInterruptedReadAgreesWithStoppedAfter(t *testing.T) {
 	}
 }
 
-// errProgress is why interruptOnProgress interrupted.
-var errProgress = errors.New("interrupted once an order was in flight")
+// errProgress is why interruptOn interrupted.
+var errProgress = errors.New("interrupted once the output showed what was awaited")
 
 // progressRE matches a plain progress line with an order in flight or
 // done, or an event line about an order.
 var progressRE = regexp.MustCompile(`\b(inflight|done|stopped|failed)=[1-9]|\binput=[0-9]`)
 
-// interruptOnProgress is a run's stdout under --ui plain that interrupts
-// the run (the first SIGINT) at the first line matching progressRE.
-type interruptOnProgress struct {
+// interruptOn is a run's stdout that interrupts the run (the first SIGINT)
+// with errProgress once what it was written matches re.
+type interruptOn struct {
+	re     *regexp.Regexp
+	cancel context.CancelCauseFunc
 	mu     sync.Mutex
 	b      bytes.Buffer
-	cancel context.CancelCauseFunc
+	seen   bool
 }
 
-func (w *interruptOnProgress) Write(p []byte) (int, error) {
+func (w *interruptOn) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if progressRE.Match(p) {
+	n, err := w.b.Write(p)
+	if !w.seen && w.re.Match(w.b.Bytes()) {
+		w.seen = true
 		w.cancel(errProgress)
 	}
-	return w.b.Write(p)
+	return n, err
 }
 
-func (w *interruptOnProgress) String() string {
+func (w *interruptOn) String() string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.b.String()

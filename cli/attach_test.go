@@ -1,14 +1,19 @@
 package cli_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/serviceflow/serviceflow/actors"
+	"github.com/serviceflow/serviceflow/cli"
 	"github.com/serviceflow/serviceflow/flow"
 	"github.com/serviceflow/serviceflow/monitor"
+	"github.com/serviceflow/serviceflow/registry"
 )
 
 // attach shows a flow served by another process's --monitor endpoint.
@@ -35,9 +40,7 @@ func TestAttach(t *testing.T) {
 		rt.Drain(ctx)
 	}()
 
-	runCtx, cancel := context.WithTimeout(ctx, 700*time.Millisecond)
-	defer cancel()
-	r := executeCtx(t, runCtx, "", "attach", srv.Addr(), "--ui", "json", "--refresh", "100ms")
+	r := attachUntil(t, regexp.MustCompile(`"flow":"remote".*remote-stage`), srv.Addr(), "--ui", "json", "--refresh", "100ms")
 	if r.code != 0 || !strings.Contains(r.stdout, `"flow":"remote"`) || !strings.Contains(r.stdout, "remote-stage") {
 		t.Fatalf("exit %d\nstdout: %.400s\nstderr: %s", r.code, r.stdout, r.stderr)
 	}
@@ -74,9 +77,25 @@ func TestAttachWithToken(t *testing.T) {
 	if r := execute(t, "", "attach", srv.Addr(), "--ui", "plain", "--token", "wrong"); r.code != 1 || !strings.Contains(r.stderr, "401") {
 		t.Errorf("a wrong token: exit %d, stderr %q", r.code, r.stderr)
 	}
-	runCtx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
-	defer cancel()
-	if r := executeCtx(t, runCtx, "", "attach", srv.Addr(), "--ui", "json", "--token", "t0ken"); r.code != 0 || !strings.Contains(r.stdout, `"flow":"tokened"`) {
+	if r := attachUntil(t, regexp.MustCompile(`"flow":"tokened"`), srv.Addr(), "--ui", "json", "--token", "t0ken"); r.code != 0 || !strings.Contains(r.stdout, `"flow":"tokened"`) {
 		t.Errorf("the right token: exit %d\nstdout %.300s\nstderr %s", r.code, r.stdout, r.stderr)
 	}
+}
+
+// attachUntil runs flowrun attach with args and interrupts it once its
+// output matches want (a minute without that fails the test): it shows
+// what it attached to however long connecting takes.
+func attachUntil(t *testing.T, want *regexp.Regexp, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	hang := time.AfterFunc(time.Minute, func() { cancel(errors.New("attach showed nothing awaited in a minute")) })
+	defer hang.Stop()
+	stdout := &interruptOn{re: want, cancel: cancel}
+	var errb bytes.Buffer
+	code := cli.Execute(ctx, append([]string{"attach"}, args...), strings.NewReader(""), stdout, &errb, registry.Builtin())
+	if err := context.Cause(ctx); !errors.Is(err, errProgress) {
+		t.Fatalf("%v; stdout:\n%s\nstderr:\n%s", err, tail(stdout.String()), errb.String())
+	}
+	return result{code, stdout.String(), errb.String()}
 }
