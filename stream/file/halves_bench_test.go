@@ -1,0 +1,86 @@
+package file
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/serviceflow/serviceflow/internal/jsoncodec"
+	"github.com/serviceflow/serviceflow/stream"
+)
+
+// The two halves of a file run around the flow, for issue 11's workload
+// ({"v":i} lines in, the values with five more keys out):
+//
+//	go test ./stream/file -run '^$' -bench 'Read|Write' -benchmem -count 5
+
+// BenchmarkReadDecode reads and decodes b.N lines through a Source, with
+// every check jsonl makes.
+func BenchmarkReadDecode(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "in.jsonl")
+	var sb strings.Builder
+	for i := range b.N {
+		fmt.Fprintf(&sb, "{\"v\":%d}\n", i)
+	}
+	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	src, err := Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer src.Close(context.Background())
+	for range b.N {
+		rec, err := src.Next(context.Background())
+		if err != nil || rec.Values == nil {
+			b.Fatalf("record %+v, %v", rec, err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+}
+
+// BenchmarkEncodeWrite encodes b.N results' values and writes them to a
+// file Sink, waiting until each is durable (flushed and fsynced, the
+// fsyncs batched).
+func BenchmarkEncodeWrite(b *testing.B) {
+	out, err := Create(filepath.Join(b.TempDir(), "out.jsonl"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	values := map[string]any{"v": 5, "s1": 1, "s2": 2, "s3": 3, "s4": 4, "s5": 5}
+	var wg sync.WaitGroup
+	wg.Add(b.N)
+	durable := func(err error) {
+		if err != nil {
+			b.Error(err)
+		}
+		wg.Done()
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	var buf []byte
+	for i := range b.N {
+		values["v"] = i
+		buf, err = jsoncodec.AppendValue(buf[:0], values)
+		if err != nil {
+			b.Fatal(err)
+		}
+		line := append([]byte(nil), buf...) // a sink may keep the message
+		if err := out.Write(context.Background(), stream.Message{Value: line}, durable); err != nil {
+			b.Fatal(err)
+		}
+	}
+	wg.Wait()
+	b.StopTimer()
+	if err := out.Close(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+}
