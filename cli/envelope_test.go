@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"math"
 	"testing"
@@ -45,6 +46,7 @@ func TestEnvelopeMatchesEncodingJSON(t *testing.T) {
 		{"\x00key": "hidden", "shown": 1},
 		{"nan": math.NaN(), "inf": []any{math.Inf(-1)}, "ok": 1},
 		{"ch": make(chan int)},
+		manyKeys(40), // read through Map, not Get by Get
 	}
 	errs := []error{
 		nil,
@@ -85,6 +87,14 @@ func TestEnvelopeMatchesEncodingJSON(t *testing.T) {
 			t.Errorf("values of %v:\n got %s (%v)\nwant %s", c, got, err, want)
 		}
 	}
+}
+
+func manyKeys(n int) map[string]any {
+	m := map[string]any{"\x00hidden": true}
+	for i := range n {
+		m[fmt.Sprintf("k%d", i)] = []any{i, fmt.Sprint(i)}
+	}
+	return m
 }
 
 func referenceValues(t *testing.T, m map[string]any) []byte {
@@ -129,4 +139,24 @@ func BenchmarkEnvelope(b *testing.B) {
 			_, _ = env.encode(headOf(res), c)
 		}
 	})
+}
+
+// BenchmarkEnvelopeKeys shows the cost per key stays flat as contexts grow.
+func BenchmarkEnvelopeKeys(b *testing.B) {
+	for _, n := range []int{4, 32, 256} {
+		in := map[string]any{}
+		for i := range n {
+			in[fmt.Sprintf("key%03d", i)] = i
+		}
+		c := flow.NewContext(in)
+		res := flow.Result{Context: c, Status: flow.Done}
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			var env envelope
+			b.ReportAllocs()
+			for b.Loop() {
+				_, _ = env.encode(headOf(res), c)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/key")
+		})
+	}
 }
