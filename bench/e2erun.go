@@ -151,8 +151,16 @@ func measureProcess(ctx context.Context, exe string, env, args []string, lines i
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stderr, &stderr
 	start := time.Now()
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		return E2ERun{}, fmt.Errorf("bench: %s: %w", filepath.Base(exe), err)
+	}
+	watching, stop := context.WithCancel(ctx)
+	peak := make(chan int64, 1)
+	go func() { peak <- watchRSS(watching, cmd.Process.Pid) }()
+	err := cmd.Wait()
 	elapsed := time.Since(start)
+	stop()
+	hwm := <-peak
 	if err != nil {
 		return E2ERun{}, fmt.Errorf("bench: %s %v: %w\n%s", filepath.Base(exe), args, err, lastBytes(stderr.Bytes(), 2000))
 	}
@@ -163,6 +171,9 @@ func measureProcess(ctx context.Context, exe string, env, args []string, lines i
 		if runtime.GOOS == "darwin" {
 			r.MaxRSS = ru.Maxrss // bytes there
 		}
+	}
+	if hwm > 0 { // the child's own peak, without the parent's memory rusage counts (see watchRSS)
+		r.MaxRSS = hwm
 	}
 	return r, nil
 }

@@ -32,7 +32,8 @@ with encoding/json (decode, five increments, encode; buffered in and out),
 each as a process of this binary, alternately, --rounds times. It checks
 both outputs (every input's values, exactly once) each round, and prints
 lines/s and CPU per line of each (medians), the median of the rounds'
-ratios, and each one's peak RSS (the largest over the rounds).
+ratios, and each one's peak RSS (the largest over the rounds; on Linux its
+own VmHWM, read while it runs, since rusage counts the parent's memory too).
 
 --benthos BINARY adds Benthos v4 (or Redpanda Connect) to the same run: the
 same files through five bloblang mapping processors. --e2e-dir DIR writes
