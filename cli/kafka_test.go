@@ -206,6 +206,13 @@ func TestKafkaCrashLosesNothing(t *testing.T) {
 	out.waitDistinct(t, n, 5*time.Minute)
 	stop(t, cmd, stderr)
 
+	// A member whose session expires (a heartbeat starved on a loaded
+	// machine: the test's session timeout is 1 s) loses its partitions
+	// mid-run and their uncommitted records are redone by their next owner,
+	// here itself: each such loss repeats at most a window too, and may
+	// repeat records the first run committed later.
+	losses := strings.Count(first.String(), "partitions lost")
+	lostAfter := strings.Count(stderr.String(), "partitions lost")
 	out.mu.Lock()
 	defer out.mu.Unlock()
 	dups := 0
@@ -216,16 +223,16 @@ func TestKafkaCrashLosesNothing(t *testing.T) {
 		}
 		if k > 1 {
 			dups += k - 1
-			if c, ok := atCrash[p.partition]; ok && p.offset < c {
+			if c, ok := atCrash[p.partition]; ok && p.offset < c && losses == 0 {
 				t.Fatalf("input %d at offset %d has %d results, but partition %d was committed up to %d at the crash; the first run said:\n%s\nthe second:\n%s",
 					id, p.offset, k, p.partition, c, tail(first.String()), tail(stderr.String()))
 			}
 		}
 	}
-	if window := uncommittedBound(t, "testdata/chaos.yaml"); dups > window {
-		t.Errorf("%d duplicates, but at most %d records are handed out and not committed at any time", dups, window)
+	if window := uncommittedBound(t, "testdata/chaos.yaml"); dups > window*(1+losses+lostAfter) {
+		t.Errorf("%d duplicates, but at most %d records are handed out and not committed at any time (one window for the crash, one per loss of partitions: %d)", dups, window, losses+lostAfter)
 	}
-	t.Logf("%d records, killed with commits at %v; %d duplicates, all at or after them", n, atCrash, dups)
+	t.Logf("%d records, killed with commits at %v; %d duplicates, all at or after them; partitions lost %d times", n, atCrash, dups, losses+lostAfter)
 }
 
 // TestKafkaGroupOfThree runs three flowruns in one group, kills one
