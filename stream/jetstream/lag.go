@@ -63,6 +63,7 @@ func (s *Source) pollLoop() {
 		case err == nil:
 			if d, was := s.link.Back(); was {
 				s.cfg.logger().Info("jetstream: consumer answers again", "consumer", s.cfg.String()+"/"+s.cfg.Durable, "after", d.Round(time.Millisecond))
+				s.reack()
 			}
 		case s.nc.IsClosed():
 		default:
@@ -103,3 +104,24 @@ func (s *Source) pollInfo(ctx context.Context) (*jetstream.ConsumerInfo, error) 
 	s.mu.Unlock()
 	return ci, nil
 }
+
+// reack sends the recent acks again once the consumer answers after an
+// outage: acks in transit when the server went away were lost with it, and
+// the server would otherwise keep those messages pending until their ack
+// wait passed and then deliver them again (to this source, which drops
+// repeats of what it acked, or to the next run, which would redo them). An
+// ack the server already applied is ignored by it.
+func (s *Source) reack() {
+	s.mu.Lock()
+	replies := s.acked.replies()
+	s.mu.Unlock()
+	for _, r := range replies {
+		if err := s.nc.Publish(r, ackBody); err != nil {
+			return // lost again: the next recovery sends them again
+		}
+	}
+	_ = s.nc.Flush()
+}
+
+// ackBody is JetStream's explicit ack.
+var ackBody = []byte("+ACK")

@@ -227,7 +227,7 @@ func (s *Source) Ack(rec stream.Record) {
 		return
 	}
 	delete(s.inFlight, seq)
-	s.acked.add(seq)
+	s.acked.add(seq, msg.Reply())
 	s.maxAcked = max(s.maxAcked, seq)
 	s.unconfirmed++
 	if s.unconfirmed >= s.win.Half() {
