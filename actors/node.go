@@ -57,9 +57,14 @@ type instance struct {
 	spare    []item // actor-local: the intake's other buffer
 
 	// Actor-local state: only the actor's goroutine touches these.
-	out []outbox // batches being filled, one per destination in use
-	rr  []uint32 // round-robin position per destination node
+	out  []outbox // batches being filled, one per destination in use
+	rr   []uint32 // round-robin position per destination node
+	rest int      // inputs of the message in hand still to process after this one
 }
+
+// eagerRest is how many inputs of a message must remain for its first
+// output to an idle stage to go alone, ahead of the rest.
+const eagerRest = 8
 
 type outbox struct {
 	dst *instance
@@ -119,7 +124,8 @@ func (in *instance) handle(items []item) {
 		in.gather(items)
 		return
 	}
-	for _, it := range items {
+	for i, it := range items {
+		in.rest = len(items) - 1 - i
 		in.process(it)
 	}
 	in.stats.publish()
@@ -275,7 +281,11 @@ func (in *instance) forward(it item) {
 	}
 	b := in.out[k].b
 	b.items = append(b.items, it)
-	if len(b.items) >= rt.cfg.batchSize {
+	// A batch is sent when full, at the end of the message, or at once
+	// when it is the first for an idle destination and much of the message
+	// is still to do: then the next stage starts on it while this one works
+	// on the rest, instead of waiting for the whole burst.
+	if len(b.items) >= rt.cfg.batchSize || len(b.items) == 1 && in.rest >= eagerRest && dst.waiting() {
 		in.send(dst, b)
 		in.out[k] = in.out[len(in.out)-1]
 		in.out = in.out[:len(in.out)-1]
@@ -311,6 +321,12 @@ func hashValue(v any) uint64 {
 		return 0
 	}
 	return maphash.String(seed, stringOf(v))
+}
+
+// waiting reports whether the instance has nothing to do: no inputs in its
+// mailbox, none in hand.
+func (in *instance) waiting() bool {
+	return in.stats.mailbox.Load() == 0 && in.stats.holding.Load() == 0
 }
 
 func (in *instance) flush() {
