@@ -45,6 +45,10 @@ func TestEndlessSourceDrainedExitsZero(t *testing.T) {
 	if code := <-exited; code != 0 {
 		t.Fatalf("exit %d after a clean drain, want 0:\n%s", code, stderr.String())
 	}
+	// Nothing was left unprocessed: the run must not say so.
+	if strings.Contains(stderr.String(), "not processed") {
+		t.Errorf("a clean drain of an endless source reports inputs not processed:\n%s", stderr.String())
+	}
 }
 
 // TestEndlessSourceCutShortExits130: when the drain's deadline fails an

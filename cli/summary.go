@@ -44,7 +44,7 @@ func printSummary(w io.Writer, c counts, out outcome, noun string, extra ...stri
 	if out.flowErr != nil {
 		fmt.Fprintf(w, "flowrun: the flow failed: %v\n", out.flowErr)
 	}
-	if !out.ended && out.lastLine > 0 {
+	if !out.ended && out.lastLine > 0 && !out.completedBySignal() {
 		fmt.Fprintf(w, "flowrun: intake stopped after %s %d; later ones were not processed\n", noun, out.lastLine)
 	}
 	if out.readErr != nil {
@@ -52,14 +52,20 @@ func printSummary(w io.Writer, c counts, out outcome, noun string, extra ...stri
 	}
 }
 
+// completedBySignal reports a run that a signal ended the way it should
+// end: a broker or HTTP source runs until one by design, so a clean drain
+// after it completes the run (nothing is left unprocessed: what the source
+// did not hand out stays in it, or was never sent).
+func (out outcome) completedBySignal() bool {
+	return out.interrupted && out.endless && !out.cutShort && !out.quit
+}
+
 // exitCode is the exit code of a finished run.
 func exitCode(out outcome) int {
 	switch {
 	case out.flowErr != nil, out.writeErr != nil:
 		return ExitFlowFailed
-	case out.interrupted && out.endless && !out.cutShort && !out.quit:
-		// A broker or HTTP source runs until a signal by design: a clean
-		// drain after it is how such a run completes.
+	case out.completedBySignal():
 		return ExitOK
 	case out.interrupted, out.quit:
 		return ExitInterrupted
