@@ -3,13 +3,13 @@ package cli_test
 import (
 	"context"
 	"fmt"
+	"github.com/serviceflow/serviceflow/internal/natstest"
+	"github.com/serviceflow/serviceflow/internal/testpoll"
 	"io"
-	"net"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -18,60 +18,16 @@ import (
 	"github.com/serviceflow/serviceflow/snapshot"
 )
 
-// restartableNATS is an embedded NATS server with JetStream that a test
-// shuts down and starts again on the same port and store directory.
-type restartableNATS struct {
-	t    *testing.T
-	opts server.Options
-	srv  *server.Server
-}
-
-func startNATS(t *testing.T) *restartableNATS {
-	t.Helper()
-	r := &restartableNATS{t: t, opts: server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true}}
-	r.start()
-	r.opts.Port = r.srv.Addr().(*net.TCPAddr).Port
-	t.Cleanup(r.stop)
-	return r
-}
-
-func (r *restartableNATS) start() {
-	r.t.Helper()
-	opts := r.opts
-	srv, err := server.NewServer(&opts)
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	srv.Start()
-	if !srv.ReadyForConnections(10 * time.Second) {
-		r.t.Fatal("nats server not ready")
-	}
-	r.srv = srv
-}
-
-func (r *restartableNATS) stop() {
-	if r.srv != nil {
-		r.srv.Shutdown()
-		r.srv.WaitForShutdown()
-		r.srv = nil
-	}
-}
-
 // waitSnapshot polls the monitor at addr until a snapshot satisfies ok.
 func waitSnapshot(t *testing.T, addr, what string, ok func(snapshot.Snapshot) bool) snapshot.Snapshot {
 	t.Helper()
 	c := monitor.Dial(addr)
-	deadline := time.Now().Add(time.Minute)
-	for {
-		s := c.Snapshot()
-		if ok(s) {
-			return s
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the monitor never showed %s; last: state %s, degraded %q, connections %+v", what, s.State, s.Degraded, s.Connections)
-		}
-		time.Sleep(20 * time.Millisecond) // polling the monitor's state, as a user's monitor does
-	}
+	var s snapshot.Snapshot
+	testpoll.Until(t, "the monitor shows "+what, func() bool {
+		s = c.Snapshot()
+		return ok(s)
+	})
+	return s
 }
 
 func connUp(s snapshot.Snapshot, name string) (up, listed bool) {
@@ -90,26 +46,13 @@ func connUp(s snapshot.Snapshot, name string) (up, listed bool) {
 // restart, has its result; the summary says the brokers were lost.
 func TestNATSRestartMidRun(t *testing.T) {
 	t.Parallel()
-	r := startNATS(t)
-	nc, err := nats.Connect(r.srv.ClientURL(), nats.MaxReconnects(-1), nats.ReconnectWait(20*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, subj := range map[string]string{"IN": "in.>", "OUT": "out.>", "DEAD": "dead.>"} {
-		if _, err := js.CreateStream(t.Context(), jetstream.StreamConfig{Name: name, Subjects: []string{subj}}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	r := natstest.Start(t)
+	js := r.JetStream(map[string]string{"IN": "in.>", "OUT": "out.>", "DEAD": "dead.>"}, nats.MaxReconnects(-1), nats.ReconnectWait(20*time.Millisecond))
 	const first, second = 3000, 1000
 	publishRange(t, js, 0, first)
 	out := watchNATS(t, js)
 
-	addr, monitorAddr := r.srv.Addr().String(), freeAddr(t)
+	addr, monitorAddr := r.Addr(), freeAddr(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	stderr := &lockedBuffer{}
@@ -123,14 +66,14 @@ func TestNATSRestartMidRun(t *testing.T) {
 	out.waitDistinct(t, first/3, time.Minute)
 	waitSnapshot(t, monitorAddr, "the connections up", func(s snapshot.Snapshot) bool { return len(s.Connections) == 3 && s.Degraded == "" })
 
-	r.stop()
+	r.Stop()
 	lost := waitSnapshot(t, monitorAddr, "DEGRADED with the source lost", func(s snapshot.Snapshot) bool {
 		up, listed := connUp(s, "in")
 		return listed && !up && s.State == snapshot.Degraded && strings.Contains(s.Degraded, "in: ")
 	})
 	stderr.waitFor(t, "state=DEGRADED", time.Minute)
 	stderr.waitFor(t, "event=broker-lost", time.Minute)
-	r.start()
+	r.Restart()
 	waitSnapshot(t, monitorAddr, "RUNNING with every connection back", func(s snapshot.Snapshot) bool {
 		return s.State == snapshot.Running && s.Degraded == "" && len(s.Connections) == 3
 	})

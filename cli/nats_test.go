@@ -3,14 +3,13 @@ package cli_test
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/serviceflow/serviceflow/internal/natstest"
 	"os"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -19,30 +18,8 @@ import (
 // (dead.>).
 func natsServer(t *testing.T) (string, jetstream.JetStream) {
 	t.Helper()
-	srv, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Start()
-	if !srv.ReadyForConnections(10 * time.Second) {
-		t.Fatal("nats server not ready")
-	}
-	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
-	nc, err := nats.Connect(srv.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, subj := range map[string]string{"IN": "in.>", "OUT": "out.>", "DEAD": "dead.>"} {
-		if _, err := js.CreateStream(t.Context(), jetstream.StreamConfig{Name: name, Subjects: []string{subj}}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return srv.Addr().String(), js
+	srv := natstest.Start(t)
+	return srv.Addr(), srv.JetStream(map[string]string{"IN": "in.>", "OUT": "out.>", "DEAD": "dead.>"})
 }
 
 // publishInputs publishes n messages {"id": i} and returns each one's

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/serviceflow/serviceflow/internal/testpoll"
 	"io"
 	"os"
 	"os/exec"
@@ -93,15 +94,10 @@ func (l *lockedBuffer) waitForSince(t *testing.T, mark int, want string, limit t
 // waitForLines waits until the file at path has n lines.
 func waitForLines(t *testing.T, path string, n int) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
+	testpoll.Until(t, fmt.Sprintf("%s has %d lines", path, n), func() bool {
 		data, _ := os.ReadFile(path)
-		if bytes.Count(data, []byte("\n")) >= n {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("%s never reached %d lines", path, n)
+		return bytes.Count(data, []byte("\n")) >= n
+	})
 }
 
 // waitExit waits for cmd, failing the test after limit, and returns its code.

@@ -5,12 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/serviceflow/serviceflow/internal/natstest"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/serviceflow/serviceflow/actors"
@@ -22,30 +21,8 @@ import (
 // temporary directory, on loopback, with streams IN (in.>) and OUT (out.>).
 func natsServer(t testing.TB) (Config, jetstream.JetStream) {
 	t.Helper()
-	srv, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Start()
-	if !srv.ReadyForConnections(10 * time.Second) {
-		t.Fatal("nats server not ready")
-	}
-	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
-	nc, err := nats.Connect(srv.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, subj := range map[string]string{"IN": "in.>", "OUT": "out.>"} {
-		if _, err := js.CreateStream(t.Context(), jetstream.StreamConfig{Name: name, Subjects: []string{subj}}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return Config{Servers: []string{srv.ClientURL()}}, js
+	srv := natstest.Start(t)
+	return Config{Servers: []string{srv.URL()}}, srv.JetStream(map[string]string{"IN": "in.>", "OUT": "out.>"})
 }
 
 func publish(t *testing.T, js jetstream.JetStream, from, to int) {

@@ -1,8 +1,8 @@
 package jetstream
 
 import (
+	"github.com/serviceflow/serviceflow/internal/testpoll"
 	"testing"
-	"time"
 
 	"github.com/serviceflow/serviceflow/stream"
 )
@@ -33,17 +33,11 @@ func TestSourceLag(t *testing.T) {
 			unacked = append(unacked, rec)
 		}
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		l := src.Lag()
-		if l.AckFloor == 6 && l.Last == 10 && l.Pending == 4 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Lag() = %+v, want ack floor 6, last 10, 4 pending", l)
-		}
-		time.Sleep(10 * time.Millisecond) // polling a state the source polls itself
-	}
+	var l Lag
+	testpoll.Until(t, "Lag() shows ack floor 6, last 10, 4 pending (a state the source polls itself)", func() bool {
+		l = src.Lag()
+		return l.AckFloor == 6 && l.Last == 10 && l.Pending == 4
+	})
 	if err := src.Health(); err != nil {
 		t.Fatalf("Health: %v", err)
 	}

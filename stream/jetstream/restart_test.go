@@ -3,70 +3,18 @@ package jetstream
 import (
 	"context"
 	"encoding/json"
-	"net"
+	"github.com/serviceflow/serviceflow/internal/natstest"
+	"github.com/serviceflow/serviceflow/internal/testpoll"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/serviceflow/serviceflow/actors"
 	"github.com/serviceflow/serviceflow/flow"
 	"github.com/serviceflow/serviceflow/stream"
 )
-
-// restartable is an embedded NATS server that can be shut down and started
-// again on the same port and JetStream store: a real restart.
-type restartable struct {
-	t    *testing.T
-	opts server.Options
-	srv  *server.Server
-}
-
-func startRestartable(t *testing.T) *restartable {
-	t.Helper()
-	r := &restartable{t: t, opts: server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true}}
-	r.start()
-	r.opts.Port = r.srv.Addr().(*net.TCPAddr).Port
-	t.Cleanup(r.stop)
-	return r
-}
-
-func (r *restartable) start() {
-	r.t.Helper()
-	opts := r.opts
-	srv, err := server.NewServer(&opts)
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	srv.Start()
-	if !srv.ReadyForConnections(10 * time.Second) {
-		r.t.Fatal("nats server not ready")
-	}
-	r.srv = srv
-}
-
-func (r *restartable) stop() {
-	if r.srv != nil {
-		r.srv.Shutdown()
-		r.srv.WaitForShutdown()
-		r.srv = nil
-	}
-}
-
-// waitUntil polls cond (a state, not a time) until it holds.
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting until %s", what)
-		}
-		time.Sleep(5 * time.Millisecond) // polling a state; nothing to be told by
-	}
-}
 
 // ackAudit checks that no record is acknowledged before its result is
 // durable: the sink marks each input durable before its callback (which
@@ -121,22 +69,9 @@ func (s *auditedSink) Write(ctx context.Context, m stream.Message, durable func(
 // are published once it is back, every input has its result, and no record
 // is acknowledged before its result is durable.
 func TestServerRestartedMidRun(t *testing.T) {
-	r := startRestartable(t)
-	url := r.srv.ClientURL()
-	nc, err := nats.Connect(url, nats.MaxReconnects(-1), nats.ReconnectWait(20*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, subj := range map[string]string{"IN": "in.>", "OUT": "out.>"} {
-		if _, err := js.CreateStream(t.Context(), jetstream.StreamConfig{Name: name, Subjects: []string{subj}}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	r := natstest.Start(t)
+	url := r.URL()
+	js := r.JetStream(map[string]string{"IN": "in.>", "OUT": "out.>"}, nats.MaxReconnects(-1), nats.ReconnectWait(20*time.Millisecond))
 	const n = 2000
 	publish(t, js, 0, n)
 
@@ -178,13 +113,13 @@ func TestServerRestartedMidRun(t *testing.T) {
 	go func() { ran <- (&stream.Pump{Source: audit, Out: out}).Run(ctx, rt) }()
 
 	<-reached
-	r.stop()
-	waitUntil(t, "the source reports the lost server", func() bool { return src.Health() != nil })
+	r.Stop()
+	testpoll.Until(t, "the source reports the lost server", func() bool { return src.Health() != nil })
 	close(resume) // results now are written while the server is down
-	waitUntil(t, "the sink reports the lost server", func() bool { return sink.Health() != nil })
-	r.start()
-	waitUntil(t, "the source recovers", func() bool { return src.Health() == nil })
-	waitUntil(t, "the sink recovers", func() bool { return sink.Health() == nil })
+	testpoll.Until(t, "the sink reports the lost server", func() bool { return sink.Health() != nil })
+	r.Restart()
+	testpoll.Until(t, "the source recovers", func() bool { return src.Health() == nil })
+	testpoll.Until(t, "the sink recovers", func() bool { return sink.Health() == nil })
 
 	select {
 	case <-out.left:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/serviceflow/serviceflow/internal/testpoll"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -17,18 +18,6 @@ import (
 	"github.com/serviceflow/serviceflow/flow"
 	"github.com/serviceflow/serviceflow/stream"
 )
-
-// waitUntil polls cond (a state, not a time) until it holds.
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting until %s", what)
-		}
-		time.Sleep(5 * time.Millisecond) // polling a state; nothing to be told by
-	}
-}
 
 // ackAudit fails the test if a record is acknowledged before its result
 // is durable: the sink marks each input durable before its callback
@@ -137,15 +126,15 @@ func TestBrokerLostMidRun(t *testing.T) {
 
 	<-reached
 	down.Store(true)
-	waitUntil(t, "the source reports the lost broker", func() bool { return src.Health() != nil })
+	testpoll.Until(t, "the source reports the lost broker", func() bool { return src.Health() != nil })
 	close(resume) // results now are produced while the broker is down
-	waitUntil(t, "the sink reports the lost broker", func() bool { return sink.Health() != nil })
+	testpoll.Until(t, "the sink reports the lost broker", func() bool { return sink.Health() != nil })
 	if err := src.Health(); !errors.Is(err, stream.ErrBrokerLost) {
 		t.Fatalf("Health = %v, want ErrBrokerLost", err)
 	}
 	down.Store(false)
-	waitUntil(t, "the source recovers", func() bool { return src.Health() == nil })
-	waitUntil(t, "the sink recovers", func() bool { return sink.Health() == nil })
+	testpoll.Until(t, "the source recovers", func() bool { return src.Health() == nil })
+	testpoll.Until(t, "the sink recovers", func() bool { return sink.Health() == nil })
 
 	select {
 	case <-audit.all:
