@@ -68,6 +68,9 @@ func execute(ctx context.Context, hurry <-chan struct{}, args []string, stdin io
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
+	if perr := e.prof.stop(); perr != nil && err == nil {
+		err = &exitError{code: ExitFlowFailed, err: perr}
+	}
 	code := codeOf(err)
 	if err != nil {
 		var ee *exitError
@@ -91,6 +94,7 @@ type env struct {
 	reg            *registry.Registry
 	hurry          <-chan struct{} // closed by a second interrupt; nil: never
 	brokerLog      *slog.Logger    // the broker connectors' warnings (set by run for its monitor); nil: slog.Default()
+	prof           profiles        // --cpuprofile, --memprofile
 }
 
 func (e *env) root() *cobra.Command {
@@ -116,7 +120,11 @@ flow-file errors (nothing was read), 130 interrupted (a broker or HTTP
 input runs until a signal: its clean drain exits 0).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		PersistentPreRunE: func(*cobra.Command, []string) error {
+			return e.prof.start()
+		},
 	}
+	e.prof.addFlags(root.PersistentFlags())
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: ExitUsage, err: fmt.Errorf("%s: %w", c.CommandPath(), err), usage: true}
 	})
