@@ -131,26 +131,20 @@ func (j *job) run(ctx context.Context) (outcome, error) {
 	ui.Done = ended
 	go func() { uiDone <- tui.Run(uiCtx, src, ui) }()
 
-	// The stream's producer. When intake stops early this goroutine may be
-	// blocked reading (stdin cannot be interrupted): it is left to end when
-	// its read returns, and it takes nothing more from the stream after stop.
-	inputs := make(chan input)
-	stop := make(chan struct{})
+	// The stream's producer, which is also intake: each input is checked,
+	// built into a context and submitted on the feed's own goroutine, with
+	// no hand-off per input. This goroutine watches for what ends intake
+	// early (an interrupt, a broken sink, the user quitting) and stops it
+	// through in. When intake stops early the feed may be blocked reading
+	// (stdin cannot be interrupted): it is left to end when its read
+	// returns, and it takes nothing more from the stream after the stop.
+	in := &intakeLoop{ctx: ctx, rt: rt, sink: j.sink, intake: &intake, malformed: j.malformed}
+	in.submitCtx, in.cancelSubmit = context.WithCancel(ctx)
+	defer in.cancelSubmit()
 	feedCtx, stopFeed := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopFeed()
-	feedErr := make(chan error, 1)
-	go func() {
-		err := j.feed(feedCtx, func(in input) bool {
-			select {
-			case inputs <- in:
-				return true
-			case <-stop:
-				return false
-			}
-		})
-		feedErr <- err
-		close(inputs)
-	}()
+	fed := make(chan error, 1)
+	go func() { fed <- j.feed(feedCtx, in.emit) }()
 
 	var out outcome
 	var uiErr error
@@ -159,55 +153,26 @@ func (j *job) run(ctx context.Context) (outcome, error) {
 intake:
 	for {
 		select {
-		case in, ok := <-inputs:
-			if !ok {
-				out.readErr, out.ended = <-feedErr, true
-				break intake
-			}
-			if ctx.Err() != nil {
-				// Interrupted while this input was read: it is not processed
-				// (intake stopped before it), like the lines after it.
-				out.interrupted = true
-				break intake
-			}
-			if in.bad != nil {
-				intake.Read()
-				intake.Reject(in.line, in.bad.Reason+" "+in.bad.Preview)
-				out.lastLine = in.line
-				j.sink.malformed(in.bad, in.rec)
-				if j.malformed != nil {
-					j.malformed(in.bad)
-				}
-				continue
-			}
-			c := flow.NewContext(in.values)
-			j.sink.expect(c.ID(), in.line, in.values, in.rec)
-			if err := rt.SubmitContext(ctx, c); err != nil {
-				// Not admitted: interrupted, the monitor drained, or the
-				// flow failed. Intake stopped before this input: it is not
-				// processed, so it has no result and is not counted.
-				j.sink.forget(c.ID())
-				out.interrupted = rt.Err() == nil && ctx.Err() != nil
-				out.quit = rt.Err() == nil && ctx.Err() == nil
-				break intake
-			}
-			j.sink.taken()
-			intake.Read()
-			out.lastLine = in.line
+		case err := <-fed:
+			out.readErr, out.ended = err, true
+			break intake
 		case <-ctx.Done():
+			in.stop()
 			out.interrupted = true
 			break intake
 		case <-broken:
-			break intake // the results can't be written: stop taking inputs
+			in.stop() // the results can't be written: stop taking inputs
+			break intake
 		case uiErr = <-uiDone:
 			uiEnded = true
 			if j.ui.Mode == tui.TUI {
+				in.stop()
 				out.quit = true
 				break intake
 			}
 		}
 	}
-	close(stop)
+	in.result(&out)
 	stopFeed()
 
 	drainErr, abandoned := j.finish(ctx, rt, consumed)
