@@ -21,14 +21,27 @@ import (
 // BenchmarkReadDecode reads and decodes b.N lines through a Source, with
 // every check jsonl makes.
 func BenchmarkReadDecode(b *testing.B) {
+	benchmarkRead(b, func(i int) string { return fmt.Sprintf("{\"v\":%d}\n", i) })
+}
+
+// BenchmarkReadDecodeTypical is BenchmarkReadDecode for a typical 200-byte
+// log-like line of 10 keys (strings, numbers, an array, an object).
+func BenchmarkReadDecodeTypical(b *testing.B) {
+	benchmarkRead(b, func(i int) string {
+		return fmt.Sprintf(`{"ts":"2025-01-02T03:04:05.678Z","level":"info","service":"checkout","msg":"order placed","order_id":%09d,"amount":42.5,"items":3,"tags":["web","eu"],"user":{"id":"u-991","tier":2},"region":"x"}`+"\n", 100000000+i%900000000)
+	})
+}
+
+func benchmarkRead(b *testing.B, line func(i int) string) {
 	path := filepath.Join(b.TempDir(), "in.jsonl")
 	var sb strings.Builder
 	for i := range b.N {
-		fmt.Fprintf(&sb, "{\"v\":%d}\n", i)
+		sb.WriteString(line(i))
 	}
 	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
 		b.Fatal(err)
 	}
+	b.SetBytes(int64(sb.Len() / b.N))
 	b.ReportAllocs()
 	b.ResetTimer()
 	src, err := Open(path)
