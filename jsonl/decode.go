@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"unicode/utf8"
 
-	"github.com/serviceflow/serviceflow/internal/jsoncodec"
 	"github.com/serviceflow/serviceflow/internal/jsonnum"
 )
 
@@ -17,39 +17,67 @@ import (
 //
 // Unlike a Reader, Decode does not strip a byte order mark, and it rejects
 // an empty or whitespace-only line with [ErrSyntax] rather than skipping it.
+// It is safe for concurrent use.
 func Decode(line []byte, opts ...Option) (map[string]any, error) {
 	c := newConfig(opts)
-	var s scanner
-	m, p := decodeLine(line, &c, &s)
+	d := decoders.Get().(*decoder)
+	defer decoders.Put(d)
+	m, p := d.decodeLine(line, &c)
 	if p != nil {
 		return nil, p.lineError(0, line)
 	}
 	return m, nil
 }
 
+// decoders keeps the decoders of Decode, with their key caches.
+var decoders = sync.Pool{New: func() any { return new(decoder) }}
+
+// A decoder decodes lines one after the other: the one-pass parser for the
+// lines that have no problem, the scanner and encoding/json for the others.
+type decoder struct {
+	fast parser
+	scan scanner
+}
+
 // decodeLine applies the checks in a fixed order: size, encoding, depth (all
 // before a decoder sees the line), syntax, trailing data, type, keys,
-// number ranges and finally the caller's Check.
-func decodeLine(line []byte, c *config, s *scanner) (map[string]any, *problem) {
+// number ranges and finally the caller's Check. The parser passes a line
+// only when none of them but Check fails, so a line it rejects takes the
+// slow path, which tells which check failed.
+func (d *decoder) decodeLine(line []byte, c *config) (map[string]any, *problem) {
 	if len(line) > c.maxLineSize {
 		return nil, tooLong(c)
 	}
 	if i := invalidUTF8(line); i >= 0 {
 		return nil, &problem{kind: ErrInvalidUTF8, detail: fmt.Errorf("at offset %d", i)}
 	}
-	res := s.scan(line, c)
+	m, ok := d.fast.parse(line, c)
+	if !ok {
+		var p *problem
+		if m, p = d.slow(line, c); p != nil {
+			return nil, p
+		}
+	}
+	if c.check != nil {
+		if err := c.check(m); err != nil {
+			return nil, &problem{kind: ErrInvalidInput, detail: err}
+		}
+	}
+	return m, nil
+}
+
+// slow decodes a line the parser did not accept, with the flat scan for
+// depth, keys and number ranges and encoding/json for the syntax, and
+// returns its first problem in the order of decodeLine. (A line the parser
+// rejects always has one: FuzzOnePass checks that.)
+func (d *decoder) slow(line []byte, c *config) (map[string]any, *problem) {
+	res := d.scan.scan(line, c)
 	if res.tooDeep {
 		return nil, &problem{kind: ErrTooDeep, detail: fmt.Errorf("more than %d levels", c.maxDepth)}
 	}
-
-	v, err := jsoncodec.Unmarshal(line)
-	if err != nil {
-		// The fast decoder only says no: encoding/json says why (and has
-		// the last word on what is valid).
-		var p *problem
-		if v, p = decodeStd(line); p != nil {
-			return nil, p
-		}
+	v, p := decodeStd(line)
+	if p != nil {
+		return nil, p
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
@@ -66,11 +94,6 @@ func decodeLine(line []byte, c *config, s *scanner) (map[string]any, *problem) {
 	}
 	if err := normaliseMap(m); err != nil { // not expected after the scan
 		return nil, &problem{kind: ErrNumberRange, detail: err}
-	}
-	if c.check != nil {
-		if err := c.check(m); err != nil {
-			return nil, &problem{kind: ErrInvalidInput, detail: err}
-		}
 	}
 	return m, nil
 }

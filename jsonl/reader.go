@@ -33,7 +33,7 @@ type Stats struct {
 type Reader struct {
 	br    *bufio.Reader
 	cfg   config
-	scan  scanner
+	dec   decoder
 	buf   []byte // a line that did not fit into br's buffer
 	err   error  // final error, returned by every later Next
 	stats Stats
@@ -82,7 +82,7 @@ func (r *Reader) Next() (Record, error) {
 			r.stats.Blank++
 			continue
 		}
-		m, p := decodeLine(line, &r.cfg, &r.scan)
+		m, p := r.dec.decodeLine(line, &r.cfg)
 		if p != nil {
 			r.stats.Malformed++
 			return Record{}, p.lineError(n, line)

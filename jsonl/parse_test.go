@@ -1,0 +1,62 @@
+package jsonl
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"unsafe"
+)
+
+// The values of a line must not change with the buffer it was read into,
+// which a Reader reuses: strings are copied, whether they share one copy of
+// a short line, are unescaped, or come from a long line.
+func TestDecodeCopiesStrings(t *testing.T) {
+	long := strings.Repeat("x", shareTextMax)
+	for _, line := range []string{
+		`{"k":"value","l":["x"],"m":{"n":"y"}}`,
+		`{"k":"val\u0075e","l":["\u0078"],"m":{"n":"\u0079"}}`,
+		`{"k":"value","l":["x"],"m":{"n":"y"},"pad":"` + long + `"}`,
+	} {
+		buf := []byte(line)
+		m, err := Decode(buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range buf {
+			buf[i] = 'z'
+		}
+		if m["k"] != "value" || m["l"].([]any)[0] != "x" || m["m"].(map[string]any)["n"] != "y" {
+			t.Fatalf("the values changed with the buffer: %v", m)
+		}
+		if _, ok := m["k"]; !ok {
+			t.Fatalf("the keys changed with the buffer: %v", m)
+		}
+	}
+}
+
+func TestKeyCacheInternsAndStaysBounded(t *testing.T) {
+	var k keyCache
+	a, b := k.intern([]byte("level")), k.intern([]byte("level"))
+	if a != "level" || unsafe.StringData(a) != unsafe.StringData(b) {
+		t.Fatalf("intern gave %q and %q, not one string", a, b)
+	}
+	key := []byte("level")
+	if n := testing.AllocsPerRun(100, func() { k.intern(key) }); n != 0 {
+		t.Fatalf("a cached key costs %v allocations", n)
+	}
+	for i := range 3 * maxCachedKeys {
+		if s := k.intern(fmt.Appendf(nil, "key%d", i)); s != fmt.Sprintf("key%d", i) {
+			t.Fatalf("intern(key%d) = %q", i, s)
+		}
+		if len(k.m) > maxCachedKeys {
+			t.Fatalf("the cache holds %d keys", len(k.m))
+		}
+	}
+	longKey := strings.Repeat("k", maxCachedKeyLen+1)
+	if s := k.intern([]byte(longKey)); s != longKey {
+		t.Fatalf("intern(long key) = %q", s)
+	}
+	if _, ok := k.m[longKey]; ok {
+		t.Fatal("a key longer than maxCachedKeyLen was cached")
+	}
+}
