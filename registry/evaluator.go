@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/expr-lang/expr/vm"
@@ -8,55 +9,87 @@ import (
 	"github.com/serviceflow/serviceflow/flow"
 )
 
-// An evaluator is what evaluating expressions over one input needs, kept
-// in a pool between calls instead of built per call: expr's VM (its stack
-// and scopes) and the map of the values the expressions read.
+// An evaluator is what evaluating expressions over one input needs: expr's
+// VM, whose variables hold the input's values the expressions read. It is
+// kept between calls (see evaluators) instead of built per call.
 //
-// A call owns its evaluator until it puts it back, so concurrent calls
-// (a stage's Concurrency) never share one. The map only ever holds its
-// pool's keys, and fill sets every one of them (nil for a key the input
-// lacks, which an expression not using $env cannot tell from a missing
-// one), so no input sees a value of another. Between calls the map still
-// refers to the last input's values (emptying it cost 3-5% of a flowrun
-// run's CPU: clear wipes a whole group of slots, with write barriers while
-// the GC runs); the VM's stack and let-variables are emptied, so what an
-// expression built is not kept alive.
+// A call owns its evaluator until it puts it back, so concurrent calls (a
+// stage's Concurrency) never share one. get sets every key's slot (nil for
+// a key the input lacks, which an expression not using $env cannot tell
+// from a missing one) and put empties the VM's stack and variables, so no
+// input sees, or keeps alive, a value of another.
 type evaluator struct {
-	vm  vm.VM
-	env map[string]any
+	vm vm.VM
 }
 
-// evaluators is a pool of evaluators for expressions reading keys: one
-// expression's, or the union of a step's expressions', which then share
-// one environment per input (an expr step evaluates all its expressions
-// over the values from before it).
+// evaluators serves evaluators for a group of expressions: one
+// expression's, or a step's, which then share one environment per input
+// (an expr step evaluates all its expressions over the values from before
+// it). The expressions' programs read the input's values from the VM's
+// variables, slots base, base+1, ... for keys (see slotted), not from a map
+// environment: a map is filled and searched by hashing each key, a slot is
+// an index.
 type evaluators struct {
-	keys []string
-	pool sync.Pool // of *evaluator
+	keys []string // the keys the programs read, in slot order
+	base int      // the first key's slot; below it, the programs' let-variables
+	pool sync.Pool
 }
 
-// get takes an evaluator from the pool, or makes one, and fills its
-// environment from c.
+// evaluate lays out the programs of es that can read their values from
+// slots (not constants, not using $env) and returns the evaluators they
+// share, or nil if there is none. It rewrites those programs, so each
+// expression takes part in one call of evaluate.
+func evaluate(es ...*expression) *evaluators {
+	var progs []*vm.Program
+	var keys []string
+	p := &evaluators{}
+	for _, e := range es {
+		if e.prog == nil || e.whole {
+			continue
+		}
+		if !slottable(e.prog) {
+			e.whole = true // cannot happen with a map environment; evaluate it as $env's users are
+			continue
+		}
+		progs = append(progs, e.prog)
+		keys = append(keys, envReads(e.prog)...)
+		p.base = max(p.base, variables(e.prog))
+		e.evals = p
+	}
+	if len(progs) == 0 {
+		return nil
+	}
+	slices.Sort(keys)
+	p.keys = slices.Compact(keys)
+	for _, prog := range progs {
+		p.slotted(prog)
+	}
+	return p
+}
+
+// get takes an evaluator, or makes one, and sets its slots from c.
 func (p *evaluators) get(c *flow.Context) *evaluator {
 	ev, ok := p.pool.Get().(*evaluator)
 	if !ok {
-		ev = &evaluator{env: make(map[string]any, len(p.keys))}
+		ev = &evaluator{}
+		ev.vm.Variables = make([]any, p.base+len(p.keys))
 	}
-	for _, k := range p.keys {
-		v, _ := c.Get(k)
-		ev.env[k] = v
+	vars := ev.vm.Variables[p.base:]
+	for i, k := range p.keys {
+		vars[i], _ = c.Get(k)
 	}
 	return ev
 }
 
-// put hands ev back.
-func (p *evaluators) put(ev *evaluator) { p.pool.Put(ev) }
-
-// run evaluates e (not a constant, not using $env) over ev's environment,
-// which holds at least e's keys.
-func (ev *evaluator) run(e *expression) (any, error) {
-	out, err := ev.vm.Run(e.prog, ev.env)
+// put empties ev and hands it back.
+func (p *evaluators) put(ev *evaluator) {
 	clear(ev.vm.Stack[:cap(ev.vm.Stack)])
 	clear(ev.vm.Variables)
-	return e.result(out, err)
+	p.pool.Put(ev)
+}
+
+// run evaluates e (one of the expressions ev's evaluators serve) over the
+// values get set.
+func (ev *evaluator) run(e *expression) (any, error) {
+	return e.result(ev.vm.Run(e.prog, nil))
 }

@@ -30,7 +30,7 @@ type expression struct {
 
 	constant any // the value, when prog is nil
 
-	evals *evaluators // of its keys; nil for a constant or with $env
+	evals *evaluators // what it evaluates with (see evaluate); nil for a constant or with $env
 }
 
 // MaxExpressionSize bounds an expression's text, in bytes: compiling takes
@@ -38,7 +38,8 @@ type expression struct {
 // and no expression a person writes comes near it.
 const MaxExpressionSize = 16 << 10
 
-// compileExpr compiles src. Keys of known type (info.KeyTypes) are
+// compileExpr compiles src; its user then lays it out for evaluation with
+// evaluate. Keys of known type (info.KeyTypes) are
 // type-checked; other identifiers may hold anything. With asBool the result
 // must be a boolean: an error now when its type is known, at run time
 // otherwise. Errors are *ParamError for param (and key, for map params).
@@ -72,9 +73,6 @@ func compileExpr(param, key, src string, info FlowInfo, asBool bool) (*expressio
 	}
 	if t := prog.Node().Type(); t != nil && t.Kind() != reflect.Interface {
 		e.typ = t
-	}
-	if !e.whole {
-		e.evals = &evaluators{keys: e.keys}
 	}
 	return e, nil
 }
@@ -186,8 +184,7 @@ func (v *identVisitor) Visit(n *ast.Node) {
 }
 
 // eval runs the expression over c's values. It is safe for concurrent
-// use: each call takes an evaluator of its own from e's pool (see
-// evaluator).
+// use: each call takes an evaluator of its own (see evaluator).
 func (e *expression) eval(c *flow.Context) (any, error) {
 	if e.prog == nil {
 		return e.constant, nil

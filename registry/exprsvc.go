@@ -52,7 +52,7 @@ var exprSpec = Spec{
 		}
 		s.reads = slices.Sorted(maps.Keys(reads))
 		s.keys = s.keys[:len(s.exprs)]
-		s.evals = shared(s.exprs)
+		s.evals = evaluate(s.exprs...)
 		return s, nil
 	},
 }
@@ -69,25 +69,6 @@ func (s *exprService) put(ev *evaluator) {
 	if ev != nil {
 		s.evals.put(ev)
 	}
-}
-
-// shared is a pool of evaluators for the keys of every expression of es
-// that evaluates with one, or nil if none does.
-func shared(es []*expression) *evaluators {
-	keys := map[string]bool{}
-	some := false
-	for _, e := range es {
-		if e.evals != nil {
-			some = true
-			for _, k := range e.evals.keys {
-				keys[k] = true
-			}
-		}
-	}
-	if !some {
-		return nil
-	}
-	return &evaluators{keys: slices.Sorted(maps.Keys(keys))}
 }
 
 var (

@@ -28,6 +28,7 @@ var filterSpec = Spec{
 		if err != nil {
 			return nil, err
 		}
+		evaluate(e)
 		if reason == "" {
 			reason = fmt.Sprintf("filter %q is false", src)
 		}
