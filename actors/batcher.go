@@ -103,6 +103,7 @@ func (in *instance) timedOut(m *fillTimeout) {
 func (in *instance) handOn() {
 	in.stats.publish()
 	in.flush()
+	in.release()
 	in.stats.holding.Store(0)
 }
 
@@ -225,7 +226,7 @@ func (in *instance) admissible(it item) bool {
 		return false
 	}
 	if err := rt.escalated(); err != nil {
-		rt.abandon(it, err)
+		rt.abandon(it, err, in)
 		return false
 	}
 	return true

@@ -35,7 +35,7 @@ func (rt *Runtime) drain(ctx context.Context) error {
 	// a slot is released only after its result.
 	var errs []error
 	tick := time.NewTicker(time.Millisecond)
-	for !rt.led.idle() {
+	for !rt.led.idle(rt.unreleased) {
 		select {
 		case <-tick.C:
 			continue
@@ -51,7 +51,7 @@ func (rt *Runtime) drain(ctx context.Context) error {
 		}
 		break
 	}
-	for !rt.led.idle() { // results claimed before the sweep, still being sent
+	for !rt.led.idle(rt.unreleased) { // results claimed before the sweep, still being sent
 		<-tick.C
 	}
 	tick.Stop()
@@ -60,7 +60,7 @@ func (rt *Runtime) drain(ctx context.Context) error {
 	rt.bg.Wait()
 	// Every input is reported and none can be admitted: no result follows
 	// (a result is sent only by whoever clears its input's slot).
-	rt.led.settle()
+	rt.led.settle(rt.unreleased)
 	go func() {
 		// Outlives Drain when its deadline passes before the actors stop: a
 		// call that ignores its cancelled context holds its actor until it

@@ -51,19 +51,7 @@ func (rt *Runtime) takeSlot(done, closing <-chan struct{}) (int32, bool) {
 			return 0, false
 		}
 	}
-	select {
-	case slot := <-rt.led.free:
-		return slot, true
-	default:
-	}
-	select {
-	case slot := <-rt.led.free:
-		return slot, true
-	case <-done:
-		return 0, false
-	case <-closing:
-		return 0, false
-	}
+	return rt.led.free.take(done, closing)
 }
 
 // admit records it in the ledger and sends it into the flow, at its entry.
@@ -79,7 +67,7 @@ func (rt *Runtime) admit(it item) {
 func (rt *Runtime) enter(it item) {
 	at := rt.prog.At(it.cur)
 	if at == engine.End {
-		rt.finish(it)
+		rt.finish(it, nil)
 		return
 	}
 	pool := rt.instances[at]

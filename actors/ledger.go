@@ -1,6 +1,7 @@
 package actors
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -24,7 +25,7 @@ type item struct {
 // deadline) and nobody else.
 type ledger struct {
 	slots []atomic.Pointer[flow.Context] // the context holding each slot, nil if free
-	free  chan int32
+	free  *freeSlots
 
 	// Submit counts admitted, the flow's last actor the outcomes: each on
 	// its own cache line, away from the read-only fields above.
@@ -46,13 +47,10 @@ type ledger struct {
 func newLedger(maxInFlight, deadCap int) *ledger {
 	l := &ledger{
 		slots:     make([]atomic.Pointer[flow.Context], maxInFlight),
-		free:      make(chan int32, maxInFlight),
+		free:      newFreeSlots(maxInFlight),
 		deadCap:   deadCap,
 		inputs:    map[uint64]map[string]any{},
 		replaying: map[uint64]bool{},
-	}
-	for i := range maxInFlight {
-		l.free <- int32(i)
 	}
 	return l
 }
@@ -79,7 +77,7 @@ func (l *ledger) swap(it item, c *flow.Context) bool {
 func (l *ledger) live(it item) bool { return l.slots[it.slot].Load() == it.c }
 
 // release returns a claimed slot to the free list.
-func (l *ledger) release(it item) { l.free <- it.slot }
+func (l *ledger) release(it item) { l.free.put(it.slot) }
 
 // count records a reported result.
 func (l *ledger) count(s flow.Status) {
@@ -93,29 +91,36 @@ func (l *ledger) count(s flow.Status) {
 	}
 }
 
-// idle reports whether every slot is back on the free list: no input is in
-// flight and no result is being sent.
-func (l *ledger) idle() bool { return len(l.free) == cap(l.free) }
+// idle reports whether every slot is free or unreleased (see
+// instance.release): no input is in flight and no result is being sent.
+// unreleased is read after the free list: a slot moving from one to the
+// other meanwhile is missed, never counted twice (no slot is taken while
+// Drain waits for idle).
+func (l *ledger) idle(unreleased func() int) bool {
+	free := l.free.free()
+	return free+unreleased() == l.free.size
+}
 
-// settle takes every slot from the free list and puts it back, once idle:
-// each take is ordered after the release that followed a result's send, so
-// what the caller does next (close Results) is ordered after every send.
-func (l *ledger) settle() {
-	slots := make([]int32, 0, cap(l.free))
-	for range cap(l.free) {
-		slots = append(slots, <-l.free)
-	}
-	for _, s := range slots {
-		l.free <- s
+// settle returns once idle, ordered after every release and every
+// unreleased count: each is stored after the results of its slots were
+// sent, so what the caller does next (close Results) is ordered after every
+// send.
+func (l *ledger) settle(unreleased func() int) {
+	for {
+		if l.free.free()+unreleased() == l.free.size {
+			return
+		}
+		runtime.Gosched()
 	}
 }
 
 // inFlight is the number of slots held: inputs admitted and not yet
-// reported (plus, for an instant, one being admitted or reported). It is
-// never more than MaxInFlight, unlike admitted minus reported, whose two
-// counters cannot be read at one instant: between the reads inputs finish
-// and others are admitted in their slots.
-func (l *ledger) inFlight() int { return cap(l.free) - len(l.free) }
+// reported (plus, for an instant, one being admitted, and those reported
+// by an actor still at work on their message). It is never more than
+// MaxInFlight, unlike admitted minus reported, whose two counters cannot
+// be read at one instant: between the reads inputs finish and others are
+// admitted in their slots.
+func (l *ledger) inFlight() int { return l.free.size - l.free.free() }
 
 // sweep claims every input still in flight, for escalation and the drain
 // deadline, and returns them.

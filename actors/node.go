@@ -57,9 +57,10 @@ type instance struct {
 	spare    []item // actor-local: the intake's other buffer
 
 	// Actor-local state: only the actor's goroutine touches these.
-	out  []outbox // batches being filled, one per destination in use
-	rr   []uint32 // round-robin position per destination node
-	rest int      // inputs of the message in hand still to process after this one
+	out   []outbox // batches being filled, one per destination in use
+	rr    []uint32 // round-robin position per destination node
+	rest  int      // inputs of the message in hand still to process after this one
+	freed []int32  // slots of the inputs this message reported, to release at its end
 }
 
 // eagerRest is how many inputs of a message must remain for its first
@@ -130,6 +131,7 @@ func (in *instance) handle(items []item) {
 	}
 	in.stats.publish()
 	in.flush()
+	in.release()
 	in.stats.holding.Store(0)
 }
 
@@ -141,7 +143,7 @@ func (in *instance) process(it item) {
 			return // already reported: drop it
 		}
 		if err := rt.escalated(); err != nil {
-			rt.abandon(it, err)
+			rt.abandon(it, err, in)
 			return
 		}
 	}
@@ -268,7 +270,7 @@ func (in *instance) forward(it item) {
 	rt := in.rt
 	next := rt.prog.At(it.cur)
 	if next == engine.End {
-		rt.finish(it)
+		rt.finish(it, in)
 		return
 	}
 	dst := in.route(next, it.c)

@@ -9,12 +9,13 @@ import (
 )
 
 // finish ends an input that reached the end of the flow: retry it, or report
-// its one result.
-func (rt *Runtime) finish(it item) {
+// its one result. in is the actor finishing it, nil outside the actors (see
+// report).
+func (rt *Runtime) finish(it item, in *instance) {
 	out := rt.prog.Finish(it.cur)
 	if out.Retry {
 		if err := rt.escalated(); err != nil {
-			rt.abandon(it, err)
+			rt.abandon(it, err, in)
 			return
 		}
 		rt.led.retried.Add(1)
@@ -22,7 +23,7 @@ func (rt *Runtime) finish(it item) {
 		rt.retry.schedule(it, out.Wait)
 		return
 	}
-	rt.report(it, flow.Result{Context: it.c, Status: flow.Status(out.Status), Err: out.Err})
+	rt.report(it, flow.Result{Context: it.c, Status: flow.Status(out.Status), Err: out.Err}, in)
 }
 
 // noteRetry records a retry event, at most one per stage per second: a
@@ -53,8 +54,10 @@ func (rt *Runtime) noteRetry(it item, wait time.Duration) {
 	rt.ev.add(snapshot.EventRetry, stage, it.c.ID(), msg)
 }
 
-// report emits res for it if nobody has yet.
-func (rt *Runtime) report(it item, res flow.Result) {
+// report emits res for it if nobody has yet. An actor (in) releases the
+// slots of the inputs it reports at the end of its message, in one go;
+// without one the slot is released at once.
+func (rt *Runtime) report(it item, res flow.Result, in *instance) {
 	if !rt.led.claim(it) {
 		return
 	}
@@ -64,15 +67,21 @@ func (rt *Runtime) report(it item, res flow.Result) {
 		rt.ev.add(snapshot.EventDeadLetter, dl.Stage, dl.ID, dl.Err)
 	}
 	rt.results <- res
-	rt.led.release(it)
+	if in == nil {
+		rt.led.release(it)
+		return
+	}
+	in.freed = append(in.freed, it.slot)
+	in.stats.unreleased.Store(int64(len(in.freed))) // after the send: Drain counts these as released
 }
 
 // abandon reports it Failed with err without running it further: after an
 // escalation, or at the drain deadline. The context may still be held by an
-// actor, so the result carries a copy of the original input.
-func (rt *Runtime) abandon(it item, err error) {
+// actor, so the result carries a copy of the original input. in is as for
+// finish.
+func (rt *Runtime) abandon(it item, err error, in *instance) {
 	c := rt.prog.Rules.Original(it.c)
-	rt.report(it, flow.Result{Context: c, Status: flow.Failed, Err: &flow.StageError{Stage: "", Attempt: 0, Err: err}})
+	rt.report(it, flow.Result{Context: c, Status: flow.Failed, Err: &flow.StageError{Stage: "", Attempt: 0, Err: err}}, in)
 }
 
 // resend re-admits a retried input at the flow's entry.
@@ -81,9 +90,34 @@ func (rt *Runtime) resend(it item) {
 		return
 	}
 	if err := rt.escalated(); err != nil {
-		rt.abandon(it, err)
+		rt.abandon(it, err, nil)
 		return
 	}
 	rt.prog.Retry(it.c, it.cur)
 	rt.enter(it)
+}
+
+// release returns the slots of the inputs the message in hand reported to
+// the free list. The unreleased count drops first: a slot counted in
+// neither place for a moment keeps Drain waiting, one counted in both
+// would let it close Results early.
+func (in *instance) release() {
+	if len(in.freed) == 0 {
+		return
+	}
+	in.stats.unreleased.Store(0)
+	in.rt.led.free.put(in.freed...)
+	in.freed = in.freed[:0]
+}
+
+// unreleased is the number of slots actors hold for inputs they reported
+// (see release).
+func (rt *Runtime) unreleased() int {
+	n := int64(0)
+	for _, pool := range rt.instances {
+		for _, in := range pool {
+			n += in.stats.unreleased.Load()
+		}
+	}
+	return int(n)
 }

@@ -20,6 +20,7 @@ type counters struct {
 	_                                                  [cacheLine]byte
 	received, done, stopped, retried, failed, restarts atomic.Uint64
 	holding                                            atomic.Int64 // contexts of the batch the actor is running
+	unreleased                                         atomic.Int64 // slots of reported inputs the actor still holds (instance.release)
 	restarting                                         atomic.Bool
 	hist                                               histogram
 	lastErr                                            atomic.Pointer[string]
