@@ -40,6 +40,7 @@ type instance struct {
 
 	mu     sync.Mutex
 	locked bool // whether calls take mu: only when a restart can come from another goroutine
+	plain  bool // a call node that engine.CallPlain steps (engine.Node.Plain)
 	svc    engine.Service[*flow.Context]
 
 	worker *worker // runs the actor's mailbox
@@ -149,7 +150,20 @@ func (in *instance) process(it item) {
 	}
 	p := rt.prog
 	var err error
-	if p.Nodes[in.node].Op == engine.OpCall {
+	if in.plain {
+		// Deliver's first step, made here: the engine's dispatch is the
+		// larger part of a trivial call's cost.
+		if err = in.call(rt.ctx, it.c, it.cur, true); err != nil {
+			var c *flow.Context
+			c, err = p.Redeliver(rt.ctx, it.c, it.cur, in, 0, err)
+			if c != it.c {
+				in.logAbandoned(c, err, 1)
+				if !in.replace(&it, c) {
+					return
+				}
+			}
+		}
+	} else if p.Nodes[in.node].Op == engine.OpCall {
 		var c *flow.Context
 		c, err = p.Deliver(rt.ctx, it.c, it.cur, in) // with restarts and redelivery on Fatal
 		if c != it.c {
@@ -192,6 +206,12 @@ func (in *instance) logAbandoned(c *flow.Context, err error, n int) {
 // instance lock when restarts can come from other goroutines, timing one
 // call in sampleEvery, and counts the outcome.
 func (in *instance) Step(ctx context.Context, c *flow.Context, cur *engine.Cursor) (uint64, error) {
+	return 0, in.call(ctx, c, cur, false)
+}
+
+// call is Step, through engine.CallPlain when plain (see instance.plain),
+// else Program.Step.
+func (in *instance) call(ctx context.Context, c *flow.Context, cur *engine.Cursor, plain bool) error {
 	timed := in.stats.calls%sampleEvery == 0
 	in.stats.calls++
 	var start time.Duration
@@ -202,7 +222,7 @@ func (in *instance) Step(ctx context.Context, c *flow.Context, cur *engine.Curso
 	if t := in.rt.taps.tapOf(in.node); t != nil {
 		tapped = t.enter(&in.rt.taps, c)
 	}
-	err := in.step(ctx, c, cur)
+	err := in.step(ctx, c, cur, plain)
 	if tapped != nil {
 		tapped.leave(c, err, in.rt.prog.Abandoned(err))
 	}
@@ -210,15 +230,17 @@ func (in *instance) Step(ctx context.Context, c *flow.Context, cur *engine.Curso
 		in.stats.hist.observe(monotonic() - start)
 	}
 	in.count(err)
-	return 0, err
+	return err
 }
 
-func (in *instance) step(ctx context.Context, c *flow.Context, cur *engine.Cursor) error {
-	if !in.locked {
-		return in.rt.prog.Step(ctx, c, cur, in.svc)
+func (in *instance) step(ctx context.Context, c *flow.Context, cur *engine.Cursor, plain bool) error {
+	if in.locked {
+		in.mu.Lock()
+		defer in.mu.Unlock()
 	}
-	in.mu.Lock()
-	defer in.mu.Unlock()
+	if plain {
+		return in.rt.prog.CallPlain(ctx, c, cur, in.svc)
+	}
 	return in.rt.prog.Step(ctx, c, cur, in.svc)
 }
 

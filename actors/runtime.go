@@ -133,7 +133,7 @@ func (rt *Runtime) spawn(ctx context.Context) error {
 			count = n.Config.Concurrency
 		}
 		for k := range count {
-			in := &instance{rt: rt, node: i, index: k, name: n.Name}
+			in := &instance{rt: rt, node: i, index: k, name: n.Name, plain: n.Plain()}
 			if count > 1 {
 				in.name = fmt.Sprintf("%s#%d", n.Name, k+1)
 			}

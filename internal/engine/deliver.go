@@ -35,6 +35,16 @@ type Instance[C any] interface {
 // any other.
 func (p *Program[C]) Deliver(ctx context.Context, c C, cur *Cursor, in Instance[C]) (C, error) {
 	gen, err := in.Step(ctx, c, cur)
+	if err == nil {
+		return c, nil
+	}
+	return p.Redeliver(ctx, c, cur, in, gen, err)
+}
+
+// Redeliver is Deliver after the first step, which ran as gen and failed
+// with err: a runtime that made that step itself (see Plain) carries on
+// here with its error.
+func (p *Program[C]) Redeliver(ctx context.Context, c C, cur *Cursor, in Instance[C], gen uint64, err error) (C, error) {
 	for n := 1; err != nil && errors.Is(err, p.Rules.Fatal); n++ {
 		if rerr := in.Restart(ctx, gen, err, n); rerr != nil {
 			return c, fmt.Errorf("%w (restart failed: %w)", err, rerr)

@@ -89,6 +89,24 @@ func (p *Program[C]) call(ctx context.Context, n *Node[C], c C, cur *Cursor, svc
 	return p.called(n, cur, p.invoke(ctx, n, svc, c), false)
 }
 
+// Plain reports whether the node is a call node whose Step is one plain
+// call of its service: no Timeout, not batched. A runtime may then step a
+// context there with CallPlain instead of Step.
+func (n *Node[C]) Plain() bool {
+	return n.Op == OpCall && n.Config.Timeout == 0 && !n.Config.Batch.Batched()
+}
+
+// CallPlain is Step at a node that Plain reports, with its service svc:
+// the call, its panic recovered, its error wrapped with the stage; on
+// success the context moves on. It saves the hot path Step's dispatch.
+func (p *Program[C]) CallPlain(ctx context.Context, c C, cur *Cursor, svc Service[C]) error {
+	n := &p.Nodes[cur.pc]
+	if svc == nil {
+		svc = n.Service
+	}
+	return p.called(n, cur, p.safeCall(ctx, svc, c), false)
+}
+
 // invoke calls svc on c; a batched stage's service gets a batch of one.
 func (p *Program[C]) invoke(ctx context.Context, n *Node[C], svc Service[C], c C) error {
 	if b, ok := n.Batcher(svc); ok {
