@@ -158,23 +158,31 @@ func (s *sink) record(line resultLine, status flow.Status, c *flow.Context, inpu
 	}
 	if s.out != nil {
 		if s.values {
-			s.keep(write(s.out, key, durable)(s.env.encodeValues(c, line.Values)))
+			b, err := s.env.encodeValues(c, line.Values)
+			s.keep(write(s.out, key, durable, b, err))
 		} else {
-			s.keep(write(s.out, key, durable)(encoded()))
+			b, err := encoded()
+			s.keep(write(s.out, key, durable, b, err))
 		}
 	}
 	if dead {
 		if c != nil {
 			input = c.Input()
 		}
-		s.keep(write(s.dead, key, durable)(s.env.encodeValues(nil, visible(input))))
+		b, err := s.env.encodeValues(nil, visible(input))
+		s.keep(write(s.dead, key, durable, b, err))
 	}
 }
 
 // durable returns the callback for the writes of one result: with acks, the
 // record is acknowledged once every write is durable; a write lost later
 // (a failed fsync, a broker that refused it) is the run's write error.
+// Without acks nobody waits for the writes: the writers' own errors are
+// the run's (see keep and close).
 func (s *sink) durable(rec *stream.Record, dead bool) func(error) {
+	if s.acks == nil || rec == nil {
+		return ignoreDurable
+	}
 	writes := 0
 	if s.out != nil {
 		writes++
@@ -182,20 +190,10 @@ func (s *sink) durable(rec *stream.Record, dead bool) func(error) {
 	if dead {
 		writes++
 	}
-	var ack func(error)
-	if s.acks != nil && rec != nil {
-		if writes == 0 {
-			s.acks.Ack(*rec)
-		} else {
-			ack = s.acks.After(*rec, writes)
-		}
-	}
-	return func(err error) {
-		if ack != nil {
-			ack(err)
-		}
-	}
+	return s.acks.After(*rec, writes) // acknowledges at once without writes
 }
+
+func ignoreDurable(error) {}
 
 // abandon records every input still in flight as Failed with err, in line
 // order, and ignores the results that arrive later: the run ends without
@@ -319,16 +317,14 @@ func visible(m map[string]any) map[string]any {
 	return m
 }
 
-// write returns a function that writes one encoded line to w, or reports
-// the error that kept it from being encoded.
-func write(w stream.Sink, key []byte, durable func(error)) func([]byte, error) error {
-	return func(b []byte, err error) error {
-		if err != nil {
-			durable(err)
-			return err
-		}
-		return w.Write(context.Background(), stream.Message{Key: key, Value: b}, durable)
+// write writes one encoded line b to w, or reports the error err that kept
+// it from being encoded.
+func write(w stream.Sink, key []byte, durable func(error), b []byte, err error) error {
+	if err != nil {
+		durable(err)
+		return err
 	}
+	return w.Write(context.Background(), stream.Message{Key: key, Value: b}, durable)
 }
 
 // isEncodeError tells an encoding failure (the value's fault; nothing was

@@ -57,24 +57,65 @@ func (d *Deliveries) Ack(rec Record) {
 // result line, and its dead letter if it failed): rec is acknowledged once
 // all n report nil. If any reports an error rec is never acknowledged, so
 // the source delivers it again after a restart, and Err returns the first
-// such error.
+// such error. With n < 1 rec is acknowledged at once.
+//
+// The callback must be called exactly n times, as [Sink.Write] calls its
+// durable callback exactly once: it is recycled for another record after
+// its n-th call, so it costs no allocation.
 func (d *Deliveries) After(rec Record, n int) func(error) {
-	var left atomic.Int32
-	left.Store(int32(n))
-	var failed atomic.Bool
-	return func(err error) {
-		if err != nil && !failed.Swap(true) {
-			d.lost.Add(1)
-			d.mu.Lock()
-			if d.err == nil {
-				d.err = err
-			}
-			d.mu.Unlock()
-		}
-		if left.Add(-1) == 0 && !failed.Load() {
-			d.Ack(rec)
-		}
+	if n < 1 {
+		d.Ack(rec)
+		return ignore
 	}
+	w, _ := waits.Get().(*wait)
+	if w == nil {
+		w = &wait{}
+		w.report = w.done
+	}
+	w.d, w.rec = d, rec
+	w.failed.Store(false)
+	w.left.Store(int32(n))
+	return w.report
+}
+
+// ignore is the callback of writes nobody waits for.
+func ignore(error) {}
+
+// A wait is the writes of one record's result still to report.
+type wait struct {
+	d      *Deliveries
+	rec    Record
+	left   atomic.Int32
+	failed atomic.Bool
+	report func(error) // w.done, bound once: a method value allocates
+}
+
+// waits holds the waits done with; a Get that finds none makes one.
+var waits sync.Pool
+
+func (w *wait) done(err error) {
+	if err != nil && !w.failed.Swap(true) {
+		w.d.lose(err)
+	}
+	if w.left.Add(-1) != 0 {
+		return
+	}
+	// The last report: every other one happened before this Add.
+	d, rec, ok := w.d, w.rec, !w.failed.Load()
+	w.d, w.rec = nil, Record{}
+	waits.Put(w)
+	if ok {
+		d.Ack(rec)
+	}
+}
+
+func (d *Deliveries) lose(err error) {
+	d.lost.Add(1)
+	d.mu.Lock()
+	if d.err == nil {
+		d.err = err
+	}
+	d.mu.Unlock()
 }
 
 // Acked returns how many records were acknowledged, and how many will not

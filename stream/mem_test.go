@@ -55,6 +55,9 @@ func (s *memSource) Close(context.Context) error {
 type memSink struct {
 	eager bool
 	fail  func(Message) error // a non-nil error loses the message
+	// refuse, if set, is asked first: a non-nil error is reported at once
+	// (to durable and as Write's error), as a sink with a sticky error does.
+	refuse func(Message) error
 
 	mu      sync.Mutex
 	pending []func()
@@ -63,6 +66,12 @@ type memSink struct {
 }
 
 func (s *memSink) Write(_ context.Context, m Message, durable func(error)) error {
+	if s.refuse != nil {
+		if err := s.refuse(m); err != nil {
+			durable(err)
+			return err
+		}
+	}
 	var err error
 	if s.fail != nil {
 		err = s.fail(m)

@@ -113,18 +113,19 @@ func (p *Pump) deliver(ctx context.Context, d *Deliveries, res flow.Result, enco
 	if ok {
 		done = d.After(rec, writes)
 	}
+	// A Write that fails has called done with its error already.
 	b, err := encode(res)
 	if err != nil {
 		done(fmt.Errorf("stream: encode result: %w", err))
-	} else if err := p.Out.Write(ctx, Message{Key: rec.Key, Value: b}, done); err != nil {
-		done(err)
+	} else {
+		_ = p.Out.Write(ctx, Message{Key: rec.Key, Value: b}, done)
 	}
 	if dead {
 		b, err := json.Marshal(visible(res.Context.Input()))
 		if err != nil {
 			done(fmt.Errorf("stream: encode dead letter: %w", err))
-		} else if err := p.Dead.Write(ctx, Message{Key: rec.Key, Value: b}, done); err != nil {
-			done(err)
+		} else {
+			_ = p.Dead.Write(ctx, Message{Key: rec.Key, Value: b}, done)
 		}
 	}
 }

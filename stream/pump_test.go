@@ -132,6 +132,43 @@ func TestPumpLostWriteIsNotAcked(t *testing.T) {
 	}
 }
 
+// TestPumpRefusedWriteReportsOnce refuses the results of some failed
+// inputs at Write: the sink reports the error to the write's callback
+// itself, so the pump must not report it again (a callback from
+// Deliveries.After is recycled after its last report: a second one would
+// count against another record, acknowledging it before its dead letter is
+// durable).
+func TestPumpRefusedWriteReportsOnce(t *testing.T) {
+	const n = 2000
+	out := &memSink{eager: true, refuse: func(m Message) error {
+		var v map[string]any
+		_ = json.Unmarshal(m.Value, &v)
+		if int(v["n"].(float64))%14 == 0 {
+			return errors.New("disk full")
+		}
+		return nil
+	}}
+	dead := &memSink{} // durable at Flush, after every result
+	src := &memSource{recs: records(n)}
+	src.check = func(rec Record) {
+		if i := int(rec.Pos.Offset); i%7 == 0 && !dead.has(i) {
+			t.Errorf("failed record %d acked before its dead letter was durable", i)
+		}
+	}
+	rt, err := actors.Start(t.Context(), faulty, actors.MaxInFlight(64))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := (&Pump{Source: src, Out: out, Dead: dead}).Run(t.Context(), rt); err == nil {
+		t.Fatal("no error for the refused writes")
+	}
+	for i := 0; i < n; i += 14 {
+		if src.acked[Position{Partition: int32(i % 3), Offset: int64(i)}] != 0 {
+			t.Errorf("record %d acked, but its result was refused", i)
+		}
+	}
+}
+
 func TestPumpCancelledDrains(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	block := make(chan struct{})

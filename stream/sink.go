@@ -15,8 +15,9 @@ type Message struct {
 type Sink interface {
 	// Write queues m and returns; durable is called exactly once, from any
 	// goroutine, with nil once m is durable (fsynced, acknowledged by the
-	// broker) or with the error that lost it. Write blocks while the sink's
-	// buffer is full, until ctx ends.
+	// broker) or with the error that lost it, also when Write returns that
+	// error: the caller must not call durable itself. Write blocks while
+	// the sink's buffer is full, until ctx ends.
 	Write(ctx context.Context, m Message, durable func(error)) error
 	// Flush blocks until every message written so far is durable or has
 	// failed, or ctx ends.
