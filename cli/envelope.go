@@ -11,17 +11,20 @@ import (
 // envelope encodes result lines without reflection: the bytes encoding/json
 // gives a resultLine (SetEscapeHTML(false), values' keys sorted), written
 // from the context's values without building a map. Its buffers are reused
-// from line to line; it is not safe for concurrent use.
+// from line to line, and so is the line it returns; it is not safe for
+// concurrent use.
 type envelope struct {
 	buf    []byte
 	fields []jsoncodec.Field
 }
 
 // encode returns l as one result line, values from c when c is set (else
-// from l.Values), in a new slice the caller may keep. Values JSON cannot
+// from l.Values), in the envelope's buffer: valid until the next call (a
+// stream.Sink's Write copies what it keeps). Values JSON cannot
 // encode (NaN, infinities, channels) are replaced by their text, so every
 // result still gets its line.
 func (e *envelope) encode(l resultLine, c *flow.Context) ([]byte, error) {
+	e.trim()
 	var err error
 	if c != nil {
 		e.buf, err = appendEnvelope(e.buf[:0], &l, e.values(c))
@@ -38,12 +41,13 @@ func (e *envelope) encode(l resultLine, c *flow.Context) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return e.detach(), nil
+	return e.buf, nil
 }
 
 // encodeValues returns c's visible values (or m's, when c is nil) as one
-// JSON object, with the same fallback as encode.
+// JSON object, with the same fallback as encode, in the same buffer.
 func (e *envelope) encodeValues(c *flow.Context, m map[string]any) ([]byte, error) {
+	e.trim()
 	var err error
 	if c != nil {
 		e.buf, err = jsoncodec.AppendObject(e.buf[:0], e.values(c))
@@ -63,7 +67,7 @@ func (e *envelope) encodeValues(c *flow.Context, m map[string]any) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
-	return e.detach(), nil
+	return e.buf, nil
 }
 
 // values collects c's values, without the keys services keep for
@@ -90,14 +94,11 @@ func (e *envelope) valuesMap() map[string]any {
 	return m
 }
 
-// detach copies the line out of the reused buffer, and lets go of a buffer
-// that one huge line grew.
-func (e *envelope) detach() []byte {
-	b := append([]byte(nil), e.buf...)
+// trim lets go of a buffer that one huge line grew.
+func (e *envelope) trim() {
 	if cap(e.buf) > maxKeptBuffer {
 		e.buf = nil
 	}
-	return b
 }
 
 const maxKeptBuffer = 1 << 20

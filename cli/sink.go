@@ -139,7 +139,9 @@ func (s *sink) record(line resultLine, status flow.Status, c *flow.Context, inpu
 	if s.err != nil {
 		return
 	}
-	var envelope []byte // the result line, encoded once
+	// The result line, encoded once, in s.env's buffer: valid until the
+	// next encoding (the dead letter's, after the line is written).
+	var envelope []byte
 	var envErr error
 	encoded := func() ([]byte, error) {
 		if envelope == nil && envErr == nil {

@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -66,6 +67,7 @@ type memSink struct {
 }
 
 func (s *memSink) Write(_ context.Context, m Message, durable func(error)) error {
+	m = Message{Key: bytes.Clone(m.Key), Value: bytes.Clone(m.Value)} // lent for the call
 	if s.refuse != nil {
 		if err := s.refuse(m); err != nil {
 			durable(err)

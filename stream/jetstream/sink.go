@@ -1,6 +1,7 @@
 package jetstream
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -124,11 +125,12 @@ func (s *Sink) probeLoop() {
 	}
 }
 
-// Write publishes m; durable is called with the stream's answer. Write
-// blocks while maxPending messages await their acks, or while the server
-// is lost, until ctx ends.
+// Write publishes a copy of m's value (kept until its ack, to publish it
+// again if the server is lost); durable is called with the stream's
+// answer. Write blocks while maxPending messages await their acks, or
+// while the server is lost, until ctx ends.
 func (s *Sink) Write(ctx context.Context, m stream.Message, durable func(error)) error {
-	msg := &nats.Msg{Subject: s.cfg.Subject, Data: m.Value, Header: nats.Header{}}
+	msg := &nats.Msg{Subject: s.cfg.Subject, Data: bytes.Clone(m.Value), Header: nats.Header{}}
 	msg.Header.Set(jetstream.MsgIDHeader, s.id+strconv.FormatUint(s.seq.Add(1), 36))
 	f, err := s.publish(ctx, msg)
 	if err != nil {

@@ -51,17 +51,30 @@ func NewSink(ctx context.Context, cfg Config, opts ...kgo.Opt) (*Sink, error) {
 	return &Sink{h: h, cfg: cfg, cl: cl}, nil
 }
 
-// Write produces m with m.Key as the record key; durable is called once
-// every in-sync replica has it. Write blocks while the client's buffer is
-// full, until ctx ends.
+// Write produces a copy of m with m.Key as the record key; durable is
+// called once every in-sync replica has it. Write blocks while the
+// client's buffer is full, until ctx ends.
 func (s *Sink) Write(ctx context.Context, m stream.Message, durable func(error)) error {
-	s.cl.Produce(ctx, &kgo.Record{Key: m.Key, Value: m.Value}, func(_ *kgo.Record, err error) {
+	key, value := own(m)
+	s.cl.Produce(ctx, &kgo.Record{Key: key, Value: value}, func(_ *kgo.Record, err error) {
 		if err != nil {
 			err = fmt.Errorf("kafka: produce to %s: %w", s.cfg.Topic, err)
 		}
 		durable(err)
 	})
 	return nil
+}
+
+// own copies m's key and value (the client sends them after Write
+// returns) into one allocation.
+func own(m stream.Message) (key, value []byte) {
+	b := make([]byte, len(m.Key)+len(m.Value))
+	n := copy(b, m.Key)
+	copy(b[n:], m.Value)
+	if m.Key != nil {
+		key = b[:n:n]
+	}
+	return key, b[n:]
 }
 
 // Flush waits until every message written so far is acknowledged or has
