@@ -197,12 +197,12 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 	// covers every result made durable.
 	defer src.Close(context.WithoutCancel(ctx))
 	s := &sink{acks: stream.NewDeliveries(src), values: fl.outFormat == "values"}
-	if s.out, err = e.openSink(ctx, "--out", fl.out, fl.checkpoint != ""); err != nil {
+	if s.out, err = e.openSink(ctx, "--out", fl.out, fl.checkpoint != "", lim); err != nil {
 		return fl.fromFile(err, "out")
 	}
 	defer s.out.Close(context.WithoutCancel(ctx))
 	if fl.dead != "" {
-		if s.dead, err = e.openSink(ctx, "--dead-letters", fl.dead, fl.checkpoint != ""); err != nil {
+		if s.dead, err = e.openSink(ctx, "--dead-letters", fl.dead, fl.checkpoint != "", lim); err != nil {
 			return fl.fromFile(err, "dead-letters")
 		}
 		defer s.dead.Close(context.WithoutCancel(ctx))

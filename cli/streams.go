@@ -52,14 +52,17 @@ func (e *env) openSource(ctx context.Context, name, checkpoint string, lim sourc
 
 // openSink opens --out or --dead-letters: "-" for stdout, a path, or a
 // broker URL. resume keeps what a file holds (a restart from a checkpoint).
-func (e *env) openSink(ctx context.Context, flag, name string, resume bool) (stream.Sink, error) {
+// A file's fsyncs wait for at most a quarter of the source's window: the
+// rest holds the records in flight and those waiting for their commit.
+func (e *env) openSink(ctx context.Context, flag, name string, resume bool, lim sourceLimits) (stream.Sink, error) {
+	group := file.GroupLines(max(1, lim.window/4))
 	switch {
 	case isURL(name):
 		return openBrokerSink(ctx, flag, name, e.brokerLog)
 	case name == "-":
-		return file.NewSink(e.stdout), nil
+		return file.NewSink(e.stdout, group), nil
 	}
-	var opts []file.SinkOption
+	opts := []file.SinkOption{group}
 	if resume {
 		opts = append(opts, file.Append())
 	}

@@ -159,7 +159,7 @@ func TestSinkToPipe(t *testing.T) {
 }
 
 func TestSinkWriteErrorIsReported(t *testing.T) {
-	s := newSink(failingWriter{}, nil)
+	s := newSink(failingWriter{}, nil, sinkConfig{})
 	got := make(chan error, 1)
 	s.Write(t.Context(), stream.Message{Value: make([]byte, 100<<10)}, func(err error) { got <- err })
 	if err := <-got; err == nil {

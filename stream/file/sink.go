@@ -9,25 +9,34 @@ import (
 	"os"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/serviceflow/serviceflow/stream"
 )
 
 // Sink writes messages as lines. A message is durable once its line is
-// flushed and, for a file, fsynced; the fsyncs are batched, one covering
-// every line written while the previous one ran. Create it with [Create]
-// or [NewSink].
+// flushed and, for a file, fsynced. The lines are committed in groups (see
+// commit.go): one flush and fsync covers every line written while lines
+// keep coming, up to a short bound, so a fast stream pays one fsync per
+// few thousand lines and an idle one is durable within a fraction of a
+// millisecond. Create it with [Create] or [NewSink].
 type Sink struct {
 	w      *bufio.Writer
 	syncer interface{ Sync() error } // nil: flushed is durable
 	closer io.Closer
+	group  grouping
 
 	mu      sync.Mutex
 	pending []func(error) // written, not yet flushed
+	written uint64        // lines written since the start
+	first   time.Time     // when the group's first line was written
+	batch   int           // bytes written since the last flush
 	err     error         // sticky: the first write or sync error
 	flushMu sync.Mutex    // one flush (and fsync) at a time
+	spare   []func(error) // the previous pending list, emptied; under flushMu
 
-	kick    chan struct{}
+	kick    chan struct{} // a line was written to an empty group
+	full    chan struct{} // the group holds group.bytes
 	stop    chan struct{}
 	stopped chan struct{}
 	once    sync.Once
@@ -38,19 +47,35 @@ var _ stream.Sink = (*Sink)(nil)
 // A SinkOption configures Create.
 type SinkOption func(*sinkConfig)
 
-type sinkConfig struct{ append bool }
+type sinkConfig struct {
+	append bool
+	lines  int      // GroupLines
+	group  grouping // zero: defaultGrouping (tests set it)
+}
 
 // Append keeps what path holds and writes after it, as a restart from a
 // checkpoint needs. A last line without its "\n" (torn by a crash) is cut
 // off first: its record was not checkpointed, so it is written again.
 func Append() SinkOption { return func(c *sinkConfig) { c.append = true } }
 
-// Create creates (or truncates, unless Append) the file at path.
-func Create(path string, opts ...SinkOption) (*Sink, error) {
+// GroupLines bounds the lines one fsync waits for (by default only the
+// group's bytes and age bound it): a source that bounds the records it
+// hands out before their acknowledgement (a [stream.Window]) must not wait
+// for a group it cannot fill. A quarter of the window suits flowrun's
+// (in flight, waiting for the sink, waiting for the commit).
+func GroupLines(n int) SinkOption { return func(c *sinkConfig) { c.lines = n } }
+
+func config(opts []SinkOption) sinkConfig {
 	var c sinkConfig
 	for _, o := range opts {
 		o(&c)
 	}
+	return c
+}
+
+// Create creates (or truncates, unless Append) the file at path.
+func Create(path string, opts ...SinkOption) (*Sink, error) {
+	c := config(opts)
 	flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
 	if c.append {
 		flags = os.O_RDWR | os.O_CREATE | os.O_APPEND
@@ -65,33 +90,43 @@ func Create(path string, opts ...SinkOption) (*Sink, error) {
 			return nil, fmt.Errorf("file: %s: %w", path, err)
 		}
 	}
-	s := newSink(f, f)
+	s := newSink(f, f, c)
 	s.closer = f
 	return s, nil
 }
 
 // NewSink writes to w (stdout, say); if w is an *os.File its lines are
 // fsynced where the file supports it (a pipe or terminal does not: there a
-// flushed line is as durable as it gets). Close does not close w.
-func NewSink(w io.Writer) *Sink {
+// flushed line is as durable as it gets). Close does not close w. Append
+// means nothing here.
+func NewSink(w io.Writer, opts ...SinkOption) *Sink {
 	var syncer interface{ Sync() error }
 	if f, ok := w.(*os.File); ok {
 		syncer = f
 	}
-	return newSink(w, syncer)
+	return newSink(w, syncer, config(opts))
 }
 
-func newSink(w io.Writer, syncer interface{ Sync() error }) *Sink {
+func newSink(w io.Writer, syncer interface{ Sync() error }, c sinkConfig) *Sink {
+	g := c.group
+	if g == (grouping{}) {
+		g = defaultGrouping
+	}
+	if c.lines > 0 {
+		g.lines = c.lines
+	}
 	s := &Sink{
-		w: bufio.NewWriterSize(w, 64<<10), syncer: syncer,
-		kick: make(chan struct{}, 1), stop: make(chan struct{}), stopped: make(chan struct{}),
+		w: bufio.NewWriterSize(w, 64<<10), syncer: syncer, group: g,
+		kick: make(chan struct{}, 1), full: make(chan struct{}, 1),
+		stop: make(chan struct{}), stopped: make(chan struct{}),
 	}
 	go s.loop()
 	return s
 }
 
-// Write appends m's value as one line. durable is called once the line is
-// flushed and fsynced, or with the error that lost it.
+// Write appends m's value as one line (copying it: m is the caller's again
+// when Write returns). durable is called once the line is flushed and
+// fsynced, or with the error that lost it.
 func (s *Sink) Write(_ context.Context, m stream.Message, durable func(error)) error {
 	s.mu.Lock()
 	if err := s.err; err != nil {
@@ -106,7 +141,7 @@ func (s *Sink) Write(_ context.Context, m stream.Message, durable func(error)) e
 	if err != nil {
 		s.err = err
 		pending := s.pending
-		s.pending = nil
+		s.pending = nil // not the spare's: a flush may be calling it
 		s.mu.Unlock()
 		for _, f := range pending {
 			f(err)
@@ -114,13 +149,30 @@ func (s *Sink) Write(_ context.Context, m stream.Message, durable func(error)) e
 		durable(err)
 		return err
 	}
+	first := len(s.pending) == 0
+	if first {
+		s.first = time.Now()
+	}
 	s.pending = append(s.pending, durable)
+	s.written++
+	s.batch += len(m.Value) + 1
+	full := s.group.full(s.batch, len(s.pending))
 	s.mu.Unlock()
-	select {
-	case s.kick <- struct{}{}:
-	default:
+	if first {
+		signal(s.kick)
+	}
+	if full {
+		signal(s.full)
 	}
 	return nil
+}
+
+// signal wakes the loop if it waits on c, and remembers it otherwise.
+func signal(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
 }
 
 // Flush flushes and fsyncs every line written so far and waits for their
@@ -134,7 +186,8 @@ func (s *Sink) flush() error {
 	defer s.flushMu.Unlock()
 	s.mu.Lock()
 	pending := s.pending
-	s.pending = nil
+	s.pending, s.spare = s.spare, nil
+	s.batch = 0
 	err := s.err
 	if err == nil {
 		err = s.w.Flush()
@@ -156,21 +209,9 @@ func (s *Sink) flush() error {
 	for _, f := range pending {
 		f(err)
 	}
+	clear(pending)
+	s.spare = pending[:0]
 	return err
-}
-
-// loop flushes whenever lines were written: while one fsync runs, the lines
-// written meanwhile wait for the next, so fsyncs batch themselves.
-func (s *Sink) loop() {
-	defer close(s.stopped)
-	for {
-		select {
-		case <-s.kick:
-			_ = s.flush() // the error is sticky and reported to the callbacks
-		case <-s.stop:
-			return
-		}
-	}
 }
 
 // Close flushes, fsyncs and closes the file.
