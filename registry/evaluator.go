@@ -3,6 +3,7 @@ package registry
 import (
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/expr-lang/expr/vm"
 
@@ -32,6 +33,11 @@ type evaluator struct {
 type evaluators struct {
 	keys []string // the keys the programs read, in slot order
 	base int      // the first key's slot; below it, the programs' let-variables
+
+	// one is the evaluator a stage's one instance takes and puts back, call
+	// after call: an atomic swap each way, cheaper than a sync.Pool round
+	// trip. Concurrent calls find it taken and use the pool.
+	one  atomic.Pointer[evaluator]
 	pool sync.Pool
 }
 
@@ -69,10 +75,13 @@ func evaluate(es ...*expression) *evaluators {
 
 // get takes an evaluator, or makes one, and sets its slots from c.
 func (p *evaluators) get(c *flow.Context) *evaluator {
-	ev, ok := p.pool.Get().(*evaluator)
-	if !ok {
-		ev = &evaluator{}
-		ev.vm.Variables = make([]any, p.base+len(p.keys))
+	ev := p.one.Swap(nil)
+	if ev == nil {
+		var ok bool
+		if ev, ok = p.pool.Get().(*evaluator); !ok {
+			ev = &evaluator{}
+			ev.vm.Variables = make([]any, p.base+len(p.keys))
+		}
 	}
 	vars := ev.vm.Variables[p.base:]
 	for i, k := range p.keys {
@@ -85,6 +94,9 @@ func (p *evaluators) get(c *flow.Context) *evaluator {
 func (p *evaluators) put(ev *evaluator) {
 	clear(ev.vm.Stack[:cap(ev.vm.Stack)])
 	clear(ev.vm.Variables)
+	if p.one.Load() == nil && p.one.CompareAndSwap(nil, ev) {
+		return
+	}
 	p.pool.Put(ev)
 }
 
