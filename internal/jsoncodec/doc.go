@@ -1,5 +1,6 @@
-// Package jsoncodec is the JSON codec of the hot path: the lines flowrun
-// reads and the result lines it writes.
+// Package jsoncodec is the JSON encoder of the hot path: the result lines
+// flowrun writes. (The lines it reads are decoded in one pass by package
+// jsonl.)
 //
 // Encoding is append-style and reflection-free for the values a decoded
 // JSON line and the built-in services produce (nil, bool, string, the
@@ -8,10 +9,4 @@
 // encoding/json Encoder with SetEscapeHTML(false), without its newline:
 // map keys sorted, floats in encoding/json's ES6 form, U+2028/U+2029 and
 // invalid UTF-8 escaped the same way.
-//
-// Decoding ([Unmarshal]) uses a faster decoder where the platform has one
-// and encoding/json elsewhere; both give the same values (numbers as
-// json.Number) and both reject the same input, but only encoding/json's
-// error text is kept: on any error the caller decodes again with
-// [UnmarshalStd] to report it.
 package jsoncodec
