@@ -128,14 +128,12 @@ func (s *Source) next(ctx context.Context) (stream.Record, error) {
 			return stream.Record{}, err
 		}
 		rec, err := s.r.Next()
-		var le *jsonl.LineError
 		var r stream.Record
-		switch {
-		case err == nil:
+		if err == nil {
 			r = stream.Record{Pos: stream.Position{Offset: int64(rec.Line)}, Values: rec.Values}
-		case errors.As(err, &le):
+		} else if le := lineError(err); le != nil {
 			r = stream.Record{Pos: stream.Position{Offset: int64(le.Line)}, Bad: le}
-		default:
+		} else {
 			return stream.Record{}, err
 		}
 		if r.Pos.Offset <= s.skip {
@@ -144,6 +142,17 @@ func (s *Source) next(ctx context.Context) (stream.Record, error) {
 		s.offs.Start(r.Pos)
 		return r, nil
 	}
+}
+
+// lineError returns err as a malformed line, nil if it is not one. (Its
+// own function, so that the variable errors.As needs escapes to the heap
+// only for an error, not for every line.)
+func lineError(err error) *jsonl.LineError {
+	var le *jsonl.LineError
+	if errors.As(err, &le) {
+		return le
+	}
+	return nil
 }
 
 // Ack records that rec's result is durable.
