@@ -119,7 +119,12 @@ func decodeStd(line []byte) (any, *problem) {
 const jsonSpace = " \t\r\n"
 
 func isBlank(line []byte) bool {
-	return len(bytes.TrimLeft(line, jsonSpace)) == 0
+	for _, c := range line {
+		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			return false
+		}
+	}
+	return true
 }
 
 // invalidUTF8 returns the offset of the first NUL byte or invalid UTF-8
