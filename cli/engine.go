@@ -21,7 +21,18 @@ type input struct {
 	line   int // 1-based line number (or sequence number for generated streams)
 	values map[string]any
 	bad    *jsonl.LineError
-	rec    *stream.Record // the source's record, acknowledged once the result is durable; nil for none
+	rec    stream.Record // the source's record, acknowledged once the result is durable, if hasRec
+	hasRec bool          // false for a generated stream: nothing to acknowledge
+}
+
+// record returns the input's record in its source, nil if it has none.
+// (The input holds it by value: a pointer passed through a feed's emit
+// would cost an allocation per input.)
+func (in *input) record() *stream.Record {
+	if !in.hasRec {
+		return nil
+	}
+	return &in.rec
 }
 
 // feed produces a stream: it calls emit for each input until the stream

@@ -48,14 +48,14 @@ func (l *intakeLoop) emit(in input) bool {
 		l.intake.Read()
 		l.intake.Reject(in.line, in.bad.Reason+" "+in.bad.Preview)
 		l.lastLine = in.line
-		l.sink.malformed(in.bad, in.rec)
+		l.sink.malformed(in.bad, in.record())
 		if l.malformed != nil {
 			l.malformed(in.bad)
 		}
 		return true
 	}
 	c := flow.NewContext(in.values)
-	l.sink.expect(c.ID(), in.line, in.values, in.rec)
+	l.sink.expect(c.ID(), in.line, in.values, in.record())
 	if err := l.rt.SubmitContext(l.submitCtx, c); err != nil {
 		// Not admitted: interrupted, stopped, the monitor drained, or the
 		// flow failed. Intake stopped before this input: it is not

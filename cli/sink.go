@@ -41,7 +41,8 @@ type sink struct {
 type inFlight struct {
 	line   int
 	values map[string]any
-	rec    *stream.Record // the source's record, if it has one
+	rec    stream.Record // the source's record, if hasRec (a copy: no allocation per input)
+	hasRec bool
 }
 
 // counts account for every input processed from a stream:
@@ -93,7 +94,11 @@ func (s *sink) expect(id uint64, line int, values map[string]any, rec *stream.Re
 	if s.lines == nil {
 		s.lines = map[uint64]inFlight{}
 	}
-	s.lines[id] = inFlight{line, values, rec}
+	f := inFlight{line: line, values: values}
+	if rec != nil {
+		f.rec, f.hasRec = *rec, true
+	}
+	s.lines[id] = f
 }
 
 // forget drops an expectation whose input was not admitted.
@@ -125,7 +130,10 @@ func (s *sink) add(res flow.Result, flush bool) {
 func (s *sink) record(line resultLine, status flow.Status, c *flow.Context, input map[string]any) {
 	var rec *stream.Record
 	if f, ok := s.lines[line.ID]; ok {
-		line.Line, rec = f.line, f.rec
+		line.Line = f.line
+		if f.hasRec {
+			rec = &f.rec
+		}
 		delete(s.lines, line.ID)
 	}
 	switch status {

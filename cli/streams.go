@@ -93,7 +93,7 @@ func sourceFeed(src stream.Source, check func(map[string]any) error) feed {
 			if rec.Key != nil && rec.Values != nil {
 				rec.Values[stream.KeyValue] = string(rec.Key) // routes concurrent stages (actors.Affinity)
 			}
-			in := input{line: int(rec.Pos.Offset), values: rec.Values, rec: &rec}
+			in := input{line: int(rec.Pos.Offset), values: rec.Values, rec: rec, hasRec: true}
 			if rec.Bad != nil {
 				var le *jsonl.LineError
 				if !errors.As(rec.Bad, &le) {
