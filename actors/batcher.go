@@ -60,11 +60,16 @@ type fillTimeout struct{ gen uint64 }
 // gather takes a message's inputs into the batch, sending every full batch,
 // then hands the outputs on; a partial batch is sent at once when the stream
 // is idle here, else when the wait expires.
-func (in *instance) gather(items []item) {
+func (in *instance) gather(refs []ref) {
 	b := in.batch
-	b.stage.held.Add(int64(len(items)))
+	b.stage.held.Add(int64(len(refs)))
 	in.stats.holding.Store(0) // held now, not running
-	for _, it := range items {
+	for _, r := range refs {
+		it, ok := in.rt.item(r)
+		if !ok {
+			b.stage.held.Add(-1)
+			continue
+		}
 		b.pending = append(b.pending, it)
 		if len(b.pending) >= b.size {
 			in.sendBatch(fillFull)

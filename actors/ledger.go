@@ -18,6 +18,28 @@ type item struct {
 	slot int32
 }
 
+// ref is an item as messages and intakes carry it: its slot and its
+// context's ID, no pointers, so queued inputs cost the garbage collector
+// nothing (no write barriers when they are queued and cleared, nothing to
+// scan). The actor that receives it finds the context in the ledger.
+type ref struct {
+	id   uint64
+	slot int32
+}
+
+func (it item) ref() ref { return ref{id: it.c.ID(), slot: it.slot} }
+
+// item is the input r stands for, or false when its slot no longer holds
+// it: it was reported by a sweep (escalation, the drain deadline), and is
+// dropped. A context replacing an abandoned call's keeps the ID.
+func (rt *Runtime) item(r ref) (item, bool) {
+	c := rt.led.slots[r.slot].Load()
+	if c == nil || c.ID() != r.id {
+		return item{}, false
+	}
+	return item{c: c, cur: rt.prog.Rules.Cursor(c), slot: r.slot}, true
+}
+
 // ledger accounts for every admitted input. Its slots are the inputs in
 // flight: an input holds one from Submit to its Result, and the free list of
 // slots is also the backpressure bound. Exactly one party reports each input:

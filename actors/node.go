@@ -14,16 +14,16 @@ import (
 	"github.com/serviceflow/serviceflow/internal/engine"
 )
 
-// batch is the message between actors: contexts in order. Batches are pooled.
-type batch struct{ items []item }
+// batch is the message between actors: inputs in order, as refs. Batches
+// are pooled.
+type batch struct{ refs []ref }
 
-var batches = sync.Pool{New: func() any { return &batch{items: make([]item, 0, 64)} }}
+var batches = sync.Pool{New: func() any { return &batch{refs: make([]ref, 0, 64)} }}
 
 func getBatch() *batch { return batches.Get().(*batch) }
 
 func putBatch(b *batch) {
-	clear(b.items)
-	b.items = b.items[:0]
+	b.refs = b.refs[:0]
 	batches.Put(b)
 }
 
@@ -53,9 +53,9 @@ type instance struct {
 	// are taken in one go when a kick message arrives: one message per burst,
 	// not per input.
 	intakeMu sync.Mutex
-	intake   []item
+	intake   []ref
 	kicked   bool
-	spare    []item // actor-local: the intake's other buffer
+	spare    []ref // actor-local: the intake's other buffer
 
 	// Actor-local state: only the actor's goroutine touches these.
 	out   []outbox // batches being filled, one per destination in use
@@ -80,8 +80,9 @@ var kickMsg = &kick{}
 
 // push adds it to the intake, sending a kick unless one is pending.
 func (in *instance) push(it item) {
+	r := it.ref()
 	in.intakeMu.Lock()
-	in.intake = append(in.intake, it)
+	in.intake = append(in.intake, r)
 	first := !in.kicked
 	in.kicked = true
 	in.intakeMu.Unlock()
@@ -96,14 +97,13 @@ func (in *instance) Receive(ctx actor.Context) {
 	switch m := ctx.Message().(type) {
 	case *kick:
 		in.intakeMu.Lock()
-		items := in.intake
+		refs := in.intake
 		in.intake, in.kicked = in.spare[:0], false
 		in.intakeMu.Unlock()
-		in.handle(items)
-		clear(items)
-		in.spare = items[:0]
+		in.handle(refs)
+		in.spare = refs[:0]
 	case *batch:
-		in.handle(m.items)
+		in.handle(m.refs)
 		putBatch(m)
 	case *fillTimeout:
 		in.timedOut(m)
@@ -117,18 +117,20 @@ func (in *instance) Receive(ctx actor.Context) {
 
 // handle processes one message's contexts, then publishes the counts and
 // hands the outputs on: batches are as large as the bursts that arrive.
-func (in *instance) handle(items []item) {
-	n := int64(len(items))
+func (in *instance) handle(refs []ref) {
+	n := int64(len(refs))
 	in.stats.holding.Store(n) // before leaving the mailbox: a batcher's idle check always sees them
 	in.stats.mailbox.Add(-n)
 	in.stats.received.Add(uint64(n))
 	if in.batch != nil {
-		in.gather(items)
+		in.gather(refs)
 		return
 	}
-	for i, it := range items {
-		in.rest = len(items) - 1 - i
-		in.process(it)
+	for i, r := range refs {
+		in.rest = len(refs) - 1 - i
+		if it, ok := in.rt.item(r); ok {
+			in.process(it)
+		}
 	}
 	in.stats.publish()
 	in.flush()
@@ -304,12 +306,12 @@ func (in *instance) forward(it item) {
 		in.out = append(in.out, outbox{dst: dst, b: getBatch()})
 	}
 	b := in.out[k].b
-	b.items = append(b.items, it)
+	b.refs = append(b.refs, it.ref())
 	// A batch is sent when full, at the end of the message, or at once
 	// when it is the first for an idle destination and much of the message
 	// is still to do: then the next stage starts on it while this one works
 	// on the rest, instead of waiting for the whole burst.
-	if len(b.items) >= rt.cfg.batchSize || len(b.items) == 1 && in.rest >= eagerRest && dst.waiting() {
+	if len(b.refs) >= rt.cfg.batchSize || len(b.refs) == 1 && in.rest >= eagerRest && dst.waiting() {
 		in.send(dst, b)
 		in.out[k] = in.out[len(in.out)-1]
 		in.out = in.out[:len(in.out)-1]
@@ -362,6 +364,6 @@ func (in *instance) flush() {
 }
 
 func (in *instance) send(dst *instance, b *batch) {
-	dst.stats.mailbox.Add(int64(len(b.items)))
+	dst.stats.mailbox.Add(int64(len(b.refs)))
 	in.rt.system.Root.Send(dst.pid, b)
 }
