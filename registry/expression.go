@@ -31,6 +31,7 @@ type expression struct {
 	constant any // the value, when prog is nil
 
 	evals *evaluators // what it evaluates with (see evaluate); nil for a constant or with $env
+	fast  *fastForm   // its shape when it needs no VM for numbers; nil for most
 }
 
 // MaxExpressionSize bounds an expression's text, in bytes: compiling takes
@@ -73,6 +74,9 @@ func compileExpr(param, key, src string, info FlowInfo, asBool bool) (*expressio
 	}
 	if t := prog.Node().Type(); t != nil && t.Kind() != reflect.Interface {
 		e.typ = t
+	}
+	if !e.whole {
+		e.fast = fastOf(prog)
 	}
 	return e, nil
 }
@@ -188,6 +192,11 @@ func (v *identVisitor) Visit(n *ast.Node) {
 func (e *expression) eval(c *flow.Context) (any, error) {
 	if e.prog == nil {
 		return e.constant, nil
+	}
+	if e.fast != nil {
+		if v, ok := e.fast.eval(c); ok {
+			return v, nil
+		}
 	}
 	if e.whole { // $env may be returned or kept: a map of its own
 		return e.result(expr.Run(e.prog, maps.Collect(c.All())))

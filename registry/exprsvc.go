@@ -53,6 +53,10 @@ var exprSpec = Spec{
 		s.reads = slices.Sorted(maps.Keys(reads))
 		s.keys = s.keys[:len(s.exprs)]
 		s.evals = evaluate(s.exprs...)
+		s.fast = true
+		for _, e := range s.exprs {
+			s.fast = s.fast && (e.fast != nil || e.prog == nil)
+		}
 		return s, nil
 	},
 }
@@ -62,6 +66,7 @@ type exprService struct {
 	exprs []*expression
 	reads []string
 	evals *evaluators // for all the expressions that have one; nil if none
+	fast  bool        // every expression is a constant or has a fastForm
 }
 
 // put hands ev, from s.evals (nil when s has none), back.
@@ -123,6 +128,9 @@ func (s *exprService) Call(_ context.Context, c *flow.Context) error {
 	if len(s.exprs) > len(buf) {
 		out = make([]any, 0, len(s.exprs))
 	}
+	if s.fast && s.callFast(c, out) {
+		return nil
+	}
 	var ev *evaluator
 	if s.evals != nil {
 		ev = s.evals.get(c)
@@ -146,4 +154,24 @@ func (s *exprService) Call(_ context.Context, c *flow.Context) error {
 		c.Set(k, out[i])
 	}
 	return nil
+}
+
+// callFast evaluates the expressions by their fastForms, without an
+// evaluator, and sets the results, unless one needs the VM: then it sets
+// nothing and returns false.
+func (s *exprService) callFast(c *flow.Context, out []any) bool {
+	for _, e := range s.exprs {
+		v := e.constant
+		if e.fast != nil {
+			var ok bool
+			if v, ok = e.fast.eval(c); !ok {
+				return false
+			}
+		}
+		out = append(out, v)
+	}
+	for i, k := range s.keys {
+		c.Set(k, out[i])
+	}
+	return true
 }

@@ -2,6 +2,7 @@ package registry_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/serviceflow/serviceflow/flow"
@@ -39,5 +40,32 @@ func TestExprSlots(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// A step of expressions that need no VM for numbers: an input with another
+// value goes to the VM, whose error names the expression, and sets nothing.
+func TestExprFastStepFallsBack(t *testing.T) {
+	s := build(t, "expr", map[string]any{"set": map[string]any{"x": "a + 1", "y": "b * 2", "z": 5}})
+	c := flow.NewContext(map[string]any{"a": 1, "b": 2.5})
+	if err := s.Call(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]any{"x": 2, "y": 5.0, "z": 5} {
+		if got, _ := c.Get(k); got != want {
+			t.Errorf("%s = %#v, want %#v", k, got, want)
+		}
+	}
+	c = flow.NewContext(map[string]any{"a": "1", "b": 2})
+	got, want := fmt.Sprint(s.Call(context.Background(), c)), `expression "a + 1": invalid operation: string + int`
+	if got != want {
+		t.Errorf("error %q, want %q", got, want)
+	}
+	if _, set := c.Get("y"); set {
+		t.Error("y set by a failed step")
+	}
+	c = flow.NewContext(map[string]any{"a": "1", "b": "2"})
+	if err := s.Call(context.Background(), c); err == nil {
+		t.Error("no error for a string times 2")
 	}
 }
