@@ -173,3 +173,21 @@ func TestSinkWriteErrorIsReported(t *testing.T) {
 type failingWriter struct{}
 
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk on fire") }
+
+// TestNoCheckpointTracksNothing: without a checkpoint a source keeps no
+// record of its lines (Ack does nothing), so Line stays 0.
+func TestNoCheckpointTracksNothing(t *testing.T) {
+	s, err := NewSource(strings.NewReader("{\"x\":1}\n{\"x\":2}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range readAll(t, s) {
+		s.Ack(rec)
+	}
+	if got := s.Line(); got != 0 {
+		t.Fatalf("Line() = %d without a checkpoint, want 0", got)
+	}
+	if err := s.Close(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+}

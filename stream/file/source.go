@@ -139,7 +139,9 @@ func (s *Source) next(ctx context.Context) (stream.Record, error) {
 		if r.Pos.Offset <= s.skip {
 			continue
 		}
-		s.offs.Start(r.Pos)
+		if s.ckpt != nil {
+			s.offs.Start(r.Pos)
+		}
 		return r, nil
 	}
 }
@@ -155,16 +157,13 @@ func lineError(err error) *jsonl.LineError {
 	return nil
 }
 
-// Ack records that rec's result is durable.
+// Ack records that rec's result is durable. Without a checkpoint there is
+// nothing to record, and Ack does nothing.
 func (s *Source) Ack(rec stream.Record) {
-	s.offs.Done(rec.Pos)
 	if s.ckpt == nil {
-		// Nothing to record: forget what is finished.
-		if next, ok := s.offs.Next(0); ok {
-			s.offs.Commit(0, next)
-		}
 		return
 	}
+	s.offs.Done(rec.Pos)
 	if s.kick != nil {
 		select {
 		case s.kick <- struct{}{}:
@@ -174,7 +173,9 @@ func (s *Source) Ack(rec stream.Record) {
 }
 
 // Line returns the highest contiguous line whose record was acknowledged
-// (or skipped on resume).
+// (or skipped on resume): what the checkpoint records. Only a source with
+// a checkpoint tracks its lines (that costs a lock and a queue entry per
+// line); without one, Line returns 0.
 func (s *Source) Line() int64 {
 	if next, ok := s.offs.Next(0); ok {
 		return next - 1
