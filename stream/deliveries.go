@@ -20,7 +20,15 @@ type Deliveries struct {
 	err  error // the first write that was lost
 
 	acked, lost atomic.Int64
+
+	freeMu sync.Mutex
+	free   []*wait // waits done with, for After to reuse (at most maxFree)
 }
+
+// maxFree bounds the waits kept for reuse (~2 MiB): as many results wait
+// for their writes as arrive during one fsync or broker round trip, a few
+// thousand normally, tens of thousands on a slow disk.
+const maxFree = 16384
 
 // NewDeliveries returns Deliveries acknowledging to src.
 func NewDeliveries(src Source) *Deliveries {
@@ -67,12 +75,18 @@ func (d *Deliveries) After(rec Record, n int) func(error) {
 		d.Ack(rec)
 		return ignore
 	}
-	w, _ := waits.Get().(*wait)
+	var w *wait
+	d.freeMu.Lock()
+	if k := len(d.free) - 1; k >= 0 {
+		w, d.free[k] = d.free[k], nil
+		d.free = d.free[:k]
+	}
+	d.freeMu.Unlock()
 	if w == nil {
-		w = &wait{}
+		w = &wait{d: d}
 		w.report = w.done
 	}
-	w.d, w.rec = d, rec
+	w.rec = rec
 	w.failed.Store(false)
 	w.left.Store(int32(n))
 	return w.report
@@ -83,15 +97,12 @@ func ignore(error) {}
 
 // A wait is the writes of one record's result still to report.
 type wait struct {
-	d      *Deliveries
+	d      *Deliveries // whose free list it goes back to
 	rec    Record
 	left   atomic.Int32
 	failed atomic.Bool
 	report func(error) // w.done, bound once: a method value allocates
 }
-
-// waits holds the waits done with; a Get that finds none makes one.
-var waits sync.Pool
 
 func (w *wait) done(err error) {
 	if err != nil && !w.failed.Swap(true) {
@@ -102,8 +113,12 @@ func (w *wait) done(err error) {
 	}
 	// The last report: every other one happened before this Add.
 	d, rec, ok := w.d, w.rec, !w.failed.Load()
-	w.d, w.rec = nil, Record{}
-	waits.Put(w)
+	w.rec = Record{}
+	d.freeMu.Lock()
+	if len(d.free) < maxFree {
+		d.free = append(d.free, w)
+	}
+	d.freeMu.Unlock()
 	if ok {
 		d.Ack(rec)
 	}
