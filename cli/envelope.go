@@ -15,7 +15,7 @@ import (
 // concurrent use.
 type envelope struct {
 	buf    []byte
-	fields []jsoncodec.Field
+	shapes shapes
 }
 
 // encode returns l as one result line, values from c when c is set (else
@@ -26,21 +26,23 @@ type envelope struct {
 func (e *envelope) encode(l resultLine, c *flow.Context) ([]byte, error) {
 	e.trim()
 	var err error
+	e.buf = appendHead(e.buf[:0], &l)
 	if c != nil {
-		e.buf, err = appendEnvelope(e.buf[:0], &l, e.values(c))
+		e.buf, err = e.shapes.appendObject(e.buf, c)
 	} else {
-		e.buf, err = appendEnvelope(e.buf[:0], &l, nil)
+		e.buf, err = appendValues(e.buf, l.Values)
 	}
 	if err != nil && isEncodeError(err) {
 		if c != nil {
-			l.Values = e.valuesMap()
+			l.Values = valuesMap(c)
 		}
 		l.Values = encodable(l.Values).(map[string]any)
-		e.buf, err = appendEnvelope(e.buf[:0], &l, nil)
+		e.buf, err = appendValues(appendHead(e.buf[:0], &l), l.Values)
 	}
 	if err != nil {
 		return nil, err
 	}
+	e.buf = appendTail(e.buf, &l)
 	return e.buf, nil
 }
 
@@ -50,9 +52,9 @@ func (e *envelope) encodeValues(c *flow.Context, m map[string]any) ([]byte, erro
 	e.trim()
 	var err error
 	if c != nil {
-		e.buf, err = jsoncodec.AppendObject(e.buf[:0], e.values(c))
+		e.buf, err = e.shapes.appendObject(e.buf[:0], c)
 		if err != nil && isEncodeError(err) {
-			m = e.valuesMap()
+			m = valuesMap(c)
 		}
 	}
 	if c == nil || err != nil && isEncodeError(err) {
@@ -70,26 +72,14 @@ func (e *envelope) encodeValues(c *flow.Context, m map[string]any) ([]byte, erro
 	return e.buf, nil
 }
 
-// values collects c's values, without the keys services keep for
-// themselves (those starting with a NUL byte), into e.fields.
-func (e *envelope) values(c *flow.Context) []jsoncodec.Field {
-	if e.fields == nil {
-		e.fields = make([]jsoncodec.Field, 0, 16) // not nil: no values is {}
-	}
-	e.fields = e.fields[:0]
+// valuesMap returns c's values without the keys services keep for
+// themselves (those starting with a NUL byte).
+func valuesMap(c *flow.Context) map[string]any {
+	m := map[string]any{}
 	for k, v := range c.All() {
-		if strings.HasPrefix(k, "\x00") {
-			continue
+		if !strings.HasPrefix(k, "\x00") {
+			m[k] = v
 		}
-		e.fields = append(e.fields, jsoncodec.Field{Key: k, Value: v})
-	}
-	return e.fields
-}
-
-func (e *envelope) valuesMap() map[string]any {
-	m := make(map[string]any, len(e.fields))
-	for _, f := range e.fields {
-		m[f.Key] = f.Value
 	}
 	return m
 }
@@ -103,9 +93,9 @@ func (e *envelope) trim() {
 
 const maxKeptBuffer = 1 << 20
 
-// appendEnvelope appends l as encoding/json encodes a resultLine, with
-// fields (sorted in place) as its values when not nil.
-func appendEnvelope(dst []byte, l *resultLine, fields []jsoncodec.Field) ([]byte, error) {
+// appendHead appends l as encoding/json encodes a resultLine, up to its
+// values: `{"id":1,"line":2,"status":"done","values":`.
+func appendHead(dst []byte, l *resultLine) []byte {
 	dst = append(dst, `{"id":`...)
 	dst = strconv.AppendUint(dst, l.ID, 10)
 	if l.Line != 0 {
@@ -114,19 +104,19 @@ func appendEnvelope(dst []byte, l *resultLine, fields []jsoncodec.Field) ([]byte
 	}
 	dst = append(dst, `,"status":`...)
 	dst = jsoncodec.AppendString(dst, l.Status)
-	dst = append(dst, `,"values":`...)
-	var err error
-	switch {
-	case fields != nil:
-		dst, err = jsoncodec.AppendObject(dst, fields)
-	case l.Values == nil:
-		dst = append(dst, "null"...)
-	default:
-		dst, err = jsoncodec.AppendValue(dst, l.Values)
+	return append(dst, `,"values":`...)
+}
+
+// appendValues appends m as a resultLine's values: null when nil.
+func appendValues(dst []byte, m map[string]any) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
 	}
-	if err != nil {
-		return dst, err
-	}
+	return jsoncodec.AppendValue(dst, m)
+}
+
+// appendTail appends the rest of l after its values.
+func appendTail(dst []byte, l *resultLine) []byte {
 	if l.Error != "" {
 		dst = append(dst, `,"error":`...)
 		dst = jsoncodec.AppendString(dst, l.Error)
@@ -137,5 +127,5 @@ func appendEnvelope(dst []byte, l *resultLine, fields []jsoncodec.Field) ([]byte
 	}
 	dst = append(dst, `,"attempts":`...)
 	dst = strconv.AppendInt(dst, int64(l.Attempts), 10)
-	return append(dst, '}'), nil
+	return append(dst, '}')
 }
