@@ -1,14 +1,12 @@
 package cli
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"math"
-	"slices"
 	"strings"
 	"sync"
 
@@ -29,11 +27,11 @@ type sink struct {
 
 	mu     sync.Mutex
 	counts counts
-	err    error               // the first write error
-	brk    chan struct{}       // closed at the first write error; made on demand
-	lines  map[uint64]inFlight // input ID → where it came from, while in flight
-	closed bool                // abandoned: later results are ignored
-	env    envelope            // encodes the lines, under mu
+	err    error         // the first write error
+	brk    chan struct{} // closed at the first write error; made on demand
+	lines  ledger        // input ID → where it came from, while in flight (its own lock)
+	closed bool          // abandoned: later results are ignored
+	env    envelope      // encodes the lines, under mu
 }
 
 // inFlight is what the sink knows of an input before its result: its line,
@@ -89,23 +87,16 @@ func (s *sink) taken() {
 // rec is the input's record in its source (nil if none): it is
 // acknowledged once the input's result is durable.
 func (s *sink) expect(id uint64, line int, values map[string]any, rec *stream.Record) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.lines == nil {
-		s.lines = map[uint64]inFlight{}
-	}
 	f := inFlight{line: line, values: values}
 	if rec != nil {
 		f.rec, f.hasRec = *rec, true
 	}
-	s.lines[id] = f
+	s.lines.put(id, f)
 }
 
 // forget drops an expectation whose input was not admitted.
 func (s *sink) forget(id uint64) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.lines, id)
+	s.lines.take(id)
 }
 
 // add records res; flush says the writers should flush (nothing else is
@@ -120,21 +111,22 @@ func (s *sink) add(res flow.Result, flush bool) {
 	if res.Context == nil {
 		line.Values = map[string]any{}
 	}
-	s.record(line, res.Status, res.Context, nil)
+	// Taken under mu: abandon, holding it, must find every input whose
+	// result it did not record.
+	in, _ := s.lines.take(line.ID)
+	s.record(line, res.Status, res.Context, in)
 	_ = flush // the stream sinks flush by themselves as soon as they are written to
 }
 
-// record counts and writes one result. Its values and original input (for
-// the dead letter of a Failed one) are c's, or, when c is nil, line.Values
-// and input.
-func (s *sink) record(line resultLine, status flow.Status, c *flow.Context, input map[string]any) {
+// record counts and writes one result of the input in (zero if the sink
+// did not expect it). Its values and original input (for the dead letter
+// of a Failed one) are c's, or, when c is nil, line.Values and in.values.
+func (s *sink) record(line resultLine, status flow.Status, c *flow.Context, in inFlight) {
+	line.Line = in.line
+	input := in.values
 	var rec *stream.Record
-	if f, ok := s.lines[line.ID]; ok {
-		line.Line = f.line
-		if f.hasRec {
-			rec = &f.rec
-		}
-		delete(s.lines, line.ID)
+	if in.hasRec {
+		rec = &in.rec
 	}
 	switch status {
 	case flow.Done:
@@ -211,14 +203,16 @@ func ignoreDurable(error) {}
 func (s *sink) abandon(err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ids := slices.SortedFunc(maps.Keys(s.lines), func(a, b uint64) int { return cmp.Compare(s.lines[a].line, s.lines[b].line) })
-	for _, id := range ids {
-		f := s.lines[id]
+	for _, id := range s.lines.ids() {
+		f, ok := s.lines.take(id)
+		if !ok {
+			continue
+		}
 		line := resultLine{ID: id, Status: statusName(flow.Failed), Values: visible(f.values), Error: err.Error(), Attempts: 1}
 		if line.Values == nil {
 			line.Values = map[string]any{}
 		}
-		s.record(line, flow.Failed, nil, f.values)
+		s.record(line, flow.Failed, nil, f)
 	}
 	s.closed = true
 }
