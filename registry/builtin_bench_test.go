@@ -23,7 +23,7 @@ func BenchmarkBuiltin(b *testing.B) {
 		v       int // the input's v
 	}{
 		{"expr/e2e-step/typed", "expr", map[string]any{"set": map[string]any{"v": "v + 1", "s1": "v + 1"}}, typed, 1},
-		{"expr/e2e-step/typed/v=1000", "expr", map[string]any{"set": map[string]any{"v": "v + 1", "s1": "v + 1"}}, typed, 1000},
+		{"expr/e2e-step/typed-v1000", "expr", map[string]any{"set": map[string]any{"v": "v + 1", "s1": "v + 1"}}, typed, 1000},
 		{"expr/e2e-step/untyped", "expr", map[string]any{"set": map[string]any{"v": "v + 1", "s1": "v + 1"}}, registry.FlowInfo{}, 1},
 		{"expr/one/typed", "expr", map[string]any{"set": map[string]any{"total": "price * qty"}}, typed, 1},
 		{"filter/typed", "filter", map[string]any{"if": "qty > 0 && price >= 0"}, typed, 1},
