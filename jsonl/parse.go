@@ -49,6 +49,7 @@ func (p *parser) parse(line []byte, c *config) (map[string]any, bool) {
 	p.data, p.i, p.depth, p.text = line, 0, 0, ""
 	p.maxDepth, p.maxKeys = c.maxDepth, c.maxKeys
 	p.members, p.elems = p.members[:0], p.elems[:0]
+	p.keys.newLine()
 	defer func() { p.data, p.text = nil, "" }()
 
 	p.skipSpace()

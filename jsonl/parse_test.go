@@ -52,6 +52,22 @@ func TestKeyCacheInternsAndStaysBounded(t *testing.T) {
 			t.Fatalf("the cache holds %d keys", len(k.m))
 		}
 	}
+	if len(k.order) > maxKeyOrder {
+		t.Fatalf("the cache remembers the order of %d keys", len(k.order))
+	}
+	// Keys in the order of the line before, and then in another order.
+	for _, line := range [][]string{{"a", "b", "c"}, {"a", "b", "c"}, {"c", "a", "b"}, {"a", "c"}} {
+		k.newLine()
+		for _, key := range line {
+			if s := k.intern([]byte(key)); s != key {
+				t.Fatalf("intern(%q) = %q", key, s)
+			}
+		}
+	}
+	k.newLine()
+	if n := testing.AllocsPerRun(100, func() { k.newLine(); k.intern([]byte("a")); k.intern([]byte("c")) }); n != 0 {
+		t.Fatalf("keys in the last line's order cost %v allocations", n)
+	}
 	longKey := strings.Repeat("k", maxCachedKeyLen+1)
 	if s := k.intern([]byte(longKey)); s != longKey {
 		t.Fatalf("intern(long key) = %q", s)
