@@ -196,7 +196,10 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 	// The source is closed last, after the sinks: its final commit then
 	// covers every result made durable.
 	defer src.Close(context.WithoutCancel(ctx))
-	s := &sink{acks: stream.NewDeliveries(src), values: fl.outFormat == "values"}
+	s := &sink{values: fl.outFormat == "values"}
+	if acking(src) {
+		s.acks = stream.NewDeliveries(src)
+	}
 	if s.out, err = e.openSink(ctx, "--out", fl.out, fl.checkpoint != "", lim); err != nil {
 		return fl.fromFile(err, "out")
 	}

@@ -371,3 +371,12 @@ func encodable(v any) any {
 	}
 	return v
 }
+
+// acking reports whether src acts on acknowledgements. A file read without
+// a checkpoint does not (file.Source.Acks), so its results need not be
+// tracked until durable: the sinks' Close makes them so before the run
+// ends, and reports what it could not.
+func acking(src stream.Source) bool {
+	a, ok := src.(interface{ Acks() bool })
+	return !ok || a.Acks()
+}

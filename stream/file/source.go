@@ -157,6 +157,11 @@ func lineError(err error) *jsonl.LineError {
 	return nil
 }
 
+// Acks reports whether Ack does anything: only with a checkpoint. A
+// writer need not track when the results of a source that doesn't are
+// durable.
+func (s *Source) Acks() bool { return s.ckpt != nil }
+
 // Ack records that rec's result is durable. Without a checkpoint there is
 // nothing to record, and Ack does nothing.
 func (s *Source) Ack(rec stream.Record) {
