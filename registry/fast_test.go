@@ -83,3 +83,40 @@ func TestFastOf(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFastForm is TestFastFormIsTheVM over any numbers and shapes:
+// go test ./registry -run '^$' -fuzz FastForm -fuzztime 20s.
+func FuzzFastForm(f *testing.F) {
+	f.Add(uint8(1), true, int64(1000), 0.0, false, int64(0), 2.5, uint8(0))
+	f.Add(uint8(4), false, int64(math.MaxInt64), 0.0, true, int64(-1), 0.0, uint8(1))
+	type compiled struct{ e, vm *expression }
+	cache := map[[2]uint8]compiled{}
+	infos := []FlowInfo{{}, {KeyTypes: map[string]any{"a": 0, "b": 0}}, {KeyTypes: map[string]any{"a": 0.0, "b": 0}}}
+	f.Fuzz(func(t *testing.T, shape uint8, aInt bool, ai int64, af float64, bInt bool, bi int64, bf float64, typing uint8) {
+		k := [2]uint8{shape % uint8(len(fastShapes)), typing % uint8(len(infos))}
+		c, ok := cache[k]
+		if !ok {
+			src, info := fastShapes[k[0]], infos[k[1]]
+			e, err := compileExpr("set", "k", src, info, false)
+			if err != nil {
+				return // refused for these types
+			}
+			ref, _ := compileExpr("set", "k", src, info, false)
+			evaluate(e)
+			c = compiled{e, ref}
+			cache[k] = c
+		}
+		in := map[string]any{"a": af, "b": bf}
+		if aInt {
+			in["a"] = int(ai)
+		}
+		if bInt {
+			in["b"] = int(bi)
+		}
+		got, gotErr := c.e.eval(flow.NewContext(in))
+		want, wantErr := c.vm.result(expr.Run(c.vm.prog, in))
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) || !same(got, want) {
+			t.Errorf("%s over %v: %#v, %v; the VM: %#v, %v", c.e.src, in, got, gotErr, want, wantErr)
+		}
+	})
+}
