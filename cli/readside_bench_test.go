@@ -14,7 +14,7 @@ import (
 
 // BenchmarkReadSide is the read side of a file run, per input line as
 // flowrun run does it: the file source reads and decodes the line (with the
-// flow file's declared input types checked), sourceFeed makes it an input,
+// flow file's declared input types checked, as run opens it), sourceFeed makes it an input,
 // and intake builds its flow.Context (the runtime and the sink are left
 // out). bench --e2e's workload ({"v":i} lines, input: {v: int}) and a
 // typical 200-byte line of 10 keys:
@@ -47,7 +47,7 @@ func BenchmarkReadSide(b *testing.B) {
 				b.Fatal(err)
 			}
 			n := 0
-			err = sourceFeed(src, f.CheckInput)(context.Background(), func(in input) bool {
+			err = sourceFeed(src, recheck(src, f.CheckInput))(context.Background(), func(in input) bool {
 				if in.bad != nil {
 					b.Fatal(in.bad)
 				}

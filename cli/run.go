@@ -238,7 +238,7 @@ func (e *env) run(ctx context.Context, path string, fl runFlags) error {
 	j := &job{
 		flow:         file.Flow,
 		options:      opts,
-		feed:         sourceFeed(src, file.CheckInput),
+		feed:         sourceFeed(src, recheck(src, file.CheckInput)),
 		sink:         s,
 		ui:           tui.Options{Mode: mode, Refresh: fl.refresh, Out: e.stderr, In: keys, NoSummary: true, ExitOnDone: fl.exitOnDone, Record: rec},
 		drainTimeout: fl.drainTimeout,

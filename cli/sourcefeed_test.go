@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/serviceflow/serviceflow/flowfile"
 	"github.com/serviceflow/serviceflow/jsonl"
 	"github.com/serviceflow/serviceflow/stream"
+	"github.com/serviceflow/serviceflow/stream/file"
 )
 
 // brokerSource is a source whose records come decoded, as a broker's do.
@@ -47,5 +49,22 @@ func TestSourceFeedChecksDeclaredTypes(t *testing.T) {
 	if le == nil || !errors.Is(le, jsonl.ErrInvalidInput) || le.Line != 2 ||
 		le.Error() != `line 2: invalid input: input "latency_ms" is declared float, found string "slow" (preview: "{\"latency_ms\":\"slow\"}")` {
 		t.Fatalf("second record: %v", le)
+	}
+}
+
+// TestRecheckOnlyWhatNoDecoderChecked: a file source's decoder applies the
+// declared input types to every line, so sourceFeed does not check its
+// records again; other sources' records it does.
+func TestRecheckOnlyWhatNoDecoderChecked(t *testing.T) {
+	check := func(map[string]any) error { return nil }
+	fsrc, err := file.NewSource(strings.NewReader(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if recheck(fsrc, check) != nil {
+		t.Error("a file source's records are checked twice")
+	}
+	if recheck(&brokerSource{}, check) == nil {
+		t.Error("a broker source's records are not checked")
 	}
 }

@@ -113,6 +113,18 @@ func sourceFeed(src stream.Source, check func(map[string]any) error) feed {
 	}
 }
 
+// recheck is the check sourceFeed must apply to src's records, given that
+// src was opened with jsonl.Check(check) (as run opens every source): none
+// for a file source, whose decoder checked every line already (its
+// records come from jsonl.Reader, which applies the option), and check for
+// the others, whatever they did.
+func recheck(src stream.Source, check func(map[string]any) error) func(map[string]any) error {
+	if _, ok := src.(*file.Source); ok {
+		return nil
+	}
+	return check
+}
+
 // blankLines returns how many blank lines a file source skipped; 0 for others.
 func blankLines(src stream.Source) int {
 	if f, ok := src.(*file.Source); ok {
