@@ -43,13 +43,10 @@ type decoder struct {
 // before a decoder sees the line), syntax, trailing data, type, keys,
 // number ranges and finally the caller's Check. The parser passes a line
 // only when none of them but Check fails, so a line it rejects takes the
-// slow path, which tells which check failed.
+// slow path, which makes them in that order and tells which one failed.
 func (d *decoder) decodeLine(line []byte, c *config) (map[string]any, *problem) {
 	if len(line) > c.maxLineSize {
 		return nil, tooLong(c)
-	}
-	if i := invalidUTF8(line); i >= 0 {
-		return nil, &problem{kind: ErrInvalidUTF8, detail: fmt.Errorf("at offset %d", i)}
 	}
 	m, ok := d.fast.parse(line, c)
 	if !ok {
@@ -67,10 +64,14 @@ func (d *decoder) decodeLine(line []byte, c *config) (map[string]any, *problem) 
 }
 
 // slow decodes a line the parser did not accept, with the flat scan for
-// depth, keys and number ranges and encoding/json for the syntax, and
-// returns its first problem in the order of decodeLine. (A line the parser
+// depth, keys and number ranges and encoding/json for the syntax, after
+// the encoding check, and returns its first problem in the order of
+// decodeLine. (A line the parser
 // rejects always has one: FuzzOnePass checks that.)
 func (d *decoder) slow(line []byte, c *config) (map[string]any, *problem) {
+	if i := invalidUTF8(line); i >= 0 {
+		return nil, &problem{kind: ErrInvalidUTF8, detail: fmt.Errorf("at offset %d", i)}
+	}
 	res := d.scan.scan(line, c)
 	if res.tooDeep {
 		return nil, &problem{kind: ErrTooDeep, detail: fmt.Errorf("more than %d levels", c.maxDepth)}

@@ -1,6 +1,8 @@
 package jsonl
 
 import (
+	"unicode/utf8"
+
 	"github.com/serviceflow/serviceflow/internal/jsonnum"
 )
 
@@ -17,8 +19,9 @@ import (
 // which finds the first problem in the documented order and explains it. So
 // a valid line is read once, and a bad one keeps its exact error.
 //
-// It expects valid UTF-8 without NUL bytes (decodeLine checks that first).
-// A parser is reused line after line and is not safe for concurrent use.
+// It also accepts only valid UTF-8 without NUL bytes: a line it accepts
+// needs no separate encoding check. A parser is reused line after line and
+// is not safe for concurrent use.
 type parser struct {
 	data     []byte
 	i        int // next byte of data to read
@@ -284,20 +287,26 @@ func (p *parser) digits(i int) int {
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // str reads a string, p.i at its opening quote, and returns its contents
-// between the quotes, still escaped, and whether it has an escape.
+// between the quotes, still escaped, and whether it has an escape. They
+// must be valid UTF-8 (the only place a line may have bytes beyond ASCII)
+// without control characters, NUL included.
 func (p *parser) str() (raw []byte, escaped, ok bool) {
 	d := p.data
 	start := p.i + 1
+	ascii := true
 	for i := start; i < len(d); i++ {
 		switch c := d[i]; {
 		case c == '"':
 			p.i = i + 1
-			return d[start:i], escaped, true
+			raw = d[start:i]
+			return raw, escaped, ascii || utf8.Valid(raw)
 		case c == '\\':
 			escaped = true
 			i++ // the escaped byte is checked by unescape
 		case c < 0x20:
 			return nil, false, false
+		case c >= utf8.RuneSelf:
+			ascii = false
 		}
 	}
 	return nil, false, false
