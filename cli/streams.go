@@ -52,8 +52,8 @@ func (e *env) openSource(ctx context.Context, name, checkpoint string, lim sourc
 
 // openSink opens --out or --dead-letters: "-" for stdout, a path, or a
 // broker URL. resume keeps what a file holds (a restart from a checkpoint).
-// A file's fsyncs wait for at most a quarter of the source's window: the
-// rest holds the records in flight and those waiting for their commit.
+// A file's fsyncs wait for no more than a quarter of the source's window:
+// the rest holds the records in flight and those waiting for their commit.
 func (e *env) openSink(ctx context.Context, flag, name string, resume bool, lim sourceLimits) (stream.Sink, error) {
 	group := file.GroupLines(max(1, lim.window/4))
 	switch {

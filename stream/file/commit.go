@@ -2,22 +2,25 @@ package file
 
 import "time"
 
-// grouping bounds a group commit: the lines written from the first one of
-// a group on are flushed and fsynced together once no line came for gap,
-// delay passed since the group's first line, or the group holds bytes (or
-// lines, if set), whichever comes first. While that flush runs, the next
-// group gathers. A line is thus durable at most delay plus one fsync after
-// it was written, and a line alone in an idle stream gap plus one fsync
-// after.
+// grouping bounds a group commit. The lines written while one flush and
+// fsync runs form the next group; when that flush could start, a group of
+// fewer than eager lines is committed at once (lines are not coming fast:
+// waiting would only add latency, and would stall a source waiting for
+// its acknowledgements), while a larger one waits for more, until delay
+// after its first line or until it holds bytes (or lines, if set).
+//
+// There is no pause detection below delay: Go's timers resolve about a
+// millisecond on Linux, so a wait for "200 µs without a line" waits a
+// millisecond (measured: 1.08 ms at the median for 50 µs and 200 µs).
 type grouping struct {
-	gap   time.Duration
+	eager int
 	delay time.Duration
 	bytes int
 	lines int // 0: no bound
 }
 
 // defaultGrouping was chosen by measurement (see the commit that set it).
-var defaultGrouping = grouping{gap: 200 * time.Microsecond, delay: 2 * time.Millisecond, bytes: 1 << 20}
+var defaultGrouping = grouping{eager: 256, delay: 2 * time.Millisecond, bytes: 1 << 20}
 
 // full reports whether a group of this many bytes and lines is committed
 // without waiting for more.
@@ -43,42 +46,32 @@ func (s *Sink) loop() {
 	}
 }
 
-// gather waits while the group grows (see grouping), and reports false if
-// the sink is closing instead.
+// gather waits while a large group grows (see grouping), and reports false
+// if the sink is closing instead.
 func (s *Sink) gather(t *time.Timer) bool {
-	if s.group.delay <= 0 {
-		return true
-	}
 	select {
 	case <-s.full: // left from an earlier group
 	default:
 	}
 	s.mu.Lock()
-	seen, deadline := s.written, s.first.Add(s.group.delay)
-	full := len(s.pending) == 0 || s.group.full(s.batch, len(s.pending))
+	n, first := len(s.pending), s.first
+	full := s.group.full(s.batch, n)
 	s.mu.Unlock()
-	for !full {
-		wait := min(s.group.gap, time.Until(deadline))
-		if wait <= 0 {
-			return true // as old as a group may get
-		}
-		t.Reset(wait)
-		select {
-		case <-t.C:
-		case <-s.full:
-			t.Stop()
-			return true
-		case <-s.stop:
-			t.Stop()
-			return false
-		}
-		s.mu.Lock()
-		now := s.written
-		s.mu.Unlock()
-		if now == seen {
-			return true // idle: no line for a gap
-		}
-		seen = now
+	if n < s.group.eager || full {
+		return true
+	}
+	wait := time.Until(first.Add(s.group.delay))
+	if wait <= 0 {
+		return true
+	}
+	t.Reset(wait)
+	select {
+	case <-t.C:
+	case <-s.full:
+		t.Stop()
+	case <-s.stop:
+		t.Stop()
+		return false
 	}
 	return true
 }

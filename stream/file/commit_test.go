@@ -65,10 +65,10 @@ func TestGroupCommit(t *testing.T) {
 		opts  []SinkOption
 		lines int
 	}{
-		{"an idle stream after a gap", grouping{gap: time.Millisecond, delay: never, bytes: 1 << 20}, nil, 1},
-		{"a group at its age", grouping{gap: never, delay: time.Millisecond, bytes: 1 << 20}, nil, 1},
-		{"a group holding its bytes", grouping{gap: never, delay: never, bytes: 14}, nil, 2},
-		{"a group holding GroupLines", grouping{gap: never, delay: never, bytes: 1 << 20}, []SinkOption{GroupLines(3)}, 3},
+		{"a small group at once", grouping{eager: 2, delay: never, bytes: 1 << 20}, nil, 1},
+		{"a large group at its age", grouping{eager: 1, delay: time.Millisecond, bytes: 1 << 20}, nil, 1},
+		{"a large group holding its bytes", grouping{eager: 1, delay: never, bytes: 14}, nil, 2},
+		{"a large group holding GroupLines", grouping{eager: 1, delay: never, bytes: 1 << 20}, []SinkOption{GroupLines(3)}, 3},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -92,7 +92,7 @@ func TestGroupCommit(t *testing.T) {
 // TestCloseCommitsTheGatheringGroup: Close does not wait for a group's
 // bounds.
 func TestCloseCommitsTheGatheringGroup(t *testing.T) {
-	s, path := groupSink(t, grouping{gap: never, delay: never, bytes: 1 << 20})
+	s, path := groupSink(t, grouping{eager: 1, delay: never, bytes: 1 << 20})
 	done := writeLines(t, s, 2)
 	if err := s.Close(t.Context()); err != nil {
 		t.Fatal(err)
@@ -105,7 +105,7 @@ func TestCloseCommitsTheGatheringGroup(t *testing.T) {
 
 // TestFlushDoesNotWaitForTheGroup: Flush commits at once.
 func TestFlushDoesNotWaitForTheGroup(t *testing.T) {
-	s, _ := groupSink(t, grouping{gap: never, delay: never, bytes: 1 << 20})
+	s, _ := groupSink(t, grouping{eager: 1, delay: never, bytes: 1 << 20})
 	done := writeLines(t, s, 2)
 	if err := s.Flush(t.Context()); err != nil {
 		t.Fatal(err)

@@ -16,10 +16,10 @@ import (
 
 // Sink writes messages as lines. A message is durable once its line is
 // flushed and, for a file, fsynced. The lines are committed in groups (see
-// commit.go): one flush and fsync covers every line written while lines
-// keep coming, up to a short bound, so a fast stream pays one fsync per
-// few thousand lines and an idle one is durable within a fraction of a
-// millisecond. Create it with [Create] or [NewSink].
+// commit.go): one flush and fsync covers every line written meanwhile, and
+// when lines come fast (256 or more during one commit) the next waits for
+// more, up to 2 ms, 1 MiB or [GroupLines]; a slow stream's lines are
+// committed at once. Create it with [Create] or [NewSink].
 type Sink struct {
 	w      *bufio.Writer
 	syncer interface{ Sync() error } // nil: flushed is durable
