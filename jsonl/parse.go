@@ -35,12 +35,18 @@ type parser struct {
 	elems   []any    // the open arrays' elements so far, innermost last
 	buf     []byte   // an unescaped string
 	keys    keyCache
+	strs    []any // the string values of the line before, by the place of their key (nil: not a string)
 }
 
 type member struct {
 	key string
 	val any
 }
+
+// maxSharedValue is the longest string value a parser remembers for the
+// next line: what repeats is short, and the parser keeps at most
+// maxKeyOrder of them (each may hold a line of up to shareTextMax bytes).
+const maxSharedValue = 64
 
 // shareTextMax is the longest line whose string values share one copy of
 // the line (one allocation for all of them); a longer line's strings are
@@ -78,13 +84,15 @@ func (p *parser) skipSpace() {
 	}
 }
 
-func (p *parser) value() (any, bool) {
+// value reads a value; at is the place of its key in the line (see
+// keyCache), or -1 for an array element.
+func (p *parser) value(at int) (any, bool) {
 	if p.i >= len(p.data) {
 		return nil, false
 	}
 	switch c := p.data[p.i]; c {
 	case '"':
-		return p.stringValue()
+		return p.stringValue(at)
 	case '{':
 		m, ok := p.object()
 		return m, ok
@@ -141,7 +149,7 @@ func (p *parser) object() (map[string]any, bool) {
 		}
 		p.i++
 		p.skipSpace()
-		v, ok := p.value()
+		v, ok := p.value(p.keys.at - 1)
 		if !ok {
 			return nil, false
 		}
@@ -192,7 +200,7 @@ func (p *parser) array() (any, bool) {
 	base := len(p.elems)
 	for {
 		p.skipSpace()
-		v, ok := p.value()
+		v, ok := p.value(-1)
 		if !ok {
 			return nil, false
 		}
@@ -326,24 +334,49 @@ func (p *parser) key() (string, bool) {
 	return p.keys.intern(raw), true
 }
 
-func (p *parser) stringValue() (any, bool) {
+// stringValue reads a string value; at is the place of its key in the
+// line, or -1. A string under the key at the same place in the line before
+// that has the same contents is that line's value again: strings are
+// immutable, so lines share it, and a short value that repeats line after
+// line (a level, a service name) costs no allocation.
+func (p *parser) stringValue(at int) (any, bool) {
 	open := p.i
 	raw, escaped, ok := p.str()
-	switch {
-	case !ok:
+	if !ok {
 		return nil, false
-	case len(raw) == 0:
-		return "", true
-	case escaped:
+	}
+	if escaped {
 		if p.buf, ok = unescape(p.buf[:0], raw); !ok {
 			return nil, false
 		}
-		return string(p.buf), true
-	case len(p.data) > shareTextMax:
-		return string(raw), true
+		raw = p.buf
 	}
-	if p.text == "" {
-		p.text = string(p.data)
+	if at >= 0 && at < len(p.strs) {
+		if s, ok := p.strs[at].(string); ok && s == string(raw) {
+			return p.strs[at], true
+		}
 	}
-	return p.text[open+1 : open+1+len(raw)], true
+	var v any
+	switch {
+	case len(raw) == 0:
+		return "", true
+	case escaped || len(p.data) > shareTextMax:
+		v = string(raw)
+	default:
+		if p.text == "" {
+			p.text = string(p.data)
+		}
+		v = p.text[open+1 : open+1+len(raw)]
+	}
+	switch {
+	case at < 0 || at >= maxKeyOrder || len(raw) > maxSharedValue:
+	case at < len(p.strs):
+		p.strs[at] = v
+	default:
+		for len(p.strs) < at {
+			p.strs = append(p.strs, nil)
+		}
+		p.strs = append(p.strs, v)
+	}
+	return v, true
 }

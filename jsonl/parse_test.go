@@ -2,6 +2,7 @@ package jsonl
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"unsafe"
@@ -74,5 +75,33 @@ func TestKeyCacheInternsAndStaysBounded(t *testing.T) {
 	}
 	if _, ok := k.m[longKey]; ok {
 		t.Fatal("a key longer than maxCachedKeyLen was cached")
+	}
+}
+
+// TestLinesShareOnlyEqualValues: a Reader reuses the string values of the
+// line before where they are equal; every line still decodes to what it
+// says, whatever the line before held at the same place.
+func TestLinesShareOnlyEqualValues(t *testing.T) {
+	lines := []string{
+		`{"a":"x","b":"y","c":{"d":"z"}}`,
+		`{"a":"x","b":"y","c":{"d":"z"}}`,
+		`{"a":"y","b":"x","c":{"d":"\u007a"}}`,
+		`{"b":"x","a":"y","c":{"d":1}}`,
+		`{"a":"","b":["x","y"],"c":{"d":"z"}}`,
+		`{"a":"x\"","b":"y","c":"z"}`,
+	}
+	r := NewReader(strings.NewReader(strings.Join(lines, "\n")))
+	for i, line := range lines {
+		rec, err := r.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := Decode([]byte(line))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(rec.Values, want) {
+			t.Fatalf("line %d: %v, want %v", i+1, rec.Values, want)
+		}
 	}
 }
