@@ -59,7 +59,8 @@ type sinkConfig struct {
 func Append() SinkOption { return func(c *sinkConfig) { c.append = true } }
 
 // GroupLines bounds the lines one fsync waits for (by default only the
-// group's bytes and age bound it): a source that bounds the records it
+// group's bytes and age bound it; a bound of 256 or less means a group
+// never waits, see commit.go): a source that bounds the records it
 // hands out before their acknowledgement (a [stream.Window]) must not wait
 // for a group it cannot fill. A quarter of the window suits flowrun's
 // (in flight, waiting for the sink, waiting for the commit).
