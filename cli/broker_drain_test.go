@@ -15,7 +15,7 @@ func TestKafkaDrainLeavesNoDuplicates(t *testing.T) {
 	addr := kafkaCluster(t, 3, "in", "out", "dead")
 	pos := produceInputs(t, addr, "in", n, 100)
 	out := watchOutputs(t, addr, "out")
-	args := append([]string{"run", "testdata/chaos.yaml"}, kafkaRun(addr, "g")...)
+	args := append([]string{"run", "testdata/chaos.yaml"}, kafkaRunSession(addr, "g", 10*time.Second, stoppable...)...)
 
 	cmd, stderr := flowrunProcess(t, args...)
 	out.waitDistinct(t, n/3, 2*time.Minute)
@@ -43,7 +43,7 @@ func TestNATSDrainLeavesNoDuplicates(t *testing.T) {
 	addr, js := natsServer(t)
 	seqs := publishInputs(t, js, n)
 	out := watchNATS(t, js)
-	args := []string{"run", "testdata/chaos.yaml", "--ui", "off",
+	args := []string{"run", "testdata/chaos.yaml", "--ui", "plain", // see stop
 		"--in", "nats://" + addr + "/IN?durable=worker&ack_wait=2s",
 		"--out", "nats://" + addr + "/OUT?subject=out.results",
 		"--dead-letters", "nats://" + addr + "/DEAD?subject=dead.letters"}

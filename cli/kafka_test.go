@@ -169,14 +169,33 @@ func committed(t *testing.T, addr, group, topic string) map[int32]int64 {
 }
 
 func kafkaRun(addr, group string, extra ...string) []string {
+	return kafkaRunSession(addr, group, time.Second, extra...)
+}
+
+// kafkaRunSession is kafkaRun with the group's session timeout: a short one
+// moves a killed member's partitions soon; a test of graceful leaves wants
+// a longer one, since a member of a loaded machine that misses it is
+// dropped, its commits refused, and its records redelivered.
+func kafkaRunSession(addr, group string, session time.Duration, extra ...string) []string {
 	url := func(topic string) string {
-		return fmt.Sprintf("kafka://%s/%s?group=%s&session_timeout=1s", addr, topic, group)
+		return fmt.Sprintf("kafka://%s/%s?group=%s&session_timeout=%v", addr, topic, group, session)
 	}
 	return append([]string{"--in", url("in"), "--out", url("out"), "--dead-letters", url("dead"), "--ui", "off"}, extra...)
 }
 
+// stoppable are the arguments a process given to stop needs: the plain
+// monitor, whose first status line tells stop the process is running (a
+// flag given twice takes its last value).
+var stoppable = []string{"--ui", "plain"}
+
+// stop sends a running flowrun (started with stoppable) SIGTERM and checks
+// that its drain ends the run with exit 0. It waits for the monitor's first
+// status line first: a process that has not yet set up its signal handling
+// would die of the signal (exit -1), as one started when nothing is left to
+// read used to, since nothing else waits for it to start.
 func stop(t *testing.T, cmd *exec.Cmd, stderr *lockedBuffer) {
 	t.Helper()
+	stderr.waitFor(t, "state=", time.Minute)
 	cmd.Process.Signal(syscall.SIGTERM)
 	if code, _ := waitExit(t, cmd, time.Minute, stderr); code != 0 {
 		t.Fatalf("exit %d after SIGTERM, want 0 (a broker source runs until a signal; its drain completes the run):\n%s", code, tail(stderr.String()))
@@ -194,7 +213,7 @@ func TestKafkaCrashLosesNothing(t *testing.T) {
 	addr := kafkaCluster(t, 3, "in", "out", "dead")
 	pos := produceInputs(t, addr, "in", n, 100)
 	out := watchOutputs(t, addr, "out")
-	args := append([]string{"run", "testdata/chaos.yaml"}, kafkaRun(addr, "g")...)
+	args := append([]string{"run", "testdata/chaos.yaml"}, kafkaRun(addr, "g", stoppable...)...)
 
 	cmd, first := flowrunProcess(t, args...)
 	out.waitDistinct(t, n/3, 2*time.Minute)
@@ -246,7 +265,7 @@ func TestKafkaGroupOfThree(t *testing.T) {
 	addr := kafkaCluster(t, 6, "in", "out", "dead")
 	pos := produceInputs(t, addr, "in", n, 60)
 	out := watchOutputs(t, addr, "out")
-	args := append([]string{"run", "testdata/keyed.yaml"}, kafkaRun(addr, "g3")...)
+	args := append([]string{"run", "testdata/keyed.yaml"}, kafkaRun(addr, "g3", stoppable...)...)
 	var cmds []*exec.Cmd
 	var errs []*lockedBuffer
 	for range 3 {

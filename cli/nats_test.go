@@ -123,7 +123,7 @@ func TestNATSCrashLosesNothing(t *testing.T) {
 	addr, js := natsServer(t)
 	seqs := publishInputs(t, js, n)
 	out := watchNATS(t, js)
-	args := []string{"run", "testdata/chaos.yaml", "--ui", "off",
+	args := []string{"run", "testdata/chaos.yaml", "--ui", "plain", // see stop
 		"--in", "nats://" + addr + "/IN?durable=worker&ack_wait=2s",
 		"--out", "nats://" + addr + "/OUT?subject=out.results",
 		"--dead-letters", "nats://" + addr + "/DEAD?subject=dead.letters"}
