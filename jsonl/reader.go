@@ -27,7 +27,12 @@ type Stats struct {
 //
 // Lines may end in "\n" or "\r\n"; the last line needs no terminator; a UTF-8
 // byte order mark at the start of the stream is ignored. Memory use is
-// bounded by the line size limit, however long an input line is.
+// bounded by the line size limit, however long an input line is, plus what
+// the Reader remembers of the lines before to decode the next faster (their
+// keys and short string values: at most a few hundred KiB).
+//
+// Each line is read once: a valid line is decoded as it is checked; only
+// a malformed one is read again, by encoding/json, to say why.
 //
 // A Reader is not safe for concurrent use.
 type Reader struct {
