@@ -25,7 +25,7 @@ const (
 	runFloor = 36 << 20
 	runSlack = 8 << 20
 	// gcPoll is how often the limit follows the live heap.
-	gcPoll = 50 * time.Millisecond
+	gcPoll = 20 * time.Millisecond
 )
 
 // tuneGC applies a run's collector settings and returns the function that
@@ -71,11 +71,18 @@ var gc struct {
 	stop, done  chan struct{} // of followLiveHeap
 }
 
-// followLiveHeap keeps the memory limit at gcLimit of the live heap until
-// stop is closed, then closes done.
+// followLiveHeap keeps the memory limit at gcLimit of the live heap, as
+// liveEstimate estimates it from the collections so far, until stop is
+// closed, then closes done.
 func followLiveHeap(stop <-chan struct{}, done chan<- struct{}) {
 	defer close(done)
-	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	sample := []metrics.Sample{
+		{Name: "/gc/cycles/total:gc-cycles"},
+		{Name: "/gc/heap/live:bytes"},
+		{Name: "/gc/heap/allocs:bytes"},
+	}
+	var est liveEstimate
+	limit := int64(runFloor)
 	t := time.NewTicker(gcPoll)
 	defer t.Stop()
 	for {
@@ -85,8 +92,15 @@ func followLiveHeap(stop <-chan struct{}, done chan<- struct{}) {
 		case <-t.C:
 		}
 		metrics.Read(sample)
-		if sample[0].Value.Kind() == metrics.KindUint64 {
-			debug.SetMemoryLimit(gcLimit(sample[0].Value.Uint64()))
+		var v [3]uint64
+		for i, s := range sample {
+			if s.Value.Kind() == metrics.KindUint64 {
+				v[i] = s.Value.Uint64()
+			}
+		}
+		if l := gcLimit(est.observe(heapSample{gcs: v[0], live: v[1], allocs: v[2]})); l != limit {
+			limit = l
+			debug.SetMemoryLimit(limit)
 		}
 	}
 }

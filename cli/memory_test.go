@@ -62,3 +62,45 @@ func TestTuneGCRestores(t *testing.T) {
 		t.Errorf("after the runs the memory limit is %d, want %d", l, limit)
 	}
 }
+
+// TestLiveEstimateLeavesOutAHeldUpCollection checks that one collection
+// reporting a large live heap (what a mark phase held up on a loaded
+// machine counts) does not raise the estimate, that a live heap that stays
+// large does after liveCycles collections, that a smaller one is followed
+// at once, and that so is a larger one when the heap presses against its
+// limit (collections that allocate less than half the live heap apart).
+func TestLiveEstimateLeavesOutAHeldUpCollection(t *testing.T) {
+	var e liveEstimate
+	if got := e.observe(heapSample{}); got != 0 {
+		t.Fatalf("before any collection the estimate is %d, want 0", got)
+	}
+	const mb = 1 << 20
+	steps := []struct {
+		gcs, live, allocs, want uint64 // allocs, live and want in MB
+	}{
+		{1, 8, 20, 8},
+		{2, 9, 40, 8},
+		{2, 9, 45, 8}, // the same collection again: nothing new
+		{3, 7, 60, 7},
+		{4, 29, 80, 7}, // held up: left out
+		{5, 8, 100, 7},
+		{6, 9, 120, 7},
+		{7, 10, 140, 8}, // 7 MB is liveCycles collections old
+		{8, 40, 160, 8}, // the live heap really grows...
+		{9, 40, 200, 9},
+		{10, 40, 240, 10},
+		{11, 40, 280, 40}, // ...and is followed after liveCycles collections
+		{12, 3, 290, 3},   // a smaller one at once
+		{20, 5, 370, 3},   // collections between samples: numbers may skip
+		{21, 30, 384, 30}, // 14 MB allocated since the last collection, under half of 30 live: pressed
+		{22, 50, 410, 30}, // 26 MB, not under half of 50: not pressed
+		{24, 80, 430, 80}, // 13 MB a collection: pressed
+	}
+	for i, s := range steps {
+		got := e.observe(heapSample{gcs: s.gcs, live: s.live * mb, allocs: s.allocs * mb})
+		if got != s.want*mb {
+			t.Errorf("step %d: after collection %d with %d MB live the estimate is %d MB, want %d MB",
+				i, s.gcs, s.live, got/mb, s.want)
+		}
+	}
+}
