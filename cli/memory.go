@@ -16,7 +16,8 @@ import (
 // reaches runFloor, or twice the live heap plus runSlack once that is more
 // (many large inputs in flight): fewer collections while the live heap is
 // small, never a limit the live heap could press against (a collector
-// running without pause).
+// running without pause). The live heap is liveEstimate's, which leaves out
+// a collection that counted a held-up mark phase's allocations as live.
 //
 // Measured on issue 11's workload, 2,000,000 lines, load ~27: peak RSS
 // 57-74 MiB in three default runs, 59.6-59.9 MiB in two tuned ones; CPU
