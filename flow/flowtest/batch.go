@@ -185,7 +185,14 @@ func batchCases() []testCase {
 		Inputs: batchInputs("ok", "ok", "ok"),
 		Check: func(t *testing.T, r []flow.Result) {
 			for i, res := range r {
-				expect(t, res, flow.Done, nil, map[string]any{"n": i + 1, "attempt": 2})
+				expect(t, res, flow.Done, nil, map[string]any{"n": i + 1})
+				// At least one retry; more when a retried input shares a
+				// batch with one on its first attempt (which times the
+				// whole call out again): how batches form depends on when
+				// the inputs arrive.
+				if a, _ := flow.Value[int](res.Context, "attempt"); a < 2 {
+					fail(t, "attempt = %d, want 2 or more (the call past its Timeout retried)", a)
+				}
 			}
 		},
 	})
