@@ -21,11 +21,11 @@ func BenchmarkBatch(b *testing.B) {
 		svc  flow.Service
 	}{
 		{"unbatched", flow.Func("insert", func(context.Context, *flow.Context) error {
-			time.Sleep(cost)
+			time.Sleep(cost) // the work: one round trip to a database, not a wait for an event
 			return nil
 		}, flow.Concurrency(concurrency))},
 		{"batched-100", flow.Batch("insert", func(context.Context, []*flow.Context) error {
-			time.Sleep(cost)
+			time.Sleep(cost) // the work: one round trip for the whole batch
 			return nil
 		}, flow.MaxBatch(100), flow.Concurrency(concurrency))},
 	} {

@@ -267,7 +267,7 @@ func TestRestartStormEscalates(t *testing.T) {
 			if n, _ := flow.Value[int](c, "n"); n == 50 {
 				return flow.Fatal(errors.New("connection reset"))
 			}
-			time.Sleep(100 * time.Microsecond)
+			time.Sleep(100 * time.Microsecond) // the work: keeps inputs in flight when the fault comes
 			return nil
 		}}
 	spec := supervisor.Spec{MaxRestarts: 3, Within: time.Minute, Backoff: backoff.Exponential{Initial: time.Microsecond, Max: time.Microsecond}}
@@ -319,7 +319,7 @@ func TestRestartStormEscalates(t *testing.T) {
 // MaxInFlight, and the ledger always balances.
 func TestBackpressureBoundsInFlight(t *testing.T) {
 	slow := flow.Func("slow", func(context.Context, *flow.Context) error {
-		time.Sleep(50 * time.Microsecond)
+		time.Sleep(50 * time.Microsecond) // the work: slower than the producer
 		return nil
 	})
 	rt, err := Start(context.Background(), flow.New(flow.Func("fast", func(context.Context, *flow.Context) error { return nil }), slow), MaxInFlight(32))
@@ -345,7 +345,7 @@ func TestBackpressureBoundsInFlight(t *testing.T) {
 			if s.Totals.Admitted < s.Totals.Done+s.Totals.Stopped+s.Totals.Failed {
 				t.Errorf("ledger out of balance: %+v", s.Totals)
 			}
-			time.Sleep(100 * time.Microsecond)
+			time.Sleep(100 * time.Microsecond) // the pace of the samples, not a wait: the check holds at every one
 		}
 	}()
 	res, _, err := collect(t, rt, numbered(3000))

@@ -23,6 +23,8 @@ import (
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/serviceflow/serviceflow/internal/testpoll"
 )
 
 // pinTimeout bounds every wait; all waits are on channels, never on sleeps.
@@ -1034,31 +1036,19 @@ func TestProtoactorPin_GoroutinesAfterShutdown(t *testing.T) {
 		t.Fatalf("expected a dead-letter throttle goroutine alive after Shutdown; count %d, baseline %d (looked after %v)",
 			got, baseline, time.Since(start))
 	}
-	deadline := time.Now().Add(pinTimeout)
-	for {
+	tops := testpoll.Value(t, "the throttle goroutine parks on its ticker", func() []string {
 		_, tops := pinThrottleGoroutines()
-		if len(tops) > 0 {
-			for _, n := range tops {
-				if !slices.Contains(pinThrottleTopFunctions, n) {
-					t.Fatalf("throttle goroutine top function is now %q; update pinThrottleTopFunctions and PROTOACTOR.md's goleak ignores", n)
-				}
-			}
-			break
+		return tops
+	}, func(tops []string) bool { return len(tops) > 0 })
+	for _, n := range tops {
+		if !slices.Contains(pinThrottleTopFunctions, n) {
+			t.Fatalf("throttle goroutine top function is now %q; update pinThrottleTopFunctions and PROTOACTOR.md's goleak ignores", n)
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("throttle goroutine never parked on its ticker")
-		}
-		time.Sleep(time.Millisecond) // polling; runtime.Stack stops the world
 	}
-	for {
-		if n, _ := pinThrottleGoroutines(); n <= baseline {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("throttle goroutine did not exit within %v", pinTimeout)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testpoll.Until(t, "the throttle goroutine exits on its own", func() bool {
+		n, _ := pinThrottleGoroutines()
+		return n <= baseline
+	})
 }
 
 // Behaviour 7 (measured, not asserted): throughput of a 5-actor Send chain.

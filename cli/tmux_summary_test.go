@@ -8,7 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/serviceflow/serviceflow/internal/testpoll"
 )
 
 // tmuxSession starts cmd in a detached 120×40 tmux session and returns a
@@ -35,17 +36,7 @@ func tmuxSession(t *testing.T, cmd string) (waitFor func(what string, ok func(st
 	screen := func() string { return strings.TrimRight(tmux("capture-pane", "-t", "s", "-p"), "\n ") }
 	waitFor = func(what string, ok func(string) bool) string {
 		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			s := screen()
-			if ok(s) {
-				return s
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+		return testpoll.Value(t, what, screen, ok)
 	}
 	send = func(keys ...string) { tmux(append([]string{"send-keys", "-t", "s"}, keys...)...) }
 	return waitFor, send

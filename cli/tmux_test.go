@@ -3,53 +3,19 @@ package cli_test
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestTUIUnderTmux runs the real demo flow with the terminal UI in a tmux
 // session, as a user would, and reads the screen: the stage names are drawn,
 // the counters move, the views switch, and q drains and quits.
 func TestTUIUnderTmux(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("tmux is not installed; .ci/run installs it")
-		}
-		t.Skip("tmux is not installed (apt-get install tmux); CI installs it and runs this test")
-	}
-	session := fmt.Sprintf("flowrun-test-%d", os.Getpid())
-	tmux := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command("tmux", append([]string{"-L", session}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
 	cmd := fmt.Sprintf("env %s=1 TERM=xterm-256color %q demo --rate 500; echo EXITED $?; sleep 30", asMain, os.Args[0])
-	tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", cmd)
-	defer exec.Command("tmux", "-L", session, "kill-server").Run()
-
-	screen := func() string { return strings.TrimRight(tmux("capture-pane", "-t", session, "-p"), "\n ") }
-	waitFor := func(what string, ok func(string) bool) string {
-		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			s := screen()
-			if ok(s) {
-				return s
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
+	waitFor, send := tmuxSession(t, cmd)
 	doneCount := func(s string) int {
 		m := regexp.MustCompile(`done (\d+)`).FindStringSubmatch(s)
 		if m == nil {
@@ -64,14 +30,14 @@ func TestTUIUnderTmux(t *testing.T) {
 	})
 	waitFor("counters to move", func(s string) bool { return doneCount(s) > doneCount(first) })
 
-	tmux("send-keys", "-t", session, "2")
+	send("2")
 	waitFor("the services table", func(s string) bool {
 		return strings.Contains(s, "SERVICE") && strings.Contains(s, "warehouse") && strings.Contains(s, "P99")
 	})
-	tmux("send-keys", "-t", session, "5")
+	send("5")
 	waitFor("the supervision tree", func(s string) bool { return strings.Contains(s, "one-for-one") })
 
-	tmux("send-keys", "-t", session, "q")
+	send("q")
 	end := waitFor("flowrun to drain and exit", func(s string) bool { return strings.Contains(s, "EXITED") })
 	if !strings.Contains(end, "EXITED 0") {
 		t.Fatalf("flowrun did not exit 0:\n%s", end)
@@ -82,45 +48,13 @@ func TestTUIUnderTmux(t *testing.T) {
 // blocked on backpressure: the input waiting for admission is not
 // processed, so nothing fails and nothing is dead-lettered.
 func TestTUIQuitFailsNothing(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("tmux is not installed; .ci/run installs it")
-		}
-		t.Skip("tmux is not installed (apt-get install tmux); CI installs it and runs this test")
-	}
 	dir := t.TempDir()
 	in, dead, out := inputFile(t, 5000), filepath.Join(dir, "dead.jsonl"), filepath.Join(dir, "out.jsonl")
-	session := fmt.Sprintf("flowrun-quit-%d", os.Getpid())
 	cmd := fmt.Sprintf("env %s=1 TERM=xterm-256color %q run testdata/slow.yaml --in %q --out %q --dead-letters %q --ui tui --exit-on-done; echo EXITED $?; sleep 30",
 		asMain, os.Args[0], in, out, dead)
-	// A server of its own (-L): other tests' tmux sessions can't disturb it.
-	tmux := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command("tmux", append([]string{"-L", session}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
-	tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", cmd)
-	defer exec.Command("tmux", "-L", session, "kill-server").Run()
-	screen := func() string { return tmux("capture-pane", "-t", session, "-p") }
-	waitFor := func(what string, ok func(string) bool) string {
-		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			s := screen()
-			if ok(s) {
-				return s
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
+	waitFor, send := tmuxSession(t, cmd)
 	waitForLines(t, out, 10) // running, and intake blocked at max_in_flight
-	tmux("send-keys", "-t", session, "q")
+	send("q")
 	end := waitFor("flowrun to drain and exit", func(s string) bool { return strings.Contains(s, "EXITED") })
 	s := parseSummary(t, end)
 	s.accounts(t)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/serviceflow/serviceflow/internal/testpoll"
 )
 
 // TestTmux runs Run in Auto mode on a real terminal (a tmux pane), with
@@ -48,48 +50,24 @@ func TestTmux(t *testing.T) {
 	screen := func() string { return run("capture-pane", "-p", "-t", "e2e") }
 	waitFor := func(what string) string {
 		t.Helper()
-		deadline := time.Now().Add(15 * time.Second)
-		for {
-			s := screen()
-			if strings.Contains(s, what) {
-				return s
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%q never appeared; screen:\n%s", what, s)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+		return testpoll.Value(t, fmt.Sprintf("%q appears", what), screen, func(s string) bool { return strings.Contains(s, what) })
 	}
 	done := regexp.MustCompile(`done (\d+(\.\d+)?k?)`)
 	first := done.FindString(waitFor("price-music"))
 	waitFor("bottleneck")
 	run("send-keys", "-t", "e2e", "2")
 	waitFor("THROUGHPUT")
-	deadline := time.Now().Add(10 * time.Second)
-	for done.FindString(screen()) == first {
-		if time.Now().After(deadline) {
-			t.Fatalf("counters do not move: %s", first)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	testpoll.Value(t, "the counters move from "+first, screen, func(s string) bool { return done.FindString(s) != first })
 	run("send-keys", "-t", "e2e", "4")
 	waitFor("#4711")
 	if s := screen(); strings.Contains(s, "[2J") || strings.Contains(s, "pwned") {
 		t.Errorf("escape sequences from data reached the terminal:\n%s", s)
 	}
 	run("send-keys", "-t", "e2e", "q")
-	deadline = time.Now().Add(15 * time.Second)
-	for {
-		if b, err := os.ReadFile(result); err == nil && strings.HasSuffix(string(b), "\n") {
-			if got := string(b); got != "err=<nil> drained=1\n" {
-				t.Errorf("helper: %s", got)
-			}
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("q did not end the monitor; screen:\n%s", screen())
-		}
-		time.Sleep(50 * time.Millisecond)
+	readResult := func() string { b, _ := os.ReadFile(result); return string(b) }
+	got := testpoll.Value(t, "q ends the monitor (the helper writes its result)", readResult, func(s string) bool { return strings.HasSuffix(s, "\n") })
+	if got != "err=<nil> drained=1\n" {
+		t.Errorf("helper: %s", got)
 	}
 }
 
