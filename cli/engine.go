@@ -125,9 +125,8 @@ func (j *job) run(ctx context.Context) (outcome, error) {
 	consumed := make(chan struct{})
 	go func() {
 		defer close(consumed)
-		results := rt.Results()
-		for res := range results {
-			j.sink.add(res, len(results) == 0)
+		for res := range rt.Results() {
+			j.sink.add(res)
 		}
 	}()
 

@@ -99,9 +99,9 @@ func (s *sink) forget(id uint64) {
 	s.lines.take(id)
 }
 
-// add records res; flush says the writers should flush (nothing else is
-// waiting), so results stream out promptly when the flow is not busy.
-func (s *sink) add(res flow.Result, flush bool) {
+// add records res. The stream sinks flush by themselves as soon as they
+// are written to, so results stream out promptly when the flow is not busy.
+func (s *sink) add(res flow.Result) {
 	line := headOf(res)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -115,7 +115,6 @@ func (s *sink) add(res flow.Result, flush bool) {
 	// result it did not record.
 	in, _ := s.lines.take(line.ID)
 	s.record(line, res.Status, res.Context, in)
-	_ = flush // the stream sinks flush by themselves as soon as they are written to
 }
 
 // record counts and writes one result of the input in (zero if the sink

@@ -33,7 +33,7 @@ func BenchmarkSinkAdd(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				s.expect(c.ID(), 1, nil, rec)
-				s.add(flow.Result{Context: c, Status: flow.Done}, false)
+				s.add(flow.Result{Context: c, Status: flow.Done})
 			}
 			b.StopTimer()
 			if err := s.close(context.Background()); err != nil {
