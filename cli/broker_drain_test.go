@@ -17,12 +17,7 @@ func TestKafkaDrainLeavesNoDuplicates(t *testing.T) {
 	out := watchOutputs(t, addr, "out")
 	args := append([]string{"run", "testdata/chaos.yaml"}, kafkaRunSession(addr, "g", 10*time.Second, stoppable...)...)
 
-	cmd, stderr := flowrunProcess(t, args...)
-	out.waitDistinct(t, n/3, 2*time.Minute)
-	stop(t, cmd, stderr)
-	cmd, stderr = flowrunProcess(t, args...)
-	out.waitDistinct(t, n, 5*time.Minute)
-	stop(t, cmd, stderr)
+	drainAndResume(t, args, n, out)
 
 	out.mu.Lock()
 	defer out.mu.Unlock()
@@ -48,12 +43,7 @@ func TestNATSDrainLeavesNoDuplicates(t *testing.T) {
 		"--out", "nats://" + addr + "/OUT?subject=out.results",
 		"--dead-letters", "nats://" + addr + "/DEAD?subject=dead.letters"}
 
-	cmd, stderr := flowrunProcess(t, args...)
-	out.waitDistinct(t, n/3, 2*time.Minute)
-	stop(t, cmd, stderr)
-	cmd, stderr = flowrunProcess(t, args...)
-	out.waitDistinct(t, n, 5*time.Minute)
-	stop(t, cmd, stderr)
+	drainAndResume(t, args, n, out)
 
 	out.mu.Lock()
 	defer out.mu.Unlock()
@@ -62,4 +52,19 @@ func TestNATSDrainLeavesNoDuplicates(t *testing.T) {
 			t.Fatalf("input %d (sequence %d) has %d results, want 1", id, seq, k)
 		}
 	}
+}
+
+// drainAndResume runs flowrun with args until n/3 inputs have results,
+// stops it with SIGTERM (its drain must exit 0), then runs another with the
+// same args until all n have, and stops that one too.
+func drainAndResume(t *testing.T, args []string, n int, out interface {
+	waitDistinct(t *testing.T, n int, limit time.Duration)
+}) {
+	t.Helper()
+	cmd, stderr := flowrunProcess(t, args...)
+	out.waitDistinct(t, n/3, 2*time.Minute)
+	stop(t, cmd, stderr)
+	cmd, stderr = flowrunProcess(t, args...)
+	out.waitDistinct(t, n, 5*time.Minute)
+	stop(t, cmd, stderr)
 }
