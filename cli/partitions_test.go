@@ -68,7 +68,22 @@ func TestKafkaPartitionLag(t *testing.T) {
 		t.Errorf("the monitor's snapshot lists %+v, want partitions 0 and 1 with 40 records in all", s.Partitions)
 	}
 
-	resp, err := http.Get("http://" + metricsAddr + "/metrics")
+	checkMetrics(t, metricsAddr, "# TYPE serviceflow_source_partition_lag gauge", `partition="0"} 0`, `partition="1"} 0`)
+
+	cancel()
+	if c := <-code; c != 0 {
+		t.Fatalf("exit %d, want 0:\n%s", c, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "partitions=0,1 lag=0") {
+		t.Errorf("summary:\n%s", stderr.String())
+	}
+}
+
+// checkMetrics fetches the Prometheus metrics served at addr and fails t
+// for each of want they do not contain.
+func checkMetrics(t *testing.T, addr string, want ...string) {
+	t.Helper()
+	resp, err := http.Get("http://" + addr + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,17 +92,9 @@ func TestKafkaPartitionLag(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"# TYPE serviceflow_source_partition_lag gauge", `partition="0"} 0`, `partition="1"} 0`} {
-		if !strings.Contains(string(body), want) {
-			t.Errorf("metrics lack %q:\n%s", want, body)
+	for _, w := range want {
+		if !strings.Contains(string(body), w) {
+			t.Errorf("metrics lack %q:\n%s", w, body)
 		}
-	}
-
-	cancel()
-	if c := <-code; c != 0 {
-		t.Fatalf("exit %d, want 0:\n%s", c, stderr.String())
-	}
-	if !strings.Contains(stderr.String(), "partitions=0,1 lag=0") {
-		t.Errorf("summary:\n%s", stderr.String())
 	}
 }
