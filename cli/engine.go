@@ -100,7 +100,7 @@ func (j *job) run(ctx context.Context) (outcome, error) {
 		return outcome{}, fmt.Errorf("start the flow: %w", err)
 	}
 	// src is rt with the lines read and the malformed ones in its snapshots.
-	var intake snapshot.Intake
+	intake := &j.sink.intake
 	intake.Partitions(j.partitions)
 	intake.Connections(j.connections)
 	src := intake.Wrap(rt)
@@ -148,7 +148,7 @@ func (j *job) run(ctx context.Context) (outcome, error) {
 	// through in. When intake stops early the feed may be blocked reading
 	// (stdin cannot be interrupted): it is left to end when its read
 	// returns, and it takes nothing more from the stream after the stop.
-	in := &intakeLoop{ctx: ctx, rt: rt, sink: j.sink, intake: &intake, malformed: j.malformed}
+	in := &intakeLoop{ctx: ctx, rt: rt, sink: j.sink, malformed: j.malformed}
 	in.submitCtx, in.cancelSubmit = context.WithCancel(ctx)
 	defer in.cancelSubmit()
 	feedCtx, stopFeed := context.WithCancel(context.WithoutCancel(ctx))

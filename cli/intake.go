@@ -6,7 +6,6 @@ import (
 
 	"github.com/serviceflow/serviceflow/flow"
 	"github.com/serviceflow/serviceflow/jsonl"
-	"github.com/serviceflow/serviceflow/snapshot"
 )
 
 // intakeLoop takes a stream's inputs into the runtime, one emit call per
@@ -16,7 +15,6 @@ type intakeLoop struct {
 	ctx       context.Context // the run's: its end is an interrupt
 	rt        runner
 	sink      *sink
-	intake    *snapshot.Intake
 	malformed func(*jsonl.LineError)
 
 	// submitCtx ends with ctx or when stop is called: a Submit waiting
@@ -45,10 +43,8 @@ func (l *intakeLoop) emit(in input) bool {
 		return false
 	}
 	if in.bad != nil {
-		l.intake.Read()
-		l.intake.Reject(in.line, in.bad.Reason+" "+in.bad.Preview)
 		l.lastLine = in.line
-		l.sink.malformed(in.bad, in.record())
+		l.sink.malformed(in.line, in.bad, in.record())
 		if l.malformed != nil {
 			l.malformed(in.bad)
 		}
@@ -69,7 +65,6 @@ func (l *intakeLoop) emit(in input) bool {
 		return false
 	}
 	l.sink.taken()
-	l.intake.Read()
 	l.lastLine = in.line
 	return true
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/serviceflow/serviceflow/flow"
 	"github.com/serviceflow/serviceflow/jsonl"
+	"github.com/serviceflow/serviceflow/snapshot"
 	"github.com/serviceflow/serviceflow/stream"
 )
 
@@ -25,8 +26,12 @@ type sink struct {
 	acks      *stream.Deliveries // nil: the inputs have no records to acknowledge
 	values    bool               // --out-format values: write the values object alone
 
+	// intake counts the inputs read and the malformed ones, for the
+	// monitor's snapshots and for the summary alike (see snapshot).
+	intake snapshot.Intake
+
 	mu     sync.Mutex
-	counts counts
+	counts counts        // Done, Stopped, Failed; Read and Malformed are intake's
 	err    error         // the first write error
 	brk    chan struct{} // closed at the first write error; made on demand
 	lines  ledger        // input ID → where it came from, while in flight (its own lock)
@@ -63,24 +68,19 @@ type resultLine struct {
 	Attempts int            `json:"attempts"`
 }
 
-// malformed counts a malformed input and acknowledges its record, if it
-// has one: it has nothing to write and must not block its partition.
-func (s *sink) malformed(_ *jsonl.LineError, rec *stream.Record) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.counts.Read++
-	s.counts.Malformed++
+// malformed counts a malformed input of line, lists it among the
+// monitor's events, and acknowledges its record, if it has one: it has
+// nothing to write and must not block its partition.
+func (s *sink) malformed(line int, bad *jsonl.LineError, rec *stream.Record) {
+	s.intake.Read()
+	s.intake.Reject(line, bad.Reason+" "+bad.Preview)
 	if s.acks != nil && rec != nil {
 		s.acks.Ack(*rec)
 	}
 }
 
 // taken counts an input admitted to the flow.
-func (s *sink) taken() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.counts.Read++
-}
+func (s *sink) taken() { s.intake.Read() }
 
 // expect records that the input with this ID and these values came from
 // line, so its result line says so. Call it before submitting the input.
@@ -262,6 +262,8 @@ func (s *sink) snapshot() counts {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.counts
+	read, malformed := s.intake.Counts()
+	c.Read, c.Malformed = int(read), int(malformed)
 	c.Extra = max(0, c.Malformed+c.Done+c.Stopped+c.Failed-c.Read)
 	return c
 }
